@@ -1,0 +1,32 @@
+# Quick start targets; see README.md.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test check bench forms
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+# Set up and run the main job on the bundled defaults (SQLite, ./inbox, ./outbox).
+run: $(STAMP)
+	$(VENV)/bin/plr watch
+
+# Set up and run the whole test suite, with the lint and type checks.
+test: $(STAMP)
+	$(MAKE) check
+	$(PY) -m pytest
+
+# ruff and mypy --strict in one command.
+check: $(STAMP)
+	$(VENV)/bin/ruff check pipeline tests benchmarks
+	$(VENV)/bin/mypy
+
+bench: $(STAMP)
+	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done
+
+forms: $(STAMP)
+	$(VENV)/bin/plr forms build

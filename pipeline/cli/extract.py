@@ -1,0 +1,45 @@
+"""`plr extract FILE --json`: read a filled form or e-mail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pipeline.cli.common import HomeOption, console, handle_errors, settings, write_json
+from pipeline.extract import Extraction, exit_status, extract_file
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("extract")
+    @handle_errors
+    def extract_cmd(
+        file: Annotated[Path, typer.Argument(help="A referral form (PDF, DOCX) or an e-mail (.eml, .msg).")],
+        as_json: Annotated[bool, typer.Option("--json", help="Print the extraction contract as JSON.")] = False,
+        home: HomeOption = None,
+    ) -> None:
+        """Read a filled referral form and validate it (exit 0 ok, 1 errors, 2 unreadable)."""
+        cfg = settings(home)
+        results = extract_file(file, cfg.limits)
+        if as_json:
+            payload = [r.to_json() for r in results]
+            write_json(payload[0] if len(payload) == 1 else payload)
+        else:
+            for r in results:
+                _print(r)
+        raise typer.Exit(exit_status(results))
+
+
+def _print(r: Extraction) -> None:
+    src = r.source
+    where = src.file + (f" → {src.attachment}" if src.attachment else "")
+    console.print(f"[bold]{where}[/] ({src.format or '?'}, {src.method or '-'}) {src.sha256[:12]}")
+    if r.error:
+        console.print(f"  [red]Ei saa lugeda ({r.error.code}):[/] {r.error.message}")
+        return
+    if not r.issues:
+        console.print("  [green]Korras: vigu ega hoiatusi ei ole.[/]")
+    for i in r.issues:
+        colour = "red" if i.is_error else "yellow"
+        console.print(f"  [{colour}]{i.code}[/] {i.field}: {i.message}", highlight=False)

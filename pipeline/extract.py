@@ -1,0 +1,170 @@
+"""Read one file (form or e-mail) into referrals with their issues.
+
+This is the `plr extract` contract that other tools rely on:
+`{"source": {...}, "referral": {...}, "issues": [...]}` per form, or
+`{"source": {...}, "error": {"code", "message"}}` when nothing could be read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from pipeline.config import Limits
+from pipeline.errors import NotAReferral, PipelineError, UnreadableFile
+from pipeline.model.assemble import assemble
+from pipeline.model.issues import Issue
+from pipeline.model.referral import Referral
+from pipeline.model.validate import validate
+from pipeline.read.base import Format, reader_for, sniff
+
+
+class Source(BaseModel):
+    file: str
+    sha256: str
+    format: str | None = None
+    method: str | None = None
+    attachment: str | None = None
+    sender: str | None = None
+
+
+class ExtractError(BaseModel):
+    code: str
+    message: str
+
+
+class Extraction(BaseModel):
+    source: Source
+    referral: Referral | None = None
+    issues: list[Issue] = []
+    error: ExtractError | None = None
+
+    @property
+    def has_errors(self) -> bool:
+        return self.error is not None or any(i.is_error for i in self.issues)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "source": self.source.model_dump(mode="json", exclude_none=True)
+        }
+        if self.error is not None:
+            out["error"] = self.error.model_dump(mode="json")
+        else:
+            out["referral"] = self.referral.model_dump(mode="json") if self.referral else None
+            out["issues"] = [i.model_dump(mode="json") for i in self.issues]
+        return out
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_form(
+    data: bytes,
+    fmt: Format,
+    source: Source,
+    limits: Limits,
+    today: dt.date,
+) -> Extraction:
+    """Read one PDF/DOCX form's bytes; errors become `Extraction.error`."""
+    reader = reader_for(fmt)
+    if reader is None:
+        raise UnreadableFile("Faili vormingut ei toetata.", code="unsupported_format")
+    result = reader.read(data, limits)
+    source.method = result.method
+    assembled = assemble(result.raw)
+    issues = validate(assembled, today=today, sender=source.sender)
+    return Extraction(source=source, referral=assembled.referral, issues=issues)
+
+
+def extract_bytes(
+    data: bytes, *, name: str, limits: Limits, today: dt.date | None = None
+) -> list[Extraction]:
+    """Every referral in one file's bytes (an e-mail may carry several)."""
+    today = today or dt.date.today()
+    source = Source(file=name, sha256=sha256_bytes(data))
+    try:
+        if not data:
+            raise UnreadableFile("Fail on tühi.", code="empty")
+        if len(data) > limits.max_file_bytes:
+            raise UnreadableFile(
+                f"Fail on liiga suur ({len(data)} baiti, lubatud {limits.max_file_bytes}).",
+                code="too_large",
+            )
+        fmt = sniff(data)
+        if fmt is None:
+            raise UnreadableFile(
+                "Faili sisu ei ole PDF, DOCX ega e-kiri; suunamisvormi ei saa lugeda.",
+                code="unknown_format",
+            )
+        source.format = fmt.value
+        if fmt in (Format.EML, Format.MSG):
+            return _extract_mail(data, fmt, source, limits, today)
+        return [read_form(data, fmt, source, limits, today)]
+    except PipelineError as exc:
+        return [Extraction(source=source, error=ExtractError(code=exc.code, message=exc.message))]
+
+
+def _extract_mail(
+    data: bytes, fmt: Format, source: Source, limits: Limits, today: dt.date
+) -> list[Extraction]:
+    from pipeline.intake.mail import unpack
+
+    mail = unpack(data, fmt, limits)
+    found: list[Extraction] = []
+    for att in mail.attachments:
+        att_fmt = sniff(att.data)
+        if att_fmt not in (Format.PDF, Format.DOCX):
+            continue  # logos, signatures, calendar files…
+        src = source.model_copy(
+            update={"attachment": att.name, "sender": mail.sender, "format": att_fmt.value}
+        )
+        try:
+            found.append(read_form(att.data, att_fmt, src, limits, today))
+        except NotAReferral:
+            continue  # some other document attached beside the form
+        except PipelineError as exc:
+            found.append(
+                Extraction(source=src, error=ExtractError(code=exc.code, message=exc.message))
+            )
+    if not found:
+        raise NotAReferral(
+            "E-kirjas ei ole suunamisvormi (PDF- või DOCX-manust, mis oleks suunamisvorm).",
+            code="no_form_in_mail",
+        )
+    return found
+
+
+def extract_file(path: Path, limits: Limits, today: dt.date | None = None) -> list[Extraction]:
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            data = b""
+            src = Source(file=path.name, sha256="")
+            return [
+                Extraction(
+                    source=src,
+                    error=ExtractError(code="too_large", message="Fail on liiga suur."),
+                )
+            ]
+        data = path.read_bytes()
+    except OSError as exc:
+        src = Source(file=path.name, sha256="")
+        return [
+            Extraction(
+                source=src,
+                error=ExtractError(code="io", message=f"Faili ei saa lugeda: {exc.strerror}."),
+            )
+        ]
+    return extract_bytes(data, name=path.name, limits=limits, today=today)
+
+
+def exit_status(results: list[Extraction]) -> int:
+    """0: referral(s) without errors; 1: a referral with errors; 2: nothing readable."""
+    if all(r.error is not None for r in results):
+        return 2
+    return 1 if any(r.has_errors for r in results) else 0

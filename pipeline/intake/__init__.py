@@ -1,0 +1,1 @@
+"""Intake: watch the inbox, claim files, unpack e-mails."""

@@ -1,0 +1,1 @@
+"""The referral: its one description, normalisation and validation."""

@@ -1,0 +1,1 @@
+"""Readers: turn a file's bytes into a raw form (spec keys -> raw values)."""

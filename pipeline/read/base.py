@@ -1,0 +1,107 @@
+"""The reader protocol, the registry keyed by sniffed format, and layout blocks.
+
+A reader takes the bytes of one file and returns a `ReadResult`: the raw
+form (flat spec keys -> text/tick, see `pipeline.model.assemble`) and the
+method it used. Readers raise `UnreadableFile` (or a subclass) when no
+referral can be read, never anything else.
+
+Readers of printed/retyped forms first turn the document into a list of
+layout `Block`s (headings, lines, tables) and hand them to
+`pipeline.read.labels.parse_blocks`, which maps labels to keys; the PDF
+and DOCX layout readers differ only in how they produce blocks.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field
+from enum import StrEnum
+from io import BytesIO
+from typing import Protocol
+
+from pipeline.config import Limits
+from pipeline.model.assemble import RawValue
+
+
+class Format(StrEnum):
+    PDF = "pdf"
+    DOCX = "docx"
+    EML = "eml"
+    MSG = "msg"
+
+
+@dataclass
+class ReadResult:
+    raw: dict[str, RawValue]
+    method: str  # "pdf-fields" | "pdf-text" | "docx-controls" | "docx-text"
+
+
+@dataclass
+class Line:
+    """A paragraph or a text line outside tables."""
+
+    text: str
+
+
+@dataclass
+class Table:
+    """A table; each row a list of cell texts (merged cells de-duplicated)."""
+
+    rows: list[list[str]] = field(default_factory=list)
+
+
+Block = Line | Table
+
+
+class Reader(Protocol):
+    def read(self, data: bytes, limits: Limits) -> ReadResult: ...
+
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def sniff(data: bytes) -> Format | None:
+    """The format from the content, never from the file name."""
+    head = data[:2048]
+    if head.lstrip(b"\xef\xbb\xbf\r\n\t ").startswith(b"%PDF-") or b"%PDF-" in data[:1024]:
+        return Format.PDF
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(BytesIO(data)) as zf:
+                names = set(zf.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return None
+        if "word/document.xml" in names:
+            return Format.DOCX
+        return None
+    if head.startswith(_OLE_MAGIC):
+        return Format.MSG
+    text = head.decode("latin-1", errors="replace").lower()
+    headers = ("from:", "to:", "subject:", "received:", "mime-version:", "date:",
+               "message-id:", "return-path:", "delivered-to:", "x-")
+    first = text.lstrip().split("\n", 1)[0]
+    if first.startswith(headers) and ("mime-version:" in text or "content-type:" in text
+                                      or "from:" in text):
+        return Format.EML
+    return None
+
+
+_REGISTRY: dict[Format, Reader] = {}
+
+
+def register(fmt: Format, reader: Reader) -> None:
+    _REGISTRY[fmt] = reader
+
+
+def reader_for(fmt: Format) -> Reader | None:
+    if not _REGISTRY:
+        _load_default_readers()
+    return _REGISTRY.get(fmt)
+
+
+def _load_default_readers() -> None:
+    # Imported late so that a reader's heavy library is loaded only when used.
+    from pipeline.read import docx_reader, pdf_reader
+
+    register(Format.PDF, pdf_reader.PdfReader())
+    register(Format.DOCX, docx_reader.DocxReader())

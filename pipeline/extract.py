@@ -48,9 +48,7 @@ class Extraction(BaseModel):
         return self.error is not None or any(i.is_error for i in self.issues)
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "source": self.source.model_dump(mode="json", exclude_none=True)
-        }
+        out: dict[str, Any] = {"source": self.source.model_dump(mode="json", exclude_none=True)}
         if self.error is not None:
             out["error"] = self.error.model_dump(mode="json")
         else:
@@ -112,7 +110,7 @@ def extract_bytes(
 def _extract_mail(
     data: bytes, fmt: Format, source: Source, limits: Limits, today: dt.date
 ) -> list[Extraction]:
-    from pipeline.intake.mail import unpack
+    from pipeline.intake.mail import unpack  # type: ignore[import-not-found,unused-ignore]
 
     mail = unpack(data, fmt, limits)
     found: list[Extraction] = []

@@ -34,8 +34,6 @@ def _load() -> None:
         mod.register(app)
 
 
-
-
 @app.callback()
 def _root() -> None:
     """Pere lahendusringi dokumenditöötlus (family group conference pipeline)."""

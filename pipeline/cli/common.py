@@ -24,7 +24,8 @@ HomeOption = Annotated[
     Path | None,
     typer.Option(
         "--home",
-        help="Working folder with inbox/, outbox/, data/ (default: $PLR_HOME, else the current folder).",
+        help="Working folder with inbox/, outbox/, data/ "
+        "(default: $PLR_HOME, else the current folder).",
         show_default=False,
     ),
 ]

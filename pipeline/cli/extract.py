@@ -15,8 +15,12 @@ def register(app: typer.Typer) -> None:
     @app.command("extract")
     @handle_errors
     def extract_cmd(
-        file: Annotated[Path, typer.Argument(help="A referral form (PDF, DOCX) or an e-mail (.eml, .msg).")],
-        as_json: Annotated[bool, typer.Option("--json", help="Print the extraction contract as JSON.")] = False,
+        file: Annotated[
+            Path, typer.Argument(help="A referral form (PDF, DOCX) or an e-mail (.eml, .msg).")
+        ],
+        as_json: Annotated[
+            bool, typer.Option("--json", help="Print the extraction contract as JSON.")
+        ] = False,
         home: HomeOption = None,
     ) -> None:
         """Read a filled referral form and validate it (exit 0 ok, 1 errors, 2 unreadable)."""

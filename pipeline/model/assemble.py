@@ -37,10 +37,14 @@ def _as_text(value: RawValue) -> str | None:
     return value
 
 
+def _tick(value: RawValue) -> bool:
+    return normalize.boolean(" ".join(value) if isinstance(value, list) else value)
+
+
 def _scalar(spec: FieldSpec, key: str, value: RawValue, out: Assembled) -> Any:
     kind = spec.kind
     if kind is Kind.BOOL:
-        return normalize.boolean(value if not isinstance(value, list) else " ".join(value))
+        return _tick(value)
     raw = _as_text(value)
     if kind is Kind.LONGTEXT:
         return normalize.longtext(raw)
@@ -70,7 +74,7 @@ def _option_code(spec: FieldSpec, text: str) -> str | None:
         if t in (code.lower(), label.lower()):
             return code
     for code, label in spec.options:
-        if t.startswith(label.lower()) or label.lower().startswith(t) and len(t) >= 4:
+        if t.startswith(label.lower()) or (label.lower().startswith(t) and len(t) >= 4):
             return code
     return None
 
@@ -83,7 +87,7 @@ _LANGUAGE_WORDS = {
 
 
 def _language(raw: RawForm, spec: FieldSpec, out: Assembled) -> str:
-    ticked = [c for c, _ in spec.options if normalize.boolean(raw.get(spec.option_key(c)))]
+    ticked = [c for c, _ in spec.options if _tick(raw.get(spec.option_key(c)))]
     if ticked:
         return ticked[0]
     s = normalize.text(_as_text(raw.get(spec.key)))
@@ -101,15 +105,18 @@ def _language(raw: RawForm, spec: FieldSpec, out: Assembled) -> str:
 
 def _multi(raw: RawForm, spec: FieldSpec) -> list[str]:
     chosen: set[str] = set()
-    listed = raw.get(spec.key)
-    if isinstance(listed, str):
-        listed = [p for p in re.split(r"[;\n]", listed) if p.strip()]
-    for item in listed or []:
+    value = raw.get(spec.key)
+    listed: list[str] = []
+    if isinstance(value, str):
+        listed = [p for p in re.split(r"[;\n]", value) if p.strip()]
+    elif isinstance(value, list):
+        listed = value
+    for item in listed:
         code = _option_code(spec, item)
         if code:
             chosen.add(code)
     for code, _ in spec.options:
-        if normalize.boolean(raw.get(spec.option_key(code))):
+        if _tick(raw.get(spec.option_key(code))):
             chosen.add(code)
     return [c for c, _ in spec.options if c in chosen]
 
@@ -140,12 +147,10 @@ def assemble(raw: RawForm) -> Assembled:
         m = row_keys.match(key)
         if not m or m[1] not in groups():
             continue
-        spec = by_key().get(f"{m[1]}[].{m[3]}")
-        if spec is None:
+        column = by_key().get(f"{m[1]}[].{m[3]}")
+        if column is None:
             continue
-        rows.setdefault(m[1], {}).setdefault(int(m[2]), {})[m[3]] = _scalar(
-            spec, key, value, out
-        )
+        rows.setdefault(m[1], {}).setdefault(int(m[2]), {})[m[3]] = _scalar(column, key, value, out)
     for group, by_row in rows.items():
         kept = []
         for index in sorted(by_row):

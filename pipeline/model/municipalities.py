@@ -19,9 +19,9 @@ _NOISE = re.compile(
 
 @cache
 def names() -> tuple[str, ...]:
-    with resources.files("pipeline.model").joinpath("omavalitsused.csv").open(
-        encoding="utf-8"
-    ) as fh:
+    with (
+        resources.files("pipeline.model").joinpath("omavalitsused.csv").open(encoding="utf-8") as fh
+    ):
         return tuple(row["nimi"] for row in csv.DictReader(fh))
 
 

@@ -76,13 +76,13 @@ def parse_date(value: str | None, *, pivot: int | None = None) -> dt.date | None
             year += 2000 if year <= limit else 1900
         return dt.date(year, month, day)
     if m := _WORDS.match(s):
-        month = MONTHS_ET.get(m[2])
-        if month is None:
+        named = MONTHS_ET.get(m[2])
+        if named is None:
             # "märtsil", "detsembri": a month name with a case ending.
-            month = next((n for k, n in MONTHS_ET.items() if m[2].startswith(k[:4])), None)
-        if month is None:
+            named = next((n for k, n in MONTHS_ET.items() if m[2].startswith(k[:4])), None)
+        if named is None:
             raise ValueError(f"unknown month {m[2]!r}")
-        return dt.date(int(m[3]), month, int(m[1]))
+        return dt.date(int(m[3]), named, int(m[1]))
     raise ValueError("not a date")
 
 
@@ -115,7 +115,7 @@ def email(value: str | None) -> tuple[str | None, bool]:
     return s, True
 
 
-_TRUE = {"x", "☒", "☑", "✓", "✔", "✗", "✘", "jah", "yes", "true", "1", "on", "[x]", "(x)", "da", "да"}
+_TRUE = {"x", "☒", "☑", "✓", "✔", "✗", "✘", "jah", "yes", "true", "1", "on", "[x]", "(x)", "да"}
 _FALSE = {"", "☐", "□", "ei", "no", "false", "0", "off", "[ ]", "[]", "( )", "/off", "нет"}
 
 

@@ -127,9 +127,9 @@ class Child(_Model):
 
 
 class Caregiver(_Model):
-    name: Annotated[
-        str | None, Form("Vanema / hooldaja nimi", Kind.TEXT, "C", required=True)
-    ] = None
+    name: Annotated[str | None, Form("Vanema / hooldaja nimi", Kind.TEXT, "C", required=True)] = (
+        None
+    )
     relation: Annotated[str | None, Form("Seos lapsega", Kind.TEXT, "C")] = None
     phone: Annotated[str | None, Form("Telefon", Kind.PHONE, "C")] = None
     email: Annotated[str | None, Form("E-post", Kind.EMAIL, "C")] = None
@@ -137,9 +137,9 @@ class Caregiver(_Model):
 
 
 class NetworkMember(_Model):
-    name: Annotated[
-        str | None, Form("Võrgustiku liikme nimi", Kind.TEXT, "C", required=True)
-    ] = None
+    name: Annotated[str | None, Form("Võrgustiku liikme nimi", Kind.TEXT, "C", required=True)] = (
+        None
+    )
     relation: Annotated[str | None, Form("Seos perega", Kind.TEXT, "C")] = None
     phone: Annotated[str | None, Form("Telefon", Kind.PHONE, "C")] = None
 
@@ -155,15 +155,11 @@ class DevelopmentSide(_Model):
 
 class ParentingSide(_Model):
     risk: Annotated[str | None, Form("Vanemlus – riskitegurid", Kind.LONGTEXT, "F")] = None
-    protective: Annotated[
-        str | None, Form("Vanemlus – kaitsetegurid", Kind.LONGTEXT, "F")
-    ] = None
+    protective: Annotated[str | None, Form("Vanemlus – kaitsetegurid", Kind.LONGTEXT, "F")] = None
 
 
 class EnvironmentSide(_Model):
-    risk: Annotated[
-        str | None, Form("Pere ja keskkond – riskitegurid", Kind.LONGTEXT, "F")
-    ] = None
+    risk: Annotated[str | None, Form("Pere ja keskkond – riskitegurid", Kind.LONGTEXT, "F")] = None
     protective: Annotated[
         str | None, Form("Pere ja keskkond – kaitsetegurid", Kind.LONGTEXT, "F")
     ] = None
@@ -180,9 +176,7 @@ class Factors(_Model):
 class Consent(_Model):
     given: Annotated[bool, Form("Pere on teenusele suunamisega nõus", Kind.BOOL, "H")] = False
     by: Annotated[str | None, Form("Nõusoleku andja nimi", Kind.TEXT, "H", required=True)] = None
-    date: Annotated[
-        dt.date | None, Form("Nõusoleku kuupäev", Kind.DATE, "H", required=True)
-    ] = None
+    date: Annotated[dt.date | None, Form("Nõusoleku kuupäev", Kind.DATE, "H", required=True)] = None
 
 
 class Referral(_Model):
@@ -196,17 +190,13 @@ class Referral(_Model):
         bool, Form("Suunamine on kooskõlastatud eestkosteasutusega", Kind.BOOL, "A")
     ] = False
     children: Annotated[list[Child], Rows("Lapsed", 4, "B")] = Field(default_factory=list)
-    child_views: Annotated[
-        str | None, Form("Lapse arvamus ja soovid", Kind.LONGTEXT, "B")
-    ] = None
+    child_views: Annotated[str | None, Form("Lapse arvamus ja soovid", Kind.LONGTEXT, "B")] = None
     caregivers: Annotated[list[Caregiver], Rows("Vanemad / hooldajad", 3, "C")] = Field(
         default_factory=list
     )
     family_language: Annotated[str, Form("Pere suhtluskeel", Kind.CHOICE, "C"), LANGUAGES] = "et"
     interpreter_needed: Annotated[bool, Form("Vajab tõlki", Kind.BOOL, "C")] = False
-    network: Annotated[list[NetworkMember], Rows("Võrgustik", 8, "C")] = Field(
-        default_factory=list
-    )
+    network: Annotated[list[NetworkMember], Rows("Võrgustik", 8, "C")] = Field(default_factory=list)
     grounds: Annotated[
         list[str], Form("Suunamise alus", Kind.MULTI, "D", required=True), GROUNDS
     ] = Field(default_factory=list)
@@ -217,9 +207,9 @@ class Referral(_Model):
     situation: Annotated[
         str | None, Form("Pere olukorra kirjeldus", Kind.LONGTEXT, "E", required=True)
     ] = None
-    acute_danger: Annotated[
-        bool, Form("Lapse elu või tervis on vahetus ohus", Kind.BOOL, "E")
-    ] = False
+    acute_danger: Annotated[bool, Form("Lapse elu või tervis on vahetus ohus", Kind.BOOL, "E")] = (
+        False
+    )
     factors: Factors = Field(default_factory=Factors)
     question: Annotated[
         str | None,

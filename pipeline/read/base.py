@@ -77,11 +77,22 @@ def sniff(data: bytes) -> Format | None:
     if head.startswith(_OLE_MAGIC):
         return Format.MSG
     text = head.decode("latin-1", errors="replace").lower()
-    headers = ("from:", "to:", "subject:", "received:", "mime-version:", "date:",
-               "message-id:", "return-path:", "delivered-to:", "x-")
+    headers = (
+        "from:",
+        "to:",
+        "subject:",
+        "received:",
+        "mime-version:",
+        "date:",
+        "message-id:",
+        "return-path:",
+        "delivered-to:",
+        "x-",
+    )
     first = text.lstrip().split("\n", 1)[0]
-    if first.startswith(headers) and ("mime-version:" in text or "content-type:" in text
-                                      or "from:" in text):
+    if first.startswith(headers) and (
+        "mime-version:" in text or "content-type:" in text or "from:" in text
+    ):
         return Format.EML
     return None
 
@@ -101,7 +112,7 @@ def reader_for(fmt: Format) -> Reader | None:
 
 def _load_default_readers() -> None:
     # Imported late so that a reader's heavy library is loaded only when used.
-    from pipeline.read import docx_reader, pdf_reader
+    from pipeline.read import docx_reader, pdf_reader  # type: ignore[attr-defined,unused-ignore]
 
     register(Format.PDF, pdf_reader.PdfReader())
     register(Format.DOCX, docx_reader.DocxReader())

@@ -1,0 +1,221 @@
+"""Unpack an exported e-mail (.eml, Outlook .msg) into its sender and attachments.
+
+Office staff drop whole e-mails into the inbox; the form is one of the
+attachments, possibly inside a forwarded message. Attachment names come from
+whoever sent the mail, so they are reduced to a bare, printable file name and
+never used as a path. Counts and sizes are capped by `Limits`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from email import policy
+from email.message import EmailMessage, Message
+from email.utils import getaddresses
+from typing import Any
+
+from pipeline.config import Limits
+from pipeline.errors import ResourceLimit, UnreadableFile
+from pipeline.read.base import Format, sniff
+
+_MAX_DEPTH = 8  # forwarded inside forwarded…; deeper is an attack, not a referral
+_MAX_NAME = 150
+
+
+@dataclass
+class Attachment:
+    name: str
+    data: bytes
+
+
+@dataclass
+class Mail:
+    sender: str | None = None
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+def safe_name(name: str | None, index: int) -> str:
+    """A bare file name: no directories, no control characters, never empty or hidden."""
+    s = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    s = "".join(c for c in s if unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Zl", "Zp"))
+    s = re.sub(r"\s+", " ", s).strip().lstrip(".").strip()
+    if len(s) > _MAX_NAME:
+        stem, dot, ext = s.rpartition(".")
+        s = (stem[: _MAX_NAME - len(ext) - 1] + dot + ext) if dot and len(ext) <= 10 else s[
+            :_MAX_NAME
+        ]
+    return s or f"manus-{index + 1}"
+
+
+def _address(header: str | None) -> str | None:
+    """The first address of a From header, lower-case, without the display name."""
+    if not header:
+        return None
+    for _, addr in getaddresses([str(header)]):
+        addr = addr.strip().lower()
+        if "@" in addr:
+            return addr
+    return None
+
+
+class _Collector:
+    """Adds attachments while keeping count and total size within the limits."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.mail = Mail()
+        self.total = 0
+
+    def add(self, name: str | None, data: bytes, depth: int) -> None:
+        fmt = sniff(data) if data else None
+        if fmt in (Format.EML, Format.MSG) and depth < _MAX_DEPTH:
+            # A forwarded mail attached as a file: its attachments are ours too.
+            try:
+                _unpack_into(data, fmt, self, depth + 1)
+                return
+            except UnreadableFile as exc:
+                if isinstance(exc, ResourceLimit):
+                    raise
+                # Not really a mail (an encrypted Office file is OLE too): keep it as a file.
+        if len(self.mail.attachments) >= self.limits.max_attachments:
+            raise ResourceLimit(
+                f"E-kirjas on liiga palju manuseid (lubatud {self.limits.max_attachments}).",
+                code="too_many_attachments",
+            )
+        self.total += len(data)
+        if self.total > self.limits.max_file_bytes:
+            raise ResourceLimit(
+                "E-kirja manused on kokku liiga suured "
+                f"(lubatud {self.limits.max_file_bytes} baiti).",
+                code="too_large",
+            )
+        index = len(self.mail.attachments)
+        self.mail.attachments.append(Attachment(safe_name(name, index), data))
+
+
+# --- .eml -----------------------------------------------------------------------------------
+
+
+def _eml_parts(msg: Message, col: _Collector, depth: int) -> None:
+    if depth > _MAX_DEPTH:
+        raise ResourceLimit("E-kiri on liiga sügavalt pesastatud.", code="mail_depth")
+    if msg.is_multipart():
+        for part in msg.get_payload():
+            if isinstance(part, Message):
+                _eml_parts(part, col, depth + 1)
+        return
+    ctype = msg.get_content_type()
+    if ctype == "message/rfc822":
+        inner = msg.get_payload()
+        for sub in inner if isinstance(inner, list) else [inner]:
+            if isinstance(sub, Message):
+                _eml_parts(sub, col, depth + 1)
+        return
+    filename = msg.get_filename()
+    if filename is None and (ctype.startswith("text/") or ctype.startswith("multipart/")):
+        return  # the body itself, not an attachment
+    data = msg.get_payload(decode=True)
+    if isinstance(data, bytes) and data:
+        col.add(filename, data, depth)
+
+
+def _unpack_eml(data: bytes, col: _Collector, depth: int) -> str | None:
+    try:
+        msg = email.message_from_bytes(data, policy=policy.default)
+        if not isinstance(msg, EmailMessage):  # pragma: no cover — policy.default guarantees it
+            raise TypeError
+        sender = _address(msg.get("From"))
+        _eml_parts(msg, col, depth)
+    except (ResourceLimit, UnreadableFile):
+        raise
+    except RecursionError as exc:
+        raise ResourceLimit("E-kiri on liiga sügavalt pesastatud.", code="mail_depth") from exc
+    except Exception as exc:  # the stdlib parser on broken headers
+        raise UnreadableFile("E-kiri on katki ja seda ei saa lugeda.", code="corrupt") from exc
+    return sender
+
+
+# --- .msg -----------------------------------------------------------------------------------
+
+
+def _is_encrypted_office(data: bytes) -> bool:
+    """A password-protected DOCX/XLSX is an OLE file with an EncryptedPackage stream."""
+    try:
+        import olefile  # type: ignore[import-untyped]
+
+        with olefile.OleFileIO(data) as ole:
+            return bool(ole.exists("EncryptedPackage"))
+    except Exception:
+        return False
+
+
+def _msg_sender(msg: Any) -> str | None:
+    for stream in ("__substg1.0_5D01", "__substg1.0_0C1F", "__substg1.0_0065"):
+        try:
+            value = msg.getStringStream(stream)
+        except Exception:
+            value = None
+        addr = _address(value) if value and "@" in value else None
+        if addr:
+            return addr
+    return _address(getattr(msg, "sender", None))
+
+
+def _msg_attachments(msg: Any, col: _Collector, depth: int) -> None:
+    if depth > _MAX_DEPTH:
+        raise ResourceLimit("E-kiri on liiga sügavalt pesastatud.", code="mail_depth")
+    for att in msg.attachments:
+        payload = att.data
+        if isinstance(payload, bytes | bytearray):
+            name = att.longFilename or att.shortFilename or getattr(att, "displayName", None)
+            col.add(name, bytes(payload), depth)
+        elif payload is not None and hasattr(payload, "attachments"):
+            _msg_attachments(payload, col, depth + 1)  # an embedded (forwarded) message
+
+
+def _unpack_msg(data: bytes, col: _Collector, depth: int) -> str | None:
+    if _is_encrypted_office(data):
+        raise UnreadableFile(
+            "Fail on parooliga kaitstud Office'i dokument. Palun saatke vorm ilma paroolita.",
+            code="encrypted",
+        )
+    import extract_msg
+
+    try:
+        msg = extract_msg.openMsg(data, delayAttachments=False)
+    except Exception as exc:  # extract_msg raises many types on bad input
+        raise UnreadableFile(
+            "Outlooki kiri (.msg) on katki ja seda ei saa lugeda.", code="corrupt"
+        ) from exc
+    try:
+        sender = _msg_sender(msg)
+        _msg_attachments(msg, col, depth)
+    except (ResourceLimit, UnreadableFile):
+        raise
+    except Exception as exc:
+        raise UnreadableFile(
+            "Outlooki kirja (.msg) manuseid ei saa lugeda.", code="corrupt"
+        ) from exc
+    finally:
+        with contextlib.suppress(Exception):
+            msg.close()
+    return sender
+
+
+def _unpack_into(data: bytes, fmt: Format, col: _Collector, depth: int) -> str | None:
+    if fmt is Format.EML:
+        return _unpack_eml(data, col, depth)
+    if fmt is Format.MSG:
+        return _unpack_msg(data, col, depth)
+    raise UnreadableFile("See fail ei ole e-kiri.", code="unsupported_format")
+
+
+def unpack(data: bytes, fmt: Format, limits: Limits) -> Mail:
+    """The sender's address and the attachments (forwarded mails' attachments included)."""
+    col = _Collector(limits)
+    col.mail.sender = _unpack_into(data, fmt, col, 0)
+    return col.mail

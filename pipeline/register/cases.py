@@ -1,0 +1,246 @@
+"""Registering referrals as cases; finding and listing cases.
+
+A valid referral becomes a case with the next number of its year. A
+corrected form re-sent for the same child by the same referrer (same
+referrer e-mail; a child with the same isikukood, else the same name and
+birth date) while the case is open updates that case instead: the new form
+becomes the current version and the earlier one is kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pipeline.errors import NotFound
+from pipeline.model.case import CaseView, Role, State
+from pipeline.model.issues import Issue
+from pipeline.model.referral import Child, Referral
+from pipeline.register.numbering import next_number as _next_number
+from pipeline.register.numbering import parse_number
+from pipeline.register.tables import Case, Participant, ReferralVersion, StateChange
+
+TALLINN = ZoneInfo("Europe/Tallinn")
+SYSTEM = "süsteem"
+# States in which a case is finished: a re-sent form starts a new case.
+ENDED = frozenset({State.CLOSED.value, State.RETURNED.value})
+DOC_LANGUAGES = frozenset({"et", "ru", "en"})
+
+
+@dataclass(frozen=True)
+class RegisterResult:
+    number: str
+    created: bool
+    version: int
+
+
+def local_naive(when: dt.datetime) -> dt.datetime:
+    """Store times as Tallinn wall-clock time without a zone (as the documents show them)."""
+    if when.tzinfo is None:
+        return when
+    return when.astimezone(TALLINN).replace(tzinfo=None)
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(TALLINN).replace(tzinfo=None, microsecond=0)
+
+
+def _norm(s: str | None) -> str:
+    return " ".join((s or "").split()).casefold()
+
+
+def child_key(child: Child) -> str | None:
+    """A hash identifying a child across re-sends (never the isikukood itself)."""
+    if child.id_code:
+        raw = "id:" + child.id_code.strip()
+    elif child.name:
+        raw = f"nb:{_norm(child.name)}|{child.birth_date.isoformat() if child.birth_date else ''}"
+    else:
+        return None
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def child_keys(referral: Referral) -> list[str]:
+    return sorted({k for c in referral.children if (k := child_key(c)) is not None})
+
+
+def family_doc_language(referral: Referral) -> str:
+    # "muu" (other): documents in Estonian, an interpreter explains them.
+    lang = referral.family_language
+    return lang if lang in DOC_LANGUAGES else "et"
+
+
+def participants_from(referral: Referral) -> list[Participant]:
+    """The participant list a referral implies (rows without a name are skipped)."""
+    lang = family_doc_language(referral)
+    out: list[Participant] = []
+
+    def add(name: str | None, role: Role, language: str, **kw: str | None) -> None:
+        if name and name.strip():
+            out.append(
+                Participant(
+                    name=name.strip(), role=role.value, language=language,
+                    parts=[1, 2, 3], source="referral", **kw,
+                )
+            )
+
+    for ch in referral.children:
+        add(ch.name, Role.CHILD, lang)
+    for cg in referral.caregivers:
+        add(cg.name, Role.CAREGIVER, lang, relation=cg.relation, phone=cg.phone,
+            email=cg.email, address=cg.address)
+    for nm in referral.network:
+        add(nm.name, Role.NETWORK, lang, relation=nm.relation, phone=nm.phone)
+    r = referral.referrer
+    add(r.name, Role.REFERRER, "et", relation=r.position, phone=r.phone, email=r.email)
+    return out
+
+
+def _sync_participants(case: Case, referral: Referral) -> None:
+    """Update the form-made participants in place; keep those added by hand."""
+    existing = {(p.role, _norm(p.name)): p for p in case.participants if p.source == "referral"}
+    seen: set[tuple[str, str]] = set()
+    for new in participants_from(referral):
+        key = (new.role, _norm(new.name))
+        seen.add(key)
+        old = existing.get(key)
+        if old is None:
+            case.participants.append(new)
+            continue
+        for attr in ("name", "relation", "phone", "email", "address", "language"):
+            setattr(old, attr, getattr(new, attr))
+    for key, old in existing.items():
+        if key not in seen:
+            case.participants.remove(old)
+
+
+def record_change(
+    session: Session, case: Case, to: str, *, actor: str, note: str | None = None,
+    at: dt.datetime | None = None,
+) -> None:
+    """Move `case` to `to` and write the history row (checks are the caller's)."""
+    session.add(
+        StateChange(case_id=case.id, at=at or now(), actor=actor, from_state=case.state,
+                    to_state=to, note=note)
+    )
+    case.state = to
+
+
+def _find_resend(session: Session, referral: Referral) -> Case | None:
+    email = (referral.referrer.email or "").strip().lower()
+    keys = set(child_keys(referral))
+    if not email or not keys:
+        return None
+    stmt = (
+        select(Case)
+        .where(Case.referrer_email == email, Case.state.not_in(ENDED))
+        .order_by(Case.id)
+    )
+    for case in session.execute(stmt).scalars():
+        if keys & set(case.child_keys or []):
+            return case
+    return None
+
+
+def _apply(case: Case, referral: Referral) -> None:
+    case.municipality = referral.referrer.municipality
+    case.family_language = referral.family_language
+    case.children_count = len(referral.children)
+    case.referrer_email = (referral.referrer.email or "").strip().lower() or None
+    case.child_keys = child_keys(referral)
+
+
+def register_referral(
+    *,
+    session: Session,
+    referral: Referral,
+    warnings: list[Issue],
+    source_file: str,
+    sha256: str,
+    received_at: dt.datetime,
+) -> RegisterResult:
+    """Register a valid referral (new case) or a corrected re-send (new version)."""
+    received_at = local_naive(received_at)
+    version = ReferralVersion(
+        data=referral.model_dump(mode="json"),
+        warnings=[w.model_dump(mode="json") for w in warnings],
+        source_file=source_file,
+        sha256=sha256,
+        received_at=received_at,
+    )
+    case = _find_resend(session, referral)
+    if case is not None:
+        version.version = len(case.versions) + 1
+        case.versions.append(version)
+        _apply(case, referral)
+        _sync_participants(case, referral)
+        session.flush()
+        return RegisterResult(case.number, False, version.version)
+
+    seq, number = _next_number(session=session, year=received_at.year)
+    case = Case(
+        number=number, year=received_at.year, seq=seq, state=State.RECEIVED.value,
+        received_at=received_at, coordinator_id=None,
+    )
+    _apply(case, referral)
+    version.version = 1
+    case.versions.append(version)
+    case.participants.extend(participants_from(referral))
+    session.add(case)
+    session.flush()
+    record_change(session, case, State.REGISTERED.value, actor=SYSTEM, at=received_at)
+    session.flush()
+    return RegisterResult(number, True, 1)
+
+
+def get_case(*, session: Session, number: str, for_update: bool = False) -> Case:
+    """The case with this number, or NotFound with a message that says so."""
+    parsed = parse_number(number)
+    if parsed is None:
+        raise NotFound(
+            f"„{number[:40]}” ei ole juhtumi number (kuju: PLR-2026-0001).", code="bad_number"
+        )
+    stmt = select(Case).where(Case.year == parsed[0], Case.seq == parsed[1])
+    if for_update:
+        stmt = stmt.with_for_update()
+    case = session.execute(stmt).scalar_one_or_none()
+    if case is None:
+        raise NotFound(f"Juhtumit {number.strip().upper()} ei ole.", code="no_case")
+    return case
+
+
+def current_referral(case: Case) -> Referral:
+    """The newest version of the form (an empty one once personal data is purged)."""
+    if not case.versions:
+        return Referral()
+    return Referral.model_validate(case.versions[-1].data)
+
+
+def current_warnings(case: Case) -> list[Issue]:
+    if not case.versions:
+        return []
+    return [Issue.model_validate(w) for w in case.versions[-1].warnings]
+
+
+def case_view(*, session: Session, number: str) -> CaseView:
+    """The case as renderers and delivery see it."""
+    from pipeline.register.views import build_case_view
+
+    return build_case_view(get_case(session=session, number=number))
+
+
+def list_cases(
+    *, session: Session, state: str | None = None, open_only: bool = False
+) -> list[Case]:
+    """Cases in arrival order, optionally of one state."""
+    stmt = select(Case).order_by(Case.received_at, Case.id)
+    if state is not None:
+        stmt = stmt.where(Case.state == state)
+    if open_only:
+        stmt = stmt.where(Case.state.not_in(ENDED))
+    return list(session.execute(stmt).scalars())

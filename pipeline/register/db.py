@@ -1,0 +1,163 @@
+"""Engine and session factory for the case register; schema migrations at start-up.
+
+SQLite (the default, one machine) and PostgreSQL (an office with several
+watcher hosts) behave the same to callers:
+
+- SQLite runs in WAL mode with a busy timeout, and every transaction starts
+  with `BEGIN IMMEDIATE`. A deferred transaction that reads first and writes
+  later fails at once with "database is locked" when another process wrote
+  in between (the busy handler is not consulted then); taking the write lock
+  at BEGIN makes writers queue behind each other instead.
+- The database file and its folder are created owner-only (0600/0700): the
+  register holds personal data about children.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from pipeline.config import Settings
+from pipeline.errors import PipelineError
+
+T = TypeVar("T")
+
+BUSY_TIMEOUT_MS = 30_000
+# Key of the PostgreSQL advisory lock that serialises migrations between hosts.
+_MIGRATION_LOCK = 0x504C52  # "PLR"
+
+
+class DatabaseError(PipelineError):
+    code = "database"
+
+
+def _sqlite_path(url: str) -> Path | None:
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
+
+
+def _prepare_sqlite_file(path: Path) -> None:
+    """Create the folder (0700) and an empty file (0600) before SQLite does.
+
+    SQLite creates its -wal and -shm files with the main file's permissions,
+    so fixing the main file's mode covers them too.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+    os.chmod(path, 0o600)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; for SQLite, WAL + busy timeout + BEGIN IMMEDIATE."""
+    path = _sqlite_path(url)
+    if path is None and make_url(url).get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    if path is not None:
+        _prepare_sqlite_file(path)
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below issue BEGIN itself.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+_engines: dict[str, Engine] = {}
+
+
+def engine_for(url: str) -> Engine:
+    """One engine per URL per process (pools are per engine)."""
+    engine = _engines.get(url)
+    if engine is None:
+        engine = _engines[url] = make_engine(url)
+    return engine
+
+
+def session_factory(settings: Settings) -> sessionmaker[Session]:
+    """Sessions on the register named by `settings` (migrated to the newest schema)."""
+    url = settings.db_url
+    engine = engine_for(url)
+    migrate(url, engine=engine)
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error."""
+    with factory() as session, session.begin():
+        yield session
+
+
+def is_locked(exc: BaseException) -> bool:
+    return isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower()
+
+
+def with_retry(fn: Callable[[], T], *, attempts: int = 5) -> T:
+    """Run `fn` (a whole transaction) again when SQLite still reports a lock.
+
+    The busy timeout already waits 30 s; this is the last line so that
+    "database is locked" never reaches a person.
+    """
+    for attempt in range(attempts):
+        try:
+            return fn()
+        except OperationalError as exc:
+            if not is_locked(exc):
+                raise
+            if attempt == attempts - 1:
+                raise DatabaseError(
+                    "Andmebaas on hõivatud. Proovige mõne aja pärast uuesti.", code="db_busy"
+                ) from None
+            time.sleep(0.2 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+_migrated: set[str] = set()
+
+
+def migrate(url: str, *, engine: Engine | None = None, revision: str = "head") -> None:
+    """Bring the schema at `url` up to `revision` (default: newest).
+
+    Safe when several processes start at once: SQLite serialises them with
+    BEGIN IMMEDIATE, PostgreSQL with a transaction-scoped advisory lock.
+    """
+    if revision == "head" and url in _migrated:
+        return
+    from alembic import command
+    from alembic.config import Config
+
+    engine = engine or engine_for(url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+    if revision == "head":
+        _migrated.add(url)

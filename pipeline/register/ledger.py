@@ -1,0 +1,154 @@
+"""The intake ledger: every file that arrived in the inbox, and its outcome.
+
+The watcher records an arrival first (outcome `pending`), then closes the
+entry when the file is registered, returned, quarantined or found to be a
+duplicate. Entries still `pending` after a crash are found by
+`pending_entries` and processed again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pipeline.errors import NotFound, PipelineError
+from pipeline.register.tables import IntakeEntry
+
+
+class Outcome(StrEnum):
+    PENDING = "pending"
+    REGISTERED = "registered"
+    RETURNED = "returned"
+    QUARANTINED = "quarantined"
+    DUPLICATE = "duplicate"
+
+
+FINAL_OUTCOMES = frozenset(o for o in Outcome if o is not Outcome.PENDING)
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    id: int
+    file_name: str | None
+    sha256: str
+    received_at: dt.datetime
+    outcome: str
+    cases: list[str]
+    codes: list[str]
+    reason: str | None
+    closed_at: dt.datetime | None
+
+    def to_json(self) -> dict[str, object]:
+        """Stable keys for `plr intake --json`."""
+        return {
+            "id": self.id,
+            "file": self.file_name,
+            "sha256": self.sha256,
+            "received_at": self.received_at.isoformat(timespec="seconds"),
+            "outcome": self.outcome,
+            "cases": list(self.cases),
+            "codes": list(self.codes),
+            "reason": self.reason,
+        }
+
+
+def _entry(row: IntakeEntry) -> LedgerEntry:
+    return LedgerEntry(
+        id=row.id,
+        file_name=row.file_name,
+        sha256=row.sha256,
+        received_at=row.received_at,
+        outcome=row.outcome,
+        cases=list(row.cases or []),
+        codes=list(row.codes or []),
+        reason=row.reason,
+        closed_at=row.closed_at,
+    )
+
+
+def record_arrival(
+    *, session: Session, file_name: str, sha256: str, received_at: dt.datetime
+) -> int:
+    """Write a `pending` entry for a file that arrived; returns its id."""
+    row = IntakeEntry(
+        file_name=file_name,
+        sha256=sha256,
+        received_at=received_at,
+        outcome=Outcome.PENDING.value,
+        cases=[],
+        codes=[],
+        reason=None,
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def find_by_sha256(
+    *, session: Session, sha256: str, exclude_id: int | None = None
+) -> LedgerEntry | None:
+    """The first entry for these bytes that was not itself a duplicate.
+
+    Its `cases` name the cases the first copy registered, so a duplicate's
+    message can point at them. `exclude_id` skips the caller's own entry.
+    """
+    stmt = (
+        select(IntakeEntry)
+        .where(IntakeEntry.sha256 == sha256, IntakeEntry.outcome != Outcome.DUPLICATE.value)
+        .order_by(IntakeEntry.id)
+        .limit(1)
+    )
+    if exclude_id is not None:
+        stmt = stmt.where(IntakeEntry.id != exclude_id)
+    row = session.execute(stmt).scalar_one_or_none()
+    return _entry(row) if row is not None else None
+
+
+def close_entry(
+    *,
+    session: Session,
+    entry_id: int,
+    outcome: str,
+    cases: list[str],
+    codes: list[str],
+    reason: str,
+    closed_at: dt.datetime | None = None,
+) -> None:
+    """Record what became of a file."""
+    if outcome not in FINAL_OUTCOMES:
+        raise PipelineError(f"Tundmatu tulemus: {outcome}", code="bad_outcome")
+    row = session.get(IntakeEntry, entry_id)
+    if row is None:
+        raise NotFound(f"Sissetulekute registris ei ole kirjet {entry_id}.")
+    row.outcome = outcome
+    row.cases = list(cases)
+    row.codes = list(codes)
+    row.reason = reason
+    row.closed_at = closed_at or dt.datetime.now()
+    session.flush()
+
+
+def list_entries(
+    *, session: Session, outcome: str | None = None, limit: int | None = None
+) -> list[LedgerEntry]:
+    """Ledger entries, newest first."""
+    stmt = select(IntakeEntry).order_by(IntakeEntry.id.desc())
+    if outcome is not None:
+        stmt = stmt.where(IntakeEntry.outcome == outcome)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [_entry(r) for r in session.execute(stmt).scalars()]
+
+
+def pending_entries(*, session: Session) -> list[LedgerEntry]:
+    """Entries never closed (the process stopped mid-file), oldest first."""
+    stmt = (
+        select(IntakeEntry)
+        .where(IntakeEntry.outcome == Outcome.PENDING.value)
+        .order_by(IntakeEntry.id)
+    )
+    return [_entry(r) for r in session.execute(stmt).scalars()]

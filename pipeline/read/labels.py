@@ -1,0 +1,480 @@
+"""Printed or retyped forms: layout blocks -> raw form keys, by the printed labels.
+
+Referrers retype the form, delete rows and print it to PDF, so the only thing
+left to go by is the Estonian label text. Every label, section title, group
+title and option label is read off `pipeline.model.spec`; the only list kept
+here is `_ALIASES`, the short ways a person retyping the form writes a label.
+
+Labels repeat (`Telefon` in A and C), so section headings, group headings
+and the last group used set a context that decides between candidates.
+Values are returned as typed; `pipeline.model.assemble` normalises them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+
+from pipeline.errors import NotAReferral
+from pipeline.model import normalize
+from pipeline.model.assemble import RawValue
+from pipeline.model.referral import SECTIONS, Kind
+from pipeline.model.spec import FieldSpec, fields, groups
+from pipeline.read.base import Block, Line, Table
+
+MIN_LABELS = 5  # fewer distinct form labels than this: not a referral form
+FUZZY = 0.85  # difflib ratio for a label with a small typo
+
+# How a referrer retyping the form shortens or rewords a label (normalised alias ->
+# printed label). "=name"/"=relation" mean the name/relation column of the group in context.
+_ALIASES: dict[str, str] = {
+    "kov": "Kohalik omavalitsus",
+    "omavalitsus": "Kohalik omavalitsus",
+    "tel": "Telefon",
+    "tel nr": "Telefon",
+    "telefoni nr": "Telefon",
+    "telefoninumber": "Telefon",
+    "mobiil": "Telefon",
+    "e-mail": "E-post",
+    "email": "E-post",
+    "e-posti aadress": "E-post",
+    "kool/lasteaed": "Lasteaed / kool",
+    "kool": "Lasteaed / kool",
+    "lasteaed": "Lasteaed / kool",
+    "sünnikuupäev": "Sünniaeg",
+    "lapse nimi": "Lapse ees- ja perekonnanimi",
+    "vanema nimi": "Vanema / hooldaja nimi",
+    "hooldaja nimi": "Vanema / hooldaja nimi",
+    "nimi": "=name",
+    "ees- ja perekonnanimi": "=name",
+    "seos": "=relation",
+}
+
+_BOX = re.compile(r"(☒|☑|✓|✔|✗|✘|■|☐|□|\[\s*[xX✓✔]?\s*\]|\(\s*[xX]?\s*\))")
+_TICKED_BOX = re.compile(r"^(?:☒|☑|✓|✔|✗|✘|■|\[\s*[xX✓✔]\s*\]|\(\s*[xX]\s*\))$")
+_SECTION_PREFIX = re.compile(r"^(?:[a-h]|\d{1,2}|[ivx]{1,4})\s*[.)]\s*")
+_PAREN_TAIL = re.compile(r"\s*\([^()]*\)$")
+
+
+def _norm(text: str) -> str:
+    """Lower case, one kind of dash, single spaces, no trailing `:`/`*`."""
+    s = unicodedata.normalize("NFC", text).replace("\u00a0", " ").lower()
+    s = re.sub(r"[\u2010-\u2015\u2212]", "-", s)
+    s = re.sub(r"\s*/\s*", "/", re.sub(r"\s+", " ", s))
+    return s.strip(" \t:*.")
+
+
+@dataclass(frozen=True)
+class _Target:
+    spec: FieldSpec
+    code: str | None = None  # an option of a multi/choice field
+
+    @property
+    def is_tick(self) -> bool:
+        return self.code is not None or self.spec.kind is Kind.BOOL
+
+
+@cache
+def _index() -> dict[str, tuple[_Target, ...]]:
+    idx: dict[str, list[_Target]] = {}
+    for f in fields():
+        idx.setdefault(_norm(f.label), []).append(_Target(f))
+        for code, label in f.options:
+            idx.setdefault(_norm(label), []).append(_Target(f, code))
+    for alias, label in _ALIASES.items():
+        if label.startswith("="):
+            idx[alias] = [_Target(f) for f in fields() if f.key.rsplit(".", 1)[-1] == label[1:]]
+        else:
+            idx[alias] = idx[_norm(label)]
+    return {k: tuple(v) for k, v in idx.items()}
+
+
+@cache
+def _companions() -> dict[str, _Target]:
+    """Text field key -> the option it describes ("Muu, täpsustage" -> problem_areas.other)."""
+    out: dict[str, _Target] = {}
+    for f in fields():
+        for code, label in f.options:
+            for g in fields():
+                if (g.kind is Kind.TEXT and g.section == f.section and not g.group
+                        and _norm(g.label).startswith(_norm(label))):
+                    out[g.key] = _Target(f, code)
+    return out
+
+
+@lru_cache(maxsize=8192)
+def _lookup(n: str, strict: bool = False) -> tuple[_Target, ...]:
+    """Targets of a normalised label: exact, then alias, then a small typo."""
+    idx = _index()
+    if not n or len(n) > 90:
+        return ()
+    if n in idx and not (strict and n in _ALIASES):
+        return idx[n]
+    if len(n) >= 4:
+        best, score = "", 0.0
+        for k in idx:
+            if k in _ALIASES:
+                continue
+            sm = difflib.SequenceMatcher(None, n, k)
+            if sm.real_quick_ratio() >= FUZZY and sm.quick_ratio() >= FUZZY:
+                r = sm.ratio()
+                if r > score:
+                    best, score = k, r
+        if score >= FUZZY:
+            return idx[best]
+        if not strict and len(n) >= 15:  # an option label cut by a line wrap
+            for k, targets in idx.items():
+                if k.startswith(n) and all(t.code for t in targets):
+                    return targets
+    stripped = _PAREN_TAIL.sub("", n)  # "Kohalik omavalitsus (vald/linn)"
+    return _lookup(stripped, strict) if stripped != n else ()
+
+
+def _title_match(text: str, titles: dict[str, str]) -> str | None:
+    n = _norm(text)
+    if not n or len(n) > 60:
+        return None
+    n = _PAREN_TAIL.sub("", _SECTION_PREFIX.sub("", n))
+    for key, title in titles.items():
+        t = _norm(title)
+        if n == t or (len(n) >= 5 and difflib.SequenceMatcher(None, n, t).ratio() >= FUZZY):
+            return key
+    return None
+
+
+def section_of(text: str) -> str | None:
+    """The section letter of a heading (`A. Suunaja andmed`, `SUUNAJA ANDMED`, `1. ...`)."""
+    return _title_match(text, SECTIONS)
+
+
+def group_of(text: str) -> str | None:
+    """The group of a group heading (`Võrgustik`, `Vanemad / hooldajad`)."""
+    return _title_match(text, {k: g.label for k, g in groups().items()})
+
+
+def _is_ticked(box: str) -> bool:
+    return bool(_TICKED_BOX.match(box.strip()))
+
+
+def checkbox_segments(text: str) -> list[tuple[bool, str]] | None:
+    """`☒ vene ☐ eesti`, `Perekonflikt ☒`, `[X] Muu`, `X Perekonflikt` -> (ticked, text)."""
+    s = text.strip()
+    parts = _BOX.split(s)
+    if len(parts) < 3:
+        if m := re.match(r"^[xX]\s+(\S.*)$", s):
+            return [(True, m[1])]
+        if m := re.match(r"^(.*\S)\s+[xX]$", s):
+            return [(True, m[1])]
+        return None
+    boxes, texts = parts[1::2], parts[0::2]
+    if not texts[0].strip():  # box before its label
+        return [(_is_ticked(b), t.strip()) for b, t in zip(boxes, texts[1:], strict=True)]
+    if not texts[-1].strip():  # label before its box
+        return [(_is_ticked(b), t.strip()) for b, t in zip(boxes, texts[:-1], strict=True)]
+    return None
+
+
+def _tick(value: str) -> bool:
+    """A tick in a value cell: `X`, `☒`, `jah`; `☐ jah ☒ ei` is the ticked word."""
+    segs = checkbox_segments(value)
+    if segs and any(t for _, t in segs):
+        return any(ticked and _norm(t) not in ("ei", "no") for ticked, t in segs)
+    s = value.strip()
+    if not s:
+        return False
+    first = _norm(s.split()[0]).strip(",;")
+    return normalize.boolean(s) or normalize.boolean(first) or first == "jah"
+
+
+@dataclass
+class _Parser:
+    raw: dict[str, RawValue] = field(default_factory=dict)
+    found: set[str] = field(default_factory=set)
+    section: str | None = None
+    group: str | None = None  # last group a label was read for
+    heading_group: str | None = None  # group named by the last group heading
+    opts: FieldSpec | None = None  # the multi/choice whose options follow
+    pending: _Target | None = None  # a label whose value is on the following lines
+    buf: list[str] = field(default_factory=list)
+    next_row: dict[str, int] = field(default_factory=dict)
+    row: dict[str, tuple[int, set[str]]] = field(default_factory=dict)
+
+    # --- resolving labels -------------------------------------------------------------
+    def _pick(self, targets: tuple[_Target, ...]) -> _Target | None:
+        def score(t: _Target) -> int:
+            f = t.spec
+            if t.code is not None and f.kind is Kind.CHOICE and self.opts is not f:
+                return -100  # `muu`, `vene` are language options only after its label
+            if (f.group and self.section and f.section != self.section
+                    and f.column != "name" and f.group != self.group):
+                return -100  # `Isikukood` in C is not a child's
+            s = 16 if self.opts is not None and f is self.opts else 0
+            s += 8 if f.group and f.group == self.group else 0
+            s += 4 if f.section == self.section else 0
+            return s + (0 if f.group else 2)
+
+        best = max(targets, key=score, default=None)
+        return best if best is not None and score(best) >= 0 else None
+
+    def resolve(self, text: str, *, strict: bool = False) -> _Target | None:
+        if "\n" in text.strip() or _BOX.search(text):
+            return None
+        return self._pick(_lookup(_norm(text), strict))
+
+    def _option(self, text: str) -> _Target | None:
+        targets = tuple(t for t in _lookup(_norm(text)) if t.is_tick)
+        return self._pick(targets) if targets else None
+
+    # --- writing values ---------------------------------------------------------------
+    def _set(self, t: _Target, value: RawValue) -> None:
+        f = t.spec
+        self.found.add(f.key)
+        if self.group and groups()[self.group].section != f.section:
+            self.group = None
+        self.section = f.section  # a label tells where we are when headings are missing
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return
+        if f.group:
+            self.group = f.group
+            self._put_column(f, value)
+        else:
+            self.raw[f.option_key(t.code) if t.code else f.key] = value
+
+    def _put_column(self, f: FieldSpec, value: RawValue) -> None:
+        g, col = f.group or "", f.column
+        if g not in self.row or col in self.row[g][1]:  # a repeated column starts a row
+            self.row[g] = (self.next_row.get(g, 0), set())
+            self.next_row[g] = self.row[g][0] + 1
+        self.row[g][1].add(col)
+        self.raw[f.key_at(self.row[g][0])] = value
+
+    def flush(self) -> None:
+        t, self.pending = self.pending, None
+        text, self.buf = "\n".join(self.buf).strip(), []
+        if t is not None and text and not t.is_tick and t.spec.kind is not Kind.MULTI:
+            self._set(t, text)
+
+    def _list_options(self, f: FieldSpec, value: str) -> None:
+        """`Suunamise alus: Perekonflikt; Muu` (commas inside parentheses kept)."""
+        for part in re.split(r"[;\n]|,(?![^()]*\))", value):
+            opt = next((t for t in _lookup(_norm(part)) if t.spec is f and t.code), None)
+            if opt is not None:
+                self._set(opt, True)
+
+    def assign(self, t: _Target, value: str, *, complete: bool) -> None:
+        """A value found beside its label; `complete` when it cannot continue below."""
+        self.flush()
+        f = t.spec
+        self.found.add(f.key)
+        if t.is_tick:
+            if value.strip() or complete:
+                self._set(t, _tick(value))
+            else:
+                self.pending = t
+        elif f.kind in (Kind.MULTI, Kind.CHOICE):
+            self.opts = f
+            segs = checkbox_segments(value) if value.strip() else None
+            if segs is not None:
+                self._ticks(segs)
+            elif f.kind is Kind.CHOICE and value.strip():
+                self._set(t, value)
+            elif value.strip():
+                self._list_options(f, value)
+            else:
+                self.pending = t
+        elif value.strip() and (complete or f.kind is not Kind.LONGTEXT):
+            self._set(t, value)
+        else:
+            self.pending, self.buf = t, [value] if value.strip() else []
+
+    def _ticks(self, segs: list[tuple[bool, str]]) -> bool:
+        done = False
+        for ticked, text in segs:
+            text = text.strip(" \t:;,")
+            t = self._option(text) if text else None
+            if t is not None:
+                self._set(t, ticked)
+                done = True
+            elif ":" in text:  # "☒ Muu: kiusamine", "☒ Muu, täpsustage: kiusamine"
+                left, right = text.split(":", 1)
+                t = self._option(left)
+                other = self.resolve(left)
+                if t is not None:
+                    self._set(t, ticked)
+                    other = next((_Target(f) for f in fields()
+                                  if _companions().get(f.key) == t), None)
+                elif other is not None and other.spec.key in _companions():
+                    self._set(_companions()[other.spec.key], ticked)
+                if other is not None and not other.is_tick:
+                    self._set(other, right)
+                done = done or t is not None or other is not None
+        return done
+
+    # --- lines --------------------------------------------------------------------------
+    def line(self, text: str) -> None:
+        s = text.strip()
+        if not s:
+            return
+        if "\t" in s:  # tab-separated: a row of a table without borders
+            self.row_cells(s.split("\t"))
+            return
+        longtext = self.pending is not None and self.pending.spec.kind is Kind.LONGTEXT
+        if (sec := section_of(s)) is not None:
+            self.flush()
+            self.section, self.group, self.heading_group, self.opts = sec, None, None, None
+            self.row.clear()
+            return
+        if (grp := group_of(s)) is not None:
+            self.flush()
+            self.heading_group = self.group = grp
+            self.row.clear()
+            return
+        segs = checkbox_segments(s)
+        if segs is not None:
+            pending = self.pending
+            if self._ticks(segs):
+                if self.pending is pending:
+                    self.flush()
+                return
+        if ":" in s:
+            left, right = s.split(":", 1)
+            t = self.resolve(left, strict=longtext)
+            if t is not None:
+                self.assign(t, right, complete=False)
+                return
+        if (m := _BOX.search(s)) and (t := self.resolve(s[: m.start()])) is not None:
+            self.assign(t, s[m.start():], complete=False)  # "Pere suhtluskeel ☒ vene ☐ eesti"
+            return
+        t = self.resolve(s, strict=longtext)
+        if t is not None:
+            p = self.pending
+            if t.code and p is not None and p.spec is t.spec and p.spec.kind is Kind.MULTI:
+                self._set(t, True)  # a list of ticked labels under the group's label
+                return
+            if not t.is_tick or self.pending is None:
+                self.assign(t, "", complete=False)
+            return
+        self._value_line(s)
+
+    def _value_line(self, s: str) -> None:
+        if self.pending is None:
+            return  # instructions, notes, the title: not part of the form's data
+        if self.pending.is_tick:
+            if checkbox_segments(s) or _norm(s).split(" ")[0] in ("jah", "ei", "x"):
+                self._set(self.pending, _tick(s))
+            self.pending, self.buf = None, []
+            return
+        self.buf.append(s)
+        if self.pending.spec.kind is not Kind.LONGTEXT:
+            self.flush()
+
+    # --- tables -------------------------------------------------------------------------
+    def row_cells(self, cells: list[str]) -> None:
+        cells = [c.strip() for c in cells]
+        if sum(1 for c in cells if c) <= 1:
+            for ln in next((c for c in cells if c), "").split("\n"):
+                self.line(ln)
+            return
+        k = 0
+        while k < len(cells):
+            cell = cells[k]
+            t = self.resolve(cell.replace("\n", " ")) if cell else None
+            if t is not None and section_of(cell) is None and k + 1 < len(cells):
+                self.assign(t, cells[k + 1], complete=True)
+                k += 2
+                continue
+            if _BOX.fullmatch(cell) and k + 1 < len(cells):
+                opt = self._option(cells[k + 1])
+                if opt is not None:  # | ☒ | Perekonflikt |
+                    self._set(opt, _is_ticked(cell))
+                    k += 2
+                    continue
+            for ln in cell.split("\n"):
+                self.line(ln)
+            k += 1
+
+    def _header(self, cells: list[str]) -> tuple[str, list[FieldSpec | None]] | None:
+        """A header row of a group table: two or more column labels, little else."""
+        per_cell = [
+            tuple(t for t in _lookup(_norm(c.replace("\n", " "))) if t.spec.group and not t.code)
+            for c in cells
+        ]
+        matched = sum(1 for ts in per_cell if ts)
+        others = sum(1 for c, ts in zip(cells, per_cell, strict=True) if c.strip() and not ts)
+        if matched < 2 or others > 1 or others >= matched:
+            return None
+        votes = {g: sum(1 for ts in per_cell if any(t.spec.group == g for t in ts))
+                 for g in groups()}
+        best = max(votes.values())
+        tied = [g for g, v in votes.items() if v == best]
+        if self.heading_group in tied:
+            group = self.heading_group or ""
+        else:
+            group = next((g for g in tied if g not in self.next_row), tied[0])
+        cols = [next((t.spec for t in ts if t.spec.group == group), None) for ts in per_cell]
+        return (group, cols) if sum(1 for c in cols if c) >= 2 else None
+
+    def _data_row(self, group: str, cols: list[FieldSpec | None], cells: list[str]) -> None:
+        values = [(spec, cell) for spec, cell in zip(cols, cells, strict=False)
+                  if spec is not None and cell.strip()]
+        if not values:
+            return  # an empty row of the blank form
+        index = self.next_row.get(group, 0)
+        self.next_row[group] = index + 1
+        for spec, cell in values:
+            self.found.add(spec.key)
+            self.raw[spec.key_at(index)] = " ".join(cell.split("\n")).strip()
+        self.group, self.section = group, groups()[group].section
+
+    def _ends_group_table(self, cells: list[str], group: str) -> bool:
+        nonempty = [c for c in cells if c.strip()]
+        if not nonempty:
+            return False
+        if len(nonempty) == 1 and (section_of(nonempty[0]) or group_of(nonempty[0])):
+            return True
+        t = self.resolve(nonempty[0].replace("\n", " "), strict=True)
+        return t is not None and t.spec.group != group
+
+    def table(self, rows: list[list[str]]) -> None:
+        self.flush()
+        self.row.clear()  # a new table (one per child, say) starts new group rows
+        header: tuple[str, list[FieldSpec | None]] | None = None
+        for cells in rows:
+            h = self._header(cells)
+            if h is not None:
+                header = h
+                self.heading_group = None
+                continue
+            if header is not None and not self._ends_group_table(cells, header[0]):
+                self._data_row(header[0], header[1], cells)
+                continue
+            header = None
+            self.row_cells(cells)
+        self.flush()
+        self.row.clear()
+
+
+def parse_blocks(blocks: list[Block]) -> dict[str, str | bool | list[str] | None]:
+    """Map a document's layout blocks to raw form keys (see `pipeline.model.assemble`).
+
+    Raises `NotAReferral` when too few of the form's labels are found.
+    """
+    p = _Parser()
+    for block in blocks:
+        if isinstance(block, Table):
+            p.table(block.rows)
+        elif isinstance(block, Line):
+            for ln in block.text.split("\n"):
+                p.line(ln)
+    p.flush()
+    if len(p.found) < MIN_LABELS:
+        raise NotAReferral(
+            "Dokumendist ei leitud suunamisvormi välju: see ei paista olevat "
+            "pere lahendusringi suunamisvorm.",
+        )
+    return p.raw

@@ -10,7 +10,9 @@ or retyped copy still reads by its labels.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import zipfile
 from itertools import count
 
 from docx import Document
@@ -52,6 +54,21 @@ def build_docx() -> bytes:
         _draw(doc, block, ids)
     out = io.BytesIO()
     doc.save(out)
+    return _reproducible(out.getvalue())
+
+
+_FIXED_TIME = (2026, 1, 1, 0, 0, 0)
+
+
+def _reproducible(data: bytes) -> bytes:
+    """The same bytes on every build: fixed zip entry times."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info))
     return out.getvalue()
 
 
@@ -77,6 +94,9 @@ def _page_setup(doc: DocxDocument) -> None:
     props.subject = layout.FOOTER
     props.author = "Pere lahendusring"
     props.language = "et-EE"
+    props.created = props.modified = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    props.revision = 1
+    props.last_modified_by = "plr forms build"
 
 
 def _footer(p: Paragraph) -> None:
@@ -218,6 +238,7 @@ def _scalars(doc: DocxDocument, fields: tuple[FieldSpec, ...], ids: count[int]) 
         p = value.paragraphs[0]
         if f.kind is Kind.CHOICE:
             _dropdown(p, f, next(ids))
+            _run(p, "\u2003" + layout.choice_hint(f), size=7.5, color="595959")
         else:
             hint = layout.DATE_HINT if f.kind is Kind.DATE else PLACEHOLDER
             _text_control(p, f.key, f.label, hint, next(ids))

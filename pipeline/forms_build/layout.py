@@ -137,6 +137,11 @@ def choice_labels(f: FieldSpec) -> list[str]:
     return [label for _, label in f.options]
 
 
+def choice_hint(f: FieldSpec) -> str:
+    """The options printed beside the drop-down, for a form filled on paper."""
+    return "Valikud: " + " / ".join(choice_labels(f))
+
+
 def choice_default(f: FieldSpec) -> str:
     """The label the blank form starts with: the model's default (`et` -> `eesti`)."""
     from pipeline.model.referral import Referral

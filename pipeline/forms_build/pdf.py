@@ -83,7 +83,9 @@ def build_pdf() -> bytes:
 
 def _render(total: int) -> tuple[bytes, int]:
     buf = io.BytesIO()
-    c = Canvas(buf, pagesize=A4, pageCompression=1)
+    # invariant: fixed dates and ids, so the committed form only changes
+    # when the form itself does.
+    c = Canvas(buf, pagesize=A4, pageCompression=1, invariant=1)
     c.setTitle(layout.TITLE)
     c.setSubject(layout.FOOTER)
     c.setAuthor("Pere lahendusring")
@@ -166,6 +168,10 @@ def _scalar_row(p: _Page, f: FieldSpec) -> None:
     _text_lines(c, lines, MARGIN_X + 5, p.y - 4, FONT, 9)
     x, w = MARGIN_X + LABEL_W + 1, WIDTH - LABEL_W - 2
     if f.kind is Kind.CHOICE:
+        c.setFont(FONT, 7)
+        c.setFillColor(GREY)
+        c.drawRightString(MARGIN_X + WIDTH - 4, y + 6, layout.choice_hint(f))
+        c.setFillColor(black)
         c.acroForm.choice(
             name=f.key, tooltip=f.label, value=layout.choice_default(f),
             options=layout.choice_labels(f),

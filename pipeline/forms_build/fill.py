@@ -17,6 +17,7 @@ from typing import Any
 
 from lxml import etree
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from pipeline.errors import PipelineError
 from pipeline.model import normalize
@@ -131,6 +132,7 @@ def fill_pdf(blank: bytes, values: FormValues, *, strict: bool = True) -> bytes:
             update[key] = str(on) if _ticked(value) else "/Off"
         else:
             update[key] = ("X" if value else "") if isinstance(value, bool) else value
+    _checkbox_font(writer)
     writer.update_page_form_field_values(None, update, auto_regenerate=True)
     # NeedAppearances asks viewers to redraw every field from its value, so
     # that a value pypdf could not draw well (line breaks, rare letters)
@@ -139,6 +141,33 @@ def fill_pdf(blank: bytes, values: FormValues, *, strict: bool = True) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _checkbox_font(writer: PdfWriter) -> None:
+    """Give check boxes the ZapfDingbats font a viewer redraws them with.
+
+    With NeedAppearances set, viewers redraw check boxes from /MK /CA in the
+    font /ZaDb; reportlab does not declare it, so poppler draws a tiny mark.
+    """
+    acro = writer.root_object["/AcroForm"].get_object()
+    assert isinstance(acro, DictionaryObject)
+    dr = acro.setdefault(NameObject("/DR"), DictionaryObject()).get_object()
+    fonts = dr.setdefault(NameObject("/Font"), DictionaryObject()).get_object()
+    if "/ZaDb" not in fonts:
+        zadb = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/ZapfDingbats"),
+                NameObject("/Name"): NameObject("/ZaDb"),
+            }
+        )
+        fonts[NameObject("/ZaDb")] = writer._add_object(zadb)
+    for page in writer.pages:
+        for annot in page.get("/Annots", []) or []:
+            a = annot.get_object()
+            if a.get("/FT") == "/Btn" and "/DA" not in a:
+                a[NameObject("/DA")] = TextStringObject("/ZaDb 8 Tf 0 g")
 
 
 def read_pdf_values(data: bytes) -> dict[str, str | bool]:

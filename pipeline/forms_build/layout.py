@@ -115,7 +115,7 @@ _WEIGHT = {
     Kind.IDCODE: 1.0,
     Kind.DATE: 0.85,
     Kind.PHONE: 1.0,
-    Kind.EMAIL: 1.3,
+    Kind.EMAIL: 1.6,
 }
 
 

@@ -175,7 +175,7 @@ def _scalar_row(p: _Page, f: FieldSpec) -> None:
         c.acroForm.choice(
             name=f.key, tooltip=f.label, value=layout.choice_default(f),
             options=layout.choice_labels(f),
-            x=x, y=y + 1, width=120, height=h - 2, fontName=FONT, fontSize=9,
+            x=x, y=y + 2, width=120, height=h - 4, fontName=FONT, fontSize=9,
             borderWidth=0, fillColor=white, fieldFlags="combo",
         )
         p.fields.append(f.key)
@@ -255,7 +255,9 @@ def _table_header(p: _Page, cols: tuple[FieldSpec, ...], widths: list[float]) ->
 
 def _table(p: _Page, g: GroupSpec) -> None:
     widths = layout.column_widths(g, WIDTH)
-    _caption(p, g.label, 40 + 2 * ROW_H)
+    # A table is kept on one page: a referrer who deletes rows or retypes the
+    # form should see the whole group at once.
+    _caption(p, g.label, 24 + g.rows * ROW_H)
     _table_header(p, g.columns, widths)
     for row in range(g.rows):
         if p.ensure(ROW_H):

@@ -1,0 +1,387 @@
+"""What a template receives, built from a `CaseView` (what the register stores).
+
+Templates get plain dicts and strings only: no model objects with methods, no
+None (an empty value is ""), dates already written out in the document's
+language. Field names here are the variable names an office sees in Word, so
+they stay short and stable; `plr templates check` compares templates with them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline.model.case import CaseView, Meeting, Participant, Role
+from pipeline.model.issues import Issue
+from pipeline.model.referral import GROUNDS, LANGUAGES, PROBLEM_AREAS, Referral
+from pipeline.model.spec import field_for
+from pipeline.render import dates
+
+_ROLE = {
+    "et": {
+        Role.CHILD: "laps",
+        Role.CAREGIVER: "vanem või hooldaja",
+        Role.NETWORK: "pere võrgustik",
+        Role.REFERRER: "suunaja",
+        Role.INFORMATION_GIVER: "spetsialist",
+        Role.COORDINATOR: "koordinaator",
+    },
+    "ru": {
+        Role.CHILD: "ребёнок",
+        Role.CAREGIVER: "родитель или опекун",
+        Role.NETWORK: "близкий семьи",
+        Role.REFERRER: "направивший специалист",
+        Role.INFORMATION_GIVER: "специалист",
+        Role.COORDINATOR: "координатор",
+    },
+    "en": {
+        Role.CHILD: "child",
+        Role.CAREGIVER: "parent or carer",
+        Role.NETWORK: "family network",
+        Role.REFERRER: "referrer",
+        Role.INFORMATION_GIVER: "professional",
+        Role.COORDINATOR: "coordinator",
+    },
+}
+_AND = {"et": "ja", "ru": "и", "en": "and"}
+NOT_GIVEN = "(ei ole märgitud)"
+
+
+def text(value: object) -> str:
+    """None -> "": templates never print `None`."""
+    return "" if value is None else str(value)
+
+
+def join_names(names: list[str], lang: str) -> str:
+    """`Säde Tamm ja Jüri Tamm`, `A, B ja C`."""
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {_AND.get(lang, 'ja')} {names[-1]}"
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    role: str = ""
+    relation: str = ""  # "ema", "klassijuhataja"; falls back to the role
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    info_only: bool = False  # information givers attend part 1 only
+
+
+@dataclass(frozen=True)
+class ReferrerCtx:
+    name: str
+    position: str
+    organisation: str
+    municipality: str
+    phone: str
+    email: str
+
+
+@dataclass(frozen=True)
+class ChildCtx:
+    name: str
+    id_code: str
+    birth_date: str
+    age: str
+    lives_with: str
+    school: str
+
+
+@dataclass(frozen=True)
+class Part:
+    start: str
+    end: str
+
+
+@dataclass(frozen=True)
+class MeetingCtx:
+    date: str  # 3. detsember 2026
+    weekday: str  # neljapäev
+    when: str  # 3. detsember 2026, neljapäev, kell 17.00
+    start: str  # 17.00
+    end: str  # 20.00
+    place: str
+    iso_date: str  # 2026-12-03 (file names)
+
+
+@dataclass(frozen=True)
+class AgreementCtx:
+    number: int
+    what: str
+    who: str
+    by_when: str
+    checks: str
+
+
+@dataclass(frozen=True)
+class Side:
+    title: str
+    risk: str
+    protective: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    label: str  # the form field's printed label
+    message: str
+
+
+@dataclass(frozen=True)
+class CaseContext:
+    """Every variable a case document may use (one shape for all kinds)."""
+
+    lang: str
+    case_number: str
+    today: str
+    received: str
+    referral_date: str
+    coordinator: Person
+    referrer: ReferrerCtx
+    recipient: Person
+    children: list[ChildCtx]
+    children_names: str
+    one_child: bool
+    child_views: str
+    situation: str
+    question: str
+    bottom_lines: str
+    grounds: list[str]
+    problem_areas: list[str]
+    family_language: str
+    interpreter_needed: bool
+    caregivers: list[Person]
+    network: list[Person]
+    participants: list[Person]
+    sides: list[Side]
+    warnings: list[Finding]
+    consent_by: str
+    consent_date: str
+    source_file: str
+    conference: MeetingCtx
+    part1: Part
+    part2: Part
+    part3: Part
+    follow_up: MeetingCtx
+    agreements: list[AgreementCtx] = field(default_factory=list)
+    contingency: str = ""
+    bottom_lines_met: str = ""
+    notes: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class ReturnContext:
+    """The return letter: a referral that could not be registered (no case number)."""
+
+    today: str
+    referrer: ReferrerCtx
+    children_names: str
+    one_child: bool
+    referral_date: str
+    source_file: str
+    issues: list[Finding]
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+EMPTY_MEETING = MeetingCtx("", "", "", "", "", "", "")
+
+
+def meeting(m: Meeting | None, lang: str) -> MeetingCtx:
+    if m is None:
+        return EMPTY_MEETING
+    return MeetingCtx(
+        date=dates.long_date(m.start, lang),
+        weekday=dates.weekday(m.start, lang),
+        when=dates.when(m.start, lang),
+        start=dates.clock(m.start, lang),
+        end=dates.clock(m.end, lang),
+        place=m.place,
+        iso_date=m.start.date().isoformat(),
+    )
+
+
+def _round5(minutes: float) -> int:
+    return int(5 * round(minutes / 5))
+
+
+def parts(m: Meeting | None, lang: str) -> tuple[Part, Part, Part]:
+    """The agenda's three parts: about a quarter for information sharing, a fifth
+    for agreeing the plan, and the family's private time in between (the longest)."""
+    if m is None:
+        return Part("", ""), Part("", ""), Part("", "")
+    total = (m.end - m.start).total_seconds() / 60
+    t1 = m.start + dt.timedelta(minutes=max(30, _round5(total / 4)))
+    t2 = m.end - dt.timedelta(minutes=max(20, _round5(total / 5)))
+    c = dates.clock
+    return (
+        Part(c(m.start, lang), c(t1, lang)),
+        Part(c(t1, lang), c(t2, lang)),
+        Part(c(t2, lang), c(m.end, lang)),
+    )
+
+
+def person(p: Participant, lang: str) -> Person:
+    return Person(
+        name=p.name,
+        role=_ROLE.get(lang, _ROLE["et"])[p.role],
+        relation=p.relation or _ROLE.get(lang, _ROLE["et"])[p.role],
+        phone=text(p.phone),
+        email=text(p.email),
+        address=text(p.address),
+        info_only=p.parts == [1],
+    )
+
+
+def _age(born: dt.date | None, on: dt.date) -> str:
+    if born is None:
+        return ""
+    years = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return str(years)
+
+
+def _children(r: Referral, on: dt.date) -> list[ChildCtx]:
+    return [
+        ChildCtx(
+            name=text(c.name),
+            id_code=text(c.id_code),
+            birth_date=dates.short_date(c.birth_date),
+            age=_age(c.birth_date, on),
+            lives_with=text(c.lives_with),
+            school=text(c.school),
+        )
+        for c in r.children
+    ]
+
+
+def _labels(codes: list[str], options: tuple[tuple[str, str], ...]) -> list[str]:
+    names = dict(options)
+    return [names.get(c, c) for c in codes]
+
+
+def _sides(r: Referral) -> list[Side]:
+    f = r.factors
+    return [
+        Side("Lapse arenguvajadused", f.development.risk or NOT_GIVEN,
+             f.development.protective or NOT_GIVEN),
+        Side("Vanemlus", f.parenting.risk or NOT_GIVEN, f.parenting.protective or NOT_GIVEN),
+        Side("Pere ja keskkond", f.environment.risk or NOT_GIVEN,
+             f.environment.protective or NOT_GIVEN),
+    ]
+
+
+_ROW = re.compile(r"\[(\d+)\]")
+
+
+def finding(issue: Issue) -> Finding:
+    """The field's printed label; for a table row also which row (`Lapsed, 2. rida`)."""
+    spec = field_for(issue.field)
+    if spec is None:
+        return Finding(label=issue.field, message=issue.message)
+    label = spec.label
+    row = _ROW.search(issue.field)
+    if spec.group_label and row:
+        label = f"{spec.group_label}, {int(row.group(1)) + 1}. rida: {label}"
+    return Finding(label=label, message=issue.message)
+
+
+def referrer_person(r: Referral) -> ReferrerCtx:
+    ref = r.referrer
+    return ReferrerCtx(
+        name=text(ref.name),
+        position=text(ref.position),
+        organisation=text(ref.organisation),
+        municipality=text(ref.municipality),
+        phone=text(ref.phone),
+        email=text(ref.email),
+    )
+
+
+def coordinator_person(view: CaseView) -> Person:
+    c = view.coordinator
+    if c is None:
+        return Person(name="")
+    return Person(name=c.name, role="koordinaator", phone=text(c.phone), email=c.email)
+
+
+def case_context(
+    view: CaseView, lang: str, today: dt.date, recipient: Participant | None = None
+) -> CaseContext:
+    r = view.referral
+    names = [c.name for c in r.children if c.name]
+    p1, p2, p3 = parts(view.conference, lang)
+    plan = view.plan
+    on = view.conference.start.date() if view.conference else today
+    return CaseContext(
+        lang=lang,
+        case_number=view.number,
+        today=dates.long_date(today, lang),
+        received=dates.long_date(view.received_at, lang),
+        referral_date=dates.long_date(r.referral_date, lang) if r.referral_date else "",
+        coordinator=coordinator_person(view),
+        referrer=referrer_person(r),
+        recipient=person(recipient, lang) if recipient else Person(name=""),
+        children=_children(r, on),
+        children_names=join_names(names, lang),
+        one_child=len(names) == 1,
+        child_views=r.child_views or NOT_GIVEN,
+        situation=text(r.situation),
+        question=text(r.question),
+        bottom_lines=text(r.bottom_lines),
+        grounds=_labels(r.grounds, GROUNDS.items),
+        problem_areas=_labels(r.problem_areas, PROBLEM_AREAS.items)
+        + ([f"Muu: {r.problem_other}"] if r.problem_other else []),
+        family_language=dict(LANGUAGES.items).get(r.family_language, r.family_language),
+        interpreter_needed=r.interpreter_needed,
+        caregivers=[
+            Person(text(c.name), "", text(c.relation), text(c.phone), text(c.email),
+                   text(c.address))
+            for c in r.caregivers
+        ],
+        network=[Person(text(n.name), "", text(n.relation), text(n.phone)) for n in r.network],
+        participants=[
+            person(p, lang) for p in view.participants if p.role is not Role.COORDINATOR
+        ],
+        sides=_sides(r),
+        warnings=[finding(w) for w in view.warnings],
+        consent_by=text(r.consent.by),
+        consent_date=dates.short_date(r.consent.date),
+        source_file=text(view.source_file),
+        conference=meeting(view.conference, lang),
+        part1=p1,
+        part2=p2,
+        part3=p3,
+        follow_up=meeting(view.follow_up, lang),
+        agreements=[
+            AgreementCtx(i, a.what, a.who, a.by_when, a.checks)
+            for i, a in enumerate(plan.agreements if plan else [], start=1)
+        ],
+        contingency=text(plan.contingency) if plan else "",
+        bottom_lines_met=text(plan.bottom_lines_met) if plan else "",
+        notes=text(plan.notes) if plan else "",
+    )
+
+
+def return_context(
+    referral: Referral | None, issues: list[Issue], source_file: str, today: dt.date
+) -> ReturnContext:
+    r = referral or Referral()
+    names = [c.name for c in r.children if c.name]
+    return ReturnContext(
+        today=dates.long_date(today, "et"),
+        referrer=referrer_person(r),
+        children_names=join_names(names, "et"),
+        one_child=len(names) == 1,
+        referral_date=dates.long_date(r.referral_date, "et") if r.referral_date else "",
+        source_file=source_file,
+        issues=[finding(i) for i in issues if i.is_error],
+    )

@@ -1,0 +1,156 @@
+"""Sandboxed docxtpl rendering: values are data, never markup or template code.
+
+Templates are DOCX files edited in Word. A value is escaped for XML, its
+control characters are dropped, and docxtpl's own `{_{` un-escaping is
+defused, so whatever a referrer typed comes out exactly as typed. Templates
+run in a `SandboxedEnvironment` with `StrictUndefined`: a template cannot reach
+Python internals, and a misspelt variable is an error rather than a blank.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined, TemplateError, nodes
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
+
+from pipeline.errors import PipelineError
+
+BUILTIN_DIR = Path(__file__).resolve().parents[2] / "templates"
+DOCX_MEDIA = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+# C0/C1 control characters except tab and line feed, and XML's forbidden code points.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+# docxtpl turns `{_{` back into `{{` after rendering; a literal `_` stops that.
+_DOCXTPL_MARKERS = re.compile(r"(?<=[{}%])_(?=[{}%])")
+
+
+class TemplateProblem(PipelineError):
+    """A template is missing, broken or uses something the code does not supply."""
+
+    code = "template"
+
+
+def clean(value: str) -> str:
+    """Text as typed, minus what XML or Word cannot show (CR LF -> LF)."""
+    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _finalize(value: object) -> Markup:
+    if isinstance(value, Markup):  # already escaped by a filter (join, etc.)
+        return value
+    if value is None:
+        return Markup("")
+    if isinstance(value, bool):
+        value = "jah" if value else "ei"
+    s = str(escape(clean(str(value))))
+    # A literal `_` written as a character reference cannot be matched by docxtpl.
+    return Markup(_DOCXTPL_MARKERS.sub("&#95;", s))
+
+
+def make_env() -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        autoescape=True, undefined=StrictUndefined, finalize=_finalize, auto_reload=False
+    )
+    return env
+
+
+class Engine:
+    """Renders documents from template bytes cached in memory.
+
+    `override_dir` (an office's `<home>/templates/`) wins over the built-in set,
+    file by file.
+    """
+
+    def __init__(self, override_dir: Path | None = None, builtin_dir: Path = BUILTIN_DIR):
+        self.override_dir = override_dir
+        self.builtin_dir = builtin_dir
+        self.env = make_env()
+        self._cache: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+
+    def template_path(self, name: str) -> Path:
+        if self.override_dir is not None:
+            own = self.override_dir / name
+            if own.is_file():
+                return own
+        return self.builtin_dir / name
+
+    def template_bytes(self, name: str) -> bytes:
+        with self._lock:
+            data = self._cache.get(name)
+        if data is None:
+            path = self.template_path(name)
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise TemplateProblem(
+                    f"Dokumendipõhja {name} ei leitud ega saa lugeda.", code="template_missing"
+                ) from exc
+            with self._lock:
+                self._cache[name] = data
+        return data
+
+    def render(self, name: str, context: dict[str, Any]) -> bytes:
+        """One document: a fresh DocxTemplate from the cached bytes."""
+        tpl = DocxTemplate(io.BytesIO(self.template_bytes(name)))
+        try:
+            tpl.render(context, jinja_env=self.env, autoescape=True)
+        except TemplateError as exc:
+            # The message names the template and Jinja's reason, never a value.
+            raise TemplateProblem(
+                f"Dokumendipõhja {name} ei saa täita: {_reason(exc)}", code="template_error"
+            ) from None
+        out = io.BytesIO()
+        tpl.save(out)
+        return out.getvalue()
+
+    def variables(self, name: str) -> set[str]:
+        """Every variable path a template uses: `case_number`, `recipient.name`."""
+        tpl = DocxTemplate(io.BytesIO(self.template_bytes(name)))
+        docx = tpl.get_docx()
+        xml = tpl.patch_xml(tpl.get_xml())
+        for rel in docx.part.rels.values():
+            if rel.reltype in (tpl.HEADER_URI, tpl.FOOTER_URI):
+                xml += tpl.patch_xml(rel.target_part.blob.decode("utf-8"))
+        try:
+            ast = self.env.parse(xml)
+        except TemplateError as exc:
+            raise TemplateProblem(
+                f"Dokumendipõhjas {name} on vigane märgend: {_reason(exc)}", code="template_syntax"
+            ) from None
+        return _paths(ast)
+
+
+def _reason(exc: TemplateError) -> str:
+    msg = str(exc.message or exc.__class__.__name__)
+    # Jinja quotes the object it failed on; keep only the first line, which names
+    # the variable or attribute, not any case data.
+    return msg.splitlines()[0][:200]
+
+
+def _paths(ast: nodes.Template) -> set[str]:
+    """Top-level names plus one level of attribute access, loop variables resolved
+    to `<list>[]` so that `{% for c in children %}{{ c.name }}` gives `children[].name`."""
+    loops: dict[str, str] = {}
+    for f in ast.find_all(nodes.For):
+        if isinstance(f.target, nodes.Name) and isinstance(f.iter, nodes.Name):
+            loops[f.target.name] = f.iter.name + "[]"
+    stored = {n.name for n in ast.find_all(nodes.Name) if n.ctx == "store"}
+    out: set[str] = set()
+    attr_bases: set[int] = set()
+    for g in ast.find_all(nodes.Getattr):
+        if isinstance(g.node, nodes.Name):
+            attr_bases.add(id(g.node))
+            base = loops.get(g.node.name, g.node.name)
+            out.add(f"{base}.{g.attr}")
+    for n in ast.find_all(nodes.Name):
+        if n.ctx == "load" and n.name not in stored and id(n) not in attr_bases:
+            out.add(n.name)
+    return out

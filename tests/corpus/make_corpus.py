@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -160,6 +161,7 @@ def check_formats(case: Case) -> None:
 
 
 def main() -> None:
+    previous = {p.stem: p.read_bytes() for p in HERE.glob("p[0-9][0-9]_*.pdf")}
     for old in HERE.glob("[rpq][0-9][0-9]_*"):
         old.unlink()
     names = [s.name for s in STYLES]
@@ -181,11 +183,11 @@ def main() -> None:
             text = json.dumps(expected(case), ensure_ascii=False, indent=2) + "\n"
             (HERE / f"{style.name}.expected.json").write_text(text, encoding="utf-8")
         if printed:
-            _print_to_pdf(Path(tmp), printed)
+            _print_to_pdf(Path(tmp), printed, previous)
     print(f"{len(STYLES)} referrals written to {HERE}")
 
 
-def _print_to_pdf(tmp: Path, names: list[str]) -> None:
+def _print_to_pdf(tmp: Path, names: list[str], previous: dict[str, bytes]) -> None:
     """LibreOffice prints the DOCX files, as a referrer's 'Save as PDF' would."""
     profile = tmp / "lo-profile"  # own profile: other soffice runs may share the machine
     subprocess.run(
@@ -195,7 +197,17 @@ def _print_to_pdf(tmp: Path, names: list[str]) -> None:
         check=True, capture_output=True, timeout=600,
     )
     for n in names:
-        (HERE / f"{n}.pdf").write_bytes((tmp / f"{n}.pdf").read_bytes())
+        new = (tmp / f"{n}.pdf").read_bytes()
+        if _undated(previous.get(n, b"")) != _undated(new):
+            previous[n] = new
+        (HERE / f"{n}.pdf").write_bytes(previous[n])
+
+
+def _undated(pdf: bytes) -> bytes:
+    """A printed PDF without its clock stamps, to keep an unchanged print unchanged."""
+    pdf = re.sub(rb"/CreationDate\(D:[^)]*\)", b"", pdf)
+    pdf = re.sub(rb"/DocChecksum /[0-9A-F]+", b"", pdf)
+    return re.sub(rb"/ID \[[^\]]*\]", b"", pdf)
 
 
 if __name__ == "__main__":

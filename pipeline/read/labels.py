@@ -376,6 +376,8 @@ class _Parser:
     # --- tables -------------------------------------------------------------------------
     def row_cells(self, cells: list[str]) -> None:
         cells = [c.strip() for c in cells]
+        if len(cells) > 1 and self.pending is not None and self.pending.spec.kind is Kind.MULTI:
+            self.pending = None  # in a table a bare option label has its tick cell beside it
         if sum(1 for c in cells if c) <= 1:
             for ln in next((c for c in cells if c), "").split("\n"):
                 self.line(ln)

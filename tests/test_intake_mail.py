@@ -193,7 +193,7 @@ def test_mail_msg_gives_sender_and_attachments(
 def test_mail_msg_extract_reads_forms(
     forms: tuple[bytes, bytes], referral: Referral, limits: Limits, today: dt.date
 ) -> None:
-    pdf, docx = forms
+    _, docx = forms
     msg = msgforge.Message(subject="Suunamine", text_body="Tere!",
                            sender=referral.referrer.email, sent=True)
     msg.attach_bytes("suunamine.docx", docx)

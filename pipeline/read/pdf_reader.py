@@ -10,6 +10,7 @@ pdfminer inflates them.
 
 from __future__ import annotations
 
+import logging
 from io import BytesIO
 from typing import Any
 
@@ -145,6 +146,9 @@ def spec_fields(fields: dict[str, RawValue]) -> dict[str, RawValue]:
 
 
 def _read(data: bytes, limits: Limits) -> ReadResult:
+    # In the child only: pypdf's repair warnings ("EOF marker not found") are not for users.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     reader = open_pdf(data)
     try:
         found = form_fields(reader)

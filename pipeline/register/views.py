@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from pipeline.model.case import (
     ActionPlan,
     Agreement,
@@ -65,3 +68,60 @@ def build_case_view(case: t.Case) -> CaseView:
         plan=plan_view(case.plans[-1]) if case.plans else None,
         source_file=case.versions[-1].source_file if case.versions else None,
     )
+
+
+# --- JSON for the command line (stable keys; documented in docs/register.md) ---
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat(timespec="minutes") if value else None
+
+
+def case_summary(case: t.Case, queue_position: int | None = None) -> dict[str, Any]:
+    """One row of `plr cases --json`."""
+    referral = current_referral(case)
+    return {
+        "number": case.number,
+        "state": case.state,
+        "received_at": _iso(case.received_at),
+        "municipality": case.municipality,
+        "family_language": case.family_language,
+        "children": [c.name for c in referral.children if c.name],
+        "coordinator": case.coordinator.name if case.coordinator else None,
+        "queue_position": queue_position,
+        "closed_at": _iso(case.closed_at),
+        "close_reason": case.close_reason,
+    }
+
+
+def _meeting_json(m: Meeting | None) -> dict[str, Any] | None:
+    if m is None:
+        return None
+    return {"start": _iso(m.start), "end": _iso(m.end), "place": m.place}
+
+
+def case_details(case: t.Case, queue_position: int | None = None) -> dict[str, Any]:
+    """Everything about one case, for `plr case show N --json`."""
+    view = build_case_view(case)
+    return {
+        **case_summary(case, queue_position),
+        "referral": view.referral.model_dump(mode="json"),
+        "warnings": [w.model_dump(mode="json") for w in view.warnings],
+        "coordinator": view.coordinator.model_dump(mode="json") if view.coordinator else None,
+        "participants": [p.model_dump(mode="json") for p in view.participants],
+        "conference": _meeting_json(view.conference),
+        "follow_up": _meeting_json(view.follow_up),
+        "followup_outcome": case.followup_outcome,
+        "plan": view.plan.model_dump(mode="json") if view.plan else None,
+        "versions": [
+            {"version": v.version, "received_at": _iso(v.received_at), "file": v.source_file,
+             "sha256": v.sha256}
+            for v in case.versions
+        ],
+        "history": [
+            {"at": _iso(h.at), "actor": h.actor, "from": h.from_state, "to": h.to_state,
+             "note": h.note}
+            for h in case.history
+        ],
+        "purged_at": _iso(case.purged_at),
+    }

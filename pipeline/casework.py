@@ -1,0 +1,213 @@
+"""What the case commands do: one function per `plr case …` command.
+
+Each opens one transaction on the register named by `Settings`, does its
+step, and commits. Document steps (invitations, plans, letters) are added
+after the register step of each function.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from pipeline.config import Settings
+from pipeline.errors import PipelineError, Refused
+from pipeline.model.case import Participant, Role
+from pipeline.register import coordinators as coord
+from pipeline.register import ledger, lifecycle, meetings, purge
+from pipeline.register.cases import get_case, list_cases, now
+from pipeline.register.db import DatabaseError, session_factory, transaction, with_retry
+from pipeline.register.views import case_details, case_summary
+
+T = TypeVar("T")
+
+
+def actor() -> str:
+    """Who is acting: the logged-in user (office staff or a coordinator)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "kontor"
+
+
+def _run(settings: Settings, step: Callable[[Session], T]) -> T:
+    def once() -> T:
+        with transaction(factory) as session:
+            return step(session)
+
+    try:
+        factory = session_factory(settings)
+        return with_retry(once)
+    except SQLAlchemyError as exc:
+        # Driver messages may quote row values: only the error class is named.
+        raise DatabaseError(
+            f"Andmebaasi viga ({type(exc).__name__}); kontrollige PLR_DATABASE_URL-i ja "
+            "andmebaasi ühendust.", code="database",
+        ) from None
+
+
+def _queue_positions(session: Session) -> dict[str, int]:
+    return {c.number: i for i, c in enumerate(coord.waiting_queue(session=session), start=1)}
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A waiting case to offer now that a place is free."""
+
+    number: str
+
+
+# --- reading -----------------------------------------------------------------
+
+
+def cases(settings: Settings, state: str | None = None) -> list[dict[str, Any]]:
+    def step(s: Session) -> list[dict[str, Any]]:
+        pos = _queue_positions(s)
+        return [case_summary(c, pos.get(c.number)) for c in list_cases(session=s, state=state)]
+
+    return _run(settings, step)
+
+
+def show_case(settings: Settings, number: str) -> dict[str, Any]:
+    def step(s: Session) -> dict[str, Any]:
+        case = get_case(session=s, number=number)
+        details = case_details(case, _queue_positions(s).get(case.number))
+        details["suggestions"] = [
+            {"id": g.coordinator.id, "name": g.coordinator.name, "open_cases": g.open_cases,
+             "capacity": g.coordinator.capacity, "speaks_language": g.speaks_language}
+            for g in coord.suggest_coordinators(session=s, case=case)
+        ] if case.coordinator_id is None and case.state == "registered" else []
+        return details
+
+    return _run(settings, step)
+
+
+def intake(settings: Settings) -> list[ledger.LedgerEntry]:
+    return _run(settings, lambda s: ledger.list_entries(session=s))
+
+
+# --- coordinators ------------------------------------------------------------
+
+
+def add_coordinator(
+    settings: Settings, *, name: str, email: str, phone: str | None, languages: list[str],
+    capacity: int,
+) -> int:
+    return _run(settings, lambda s: coord.add_coordinator(
+        session=s, name=name, email=email, phone=phone, languages=languages, capacity=capacity,
+    ).id)
+
+
+def coordinators(settings: Settings) -> list[dict[str, Any]]:
+    def step(s: Session) -> list[dict[str, Any]]:
+        counts = coord.open_case_counts(session=s)
+        return [
+            {"id": c.id, "name": c.name, "email": c.email, "phone": c.phone,
+             "languages": list(c.languages), "capacity": c.capacity,
+             "open_cases": counts.get(c.id, 0), "active": c.active}
+            for c in coord.list_coordinators(session=s)
+        ]
+
+    return _run(settings, step)
+
+
+# --- the case steps ----------------------------------------------------------
+
+
+def assign_case(settings: Settings, number: str, coordinator_ref: str) -> str:
+    def step(s: Session) -> str:
+        c = coord.find_coordinator(session=s, ref=coordinator_ref)
+        return lifecycle.assign(session=s, number=number, coordinator=c, actor=actor()).number
+
+    return _run(settings, step)
+
+
+def add_participant(
+    settings: Settings, number: str, *, name: str, role: str, email: str | None,
+    phone: str | None, relation: str | None,
+) -> str:
+    try:
+        person = Participant(name=name, role=Role(role), email=email, phone=phone,
+                             relation=relation)
+    except ValueError:
+        raise PipelineError("Roll peab olema information_giver või network.",
+                            code="bad_role") from None
+    return _run(settings, lambda s: meetings.add_participant(
+        session=s, number=number, person=person, actor=actor()).number)
+
+
+def parse_when(text: str) -> dt.datetime:
+    for fmt in ("%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M", "%Y-%m-%dT%H:%M"):
+        try:
+            return dt.datetime.strptime(text.strip(), fmt)
+        except ValueError:
+            continue
+    raise PipelineError("Aeg peab olema kujul „2026-12-03 17:00” või „03.12.2026 17:00”.",
+                        code="bad_time")
+
+
+def schedule_conference(settings: Settings, number: str, *, at: str, place: str,
+                        hours: float = meetings.CONFERENCE_HOURS) -> dt.datetime:
+    start = parse_when(at)
+    if start < now():
+        raise Refused("Lahendusringi aeg on möödas; valige tulevane aeg.", code="past_time")
+    _run(settings, lambda s: meetings.book_conference(
+        session=s, number=number, start=start, place=place, actor=actor(), hours=hours))
+    return start
+
+
+def record_plan(settings: Settings, number: str, file: Path) -> dt.datetime:
+    """Read a filled action-plan DOCX and store it; returns the follow-up time."""
+    # The documents helper's reader; imported here so the register works without it.
+    from pipeline.render.plan_reader import read_plan  # type: ignore[import-not-found,unused-ignore]
+
+    plan_number, plan = read_plan(file.read_bytes())
+    if plan_number.strip().upper() != number.strip().upper():
+        raise Refused(f"Tegevusplaan on juhtumi {plan_number} oma, mitte {number.upper()}.",
+                      code="plan_wrong_case")
+
+    def step(s: Session) -> dt.datetime:
+        case = meetings.save_plan(session=s, number=number, plan=plan, actor=actor())
+        return case.meetings[-1].start
+
+    return _run(settings, step)
+
+
+def record_followup(settings: Settings, number: str, *, outcome: str,
+                    note: str | None = None) -> str:
+    return _run(settings, lambda s: meetings.record_followup(
+        session=s, number=number, outcome=outcome, actor=actor(), note=note).state)
+
+
+def close_case(settings: Settings, number: str, *, reason: str,
+               note: str | None = None) -> Offer | None:
+    """Close; if that freed a place, name the longest-waiting case to offer."""
+    def step(s: Session) -> Offer | None:
+        case = lifecycle.close(session=s, number=number, reason=reason, actor=actor(), note=note)
+        freed = case.coordinator
+        if freed is None:
+            return None
+        nxt = coord.next_offer(session=s, coordinator=freed)
+        return Offer(nxt.number) if nxt is not None else None
+
+    return _run(settings, step)
+
+
+def purge_closed(settings: Settings, *, older_than: str, dry_run: bool,
+                 confirm: Callable[[list[str]], bool]) -> tuple[list[str], list[str]]:
+    """Purge closed cases older than the period; `confirm` sees the numbers first.
+
+    Returns (cases found, cases purged)."""
+    before = purge.cutoff(older_than, today=now())
+    found = _run(settings, lambda s: purge.purgeable(session=s, before=before))
+    numbers = [c.number for c in found]
+    if dry_run or not numbers or not confirm(numbers):
+        return numbers, []
+    return numbers, _run(settings, lambda s: purge.purge(session=s, before=before, only=numbers))

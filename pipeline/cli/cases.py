@@ -1,0 +1,300 @@
+"""`plr cases`, `plr case …`, `plr coordinator …`, `plr intake`, `plr purge`.
+
+Tables for people (rich), `--json` for scripts (stable keys, docs/register.md).
+Messages in Estonian or English by PLR_LANG; errors never show a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from pipeline import casework
+from pipeline.cli.common import HomeOption, console, handle_errors, settings, write_json
+from pipeline.i18n import state_label, t
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (stable keys) for scripts.")]
+NumberArg = Annotated[str, typer.Argument(help="Case number, e.g. PLR-2026-0001.")]
+
+
+def _d(value: Any) -> str:
+    return "—" if value in (None, "", []) else str(value)
+
+
+def _time(value: str | None) -> str:
+    """ISO "2026-12-03T17:00" as "03.12.2026 17:00"."""
+    if not value:
+        return "—"
+    return f"{value[8:10]}.{value[5:7]}.{value[0:4]} {value[11:16]}"
+
+
+def _cases_table(rows: list[dict[str, Any]], lang: str) -> Table:
+    table = Table(title=t(lang, "title.cases"), title_justify="left")
+    for key in ("number", "state", "received", "municipality", "children", "coordinator",
+                "queue"):
+        table.add_column(t(lang, f"col.{key}"), no_wrap=key in ("number", "received"))
+    for r in rows:
+        table.add_row(
+            r["number"], state_label(r["state"], lang), _time(r["received_at"]),
+            _d(r["municipality"]), ", ".join(r["children"]) or "—", _d(r["coordinator"]),
+            _d(r["queue_position"]),
+        )
+    return table
+
+
+def _show(d: dict[str, Any], lang: str) -> None:
+    ref = d["referral"]
+    console.print(f"[bold]{d['number']}[/]  {state_label(d['state'], lang)}", highlight=False)
+    facts = [
+        (t(lang, "col.received"), _time(d["received_at"])),
+        (t(lang, "col.municipality"), _d(d["municipality"])),
+        (t(lang, "label.family_language"), _d(d["family_language"])),
+        (t(lang, "label.referrer"), _d(ref["referrer"]["name"])),
+        (t(lang, "col.coordinator"), _d((d["coordinator"] or {}).get("name"))),
+        (t(lang, "col.queue"), _d(d["queue_position"])),
+        (t(lang, "label.conference"), _meeting(d["conference"])),
+        (t(lang, "label.follow_up"), _meeting(d["follow_up"])),
+    ]
+    for label, value in facts:
+        console.print(f"  {label + ':':<22} {value}", highlight=False)
+    _table(lang, "title.participants", ("name", "role", "relation", "language", "parts"),
+           [[p["name"], t(lang, f"role.{p['role']}"), _d(p["relation"]), p["language"],
+             ",".join(map(str, p["parts"]))] for p in d["participants"]])
+    if d["warnings"]:
+        _table(lang, "title.warnings", ("note",), [[w["message"]] for w in d["warnings"]])
+    if d["plan"]:
+        plan = d["plan"]
+        _table(lang, "title.plan", ("what", "who", "by_when", "checks"),
+               [[a["what"], a["who"], a["by_when"], a["checks"]] for a in plan["agreements"]])
+        for key in ("contingency", "bottom_lines_met"):
+            if plan[key]:
+                console.print(f"  {t(lang, 'label.' + key)}: {plan[key]}", highlight=False)
+    if d["suggestions"]:
+        _table(lang, "title.suggestions", ("name", "capacity", "languages"),
+               [[s["name"], f"{s['open_cases']}/{s['capacity']}",
+                 "✓" if s["speaks_language"] else "—"] for s in d["suggestions"]])
+    _table(lang, "title.versions", ("version", "received", "file"),
+           [[str(v["version"]), _time(v["received_at"]), _d(v["file"])] for v in d["versions"]])
+    _table(lang, "title.history", ("time", "change", "actor", "note"),
+           [[_time(h["at"]), f"{state_label(h['from'], lang) if h['from'] else '—'} → "
+             f"{state_label(h['to'], lang)}", h["actor"], _d(h["note"])] for h in d["history"]])
+
+
+def _meeting(m: dict[str, Any] | None) -> str:
+    return "—" if not m else f"{_time(m['start'])}–{m['end'][11:16]}, {m['place']}"
+
+
+def _table(lang: str, title: str, cols: tuple[str, ...], rows: list[list[str]]) -> None:
+    table = Table(title=t(lang, title), title_justify="left")
+    for c in cols:
+        table.add_column(t(lang, f"col.{c}"))
+    for r in rows:
+        table.add_row(*r)
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    case_app = typer.Typer(help="One case: show, assign, participants, conference, plan, close.",
+                           no_args_is_help=True)
+    participant_app = typer.Typer(help="A case's participants.", no_args_is_help=True)
+    coord_app = typer.Typer(help="Coordinators: add and list.", no_args_is_help=True)
+    app.add_typer(case_app, name="case")
+    app.add_typer(coord_app, name="coordinator")
+    case_app.add_typer(participant_app, name="participant")
+
+    @app.command("cases")
+    @handle_errors
+    def cases_cmd(
+        state: Annotated[str | None, typer.Option("--state", help="Only cases in this state.")]
+        = None,
+        as_json: JsonOption = False,
+        home: HomeOption = None,
+    ) -> None:
+        """List cases in arrival order (number, state, received, children, coordinator)."""
+        cfg = settings(home)
+        rows = casework.cases(cfg, state)
+        if as_json:
+            write_json(rows)
+        elif not rows:
+            console.print(t(cfg.lang, "msg.no_cases"))
+        else:
+            console.print(_cases_table(rows, cfg.lang))
+
+    @case_app.command("show")
+    @handle_errors
+    def show_cmd(number: NumberArg, as_json: JsonOption = False, home: HomeOption = None) -> None:
+        """Everything about one case: data, participants, meetings, plan, history, warnings."""
+        cfg = settings(home)
+        details = casework.show_case(cfg, number)
+        if as_json:
+            write_json(details)
+        else:
+            _show(details, cfg.lang)
+
+    @case_app.command("assign")
+    @handle_errors
+    def assign_cmd(
+        number: NumberArg,
+        coordinator: Annotated[str, typer.Argument(help="Coordinator id, e-mail or name.")],
+        home: HomeOption = None,
+    ) -> None:
+        """Assign a coordinator (refused if they are the referrer or at capacity)."""
+        cfg = settings(home)
+        done = casework.assign_case(cfg, number, coordinator)
+        console.print(t(cfg.lang, "msg.assigned", number=done))
+
+    @participant_app.command("add")
+    @handle_errors
+    def participant_add_cmd(
+        number: NumberArg,
+        name: Annotated[str, typer.Option("--name", help="Full name.")],
+        role: Annotated[str, typer.Option("--role", help="information_giver or network.")]
+        = "information_giver",
+        email: Annotated[str | None, typer.Option("--email", help="E-mail.")] = None,
+        phone: Annotated[str | None, typer.Option("--phone", help="Phone.")] = None,
+        relation: Annotated[str | None, typer.Option("--relation", help="E.g. klassijuhataja.")]
+        = None,
+        home: HomeOption = None,
+    ) -> None:
+        """Add an information giver (information-sharing part only) or a network member."""
+        cfg = settings(home)
+        done = casework.add_participant(cfg, number, name=name, role=role, email=email,
+                                        phone=phone, relation=relation)
+        console.print(t(cfg.lang, "msg.participant_added", number=done))
+
+    @case_app.command("schedule")
+    @handle_errors
+    def schedule_cmd(
+        number: NumberArg,
+        at: Annotated[str, typer.Option("--at", help='Start, e.g. "2026-12-03 17:00".')],
+        place: Annotated[str, typer.Option("--place", help="Where the conference is held.")],
+        hours: Annotated[float, typer.Option("--hours", help="Length in hours.")] = 3.0,
+        home: HomeOption = None,
+    ) -> None:
+        """Book (or move) the conference."""
+        cfg = settings(home)
+        start = casework.schedule_conference(cfg, number, at=at, place=place, hours=hours)
+        console.print(t(cfg.lang, "msg.scheduled", number=number.upper(),
+                        when=start.strftime("%d.%m.%Y %H:%M")))
+
+    @case_app.command("plan")
+    @handle_errors
+    def plan_cmd(
+        number: NumberArg,
+        file: Annotated[Path, typer.Argument(help="The filled action-plan DOCX.")],
+        home: HomeOption = None,
+    ) -> None:
+        """Record the agreed action plan from its filled DOCX; books the follow-up."""
+        cfg = settings(home)
+        when = casework.record_plan(cfg, number, file)
+        console.print(t(cfg.lang, "msg.plan_recorded", number=number.upper(),
+                        when=when.strftime("%d.%m.%Y %H:%M")))
+
+    @case_app.command("followup")
+    @handle_errors
+    def followup_cmd(
+        number: NumberArg,
+        outcome: Annotated[str, typer.Option("--outcome",
+                                             help="continue, revise or new_conference.")],
+        note: Annotated[str | None, typer.Option("--note", help="A short note.")] = None,
+        home: HomeOption = None,
+    ) -> None:
+        """Record the follow-up meeting's outcome."""
+        cfg = settings(home)
+        casework.record_followup(cfg, number, outcome=outcome, note=note)
+        console.print(t(cfg.lang, "msg.followed_up", number=number.upper()))
+
+    @case_app.command("close")
+    @handle_errors
+    def close_cmd(
+        number: NumberArg,
+        reason: Annotated[str, typer.Option("--reason", help="plan_working, consent_withdrawn, "
+                                            "moved_away, referred_elsewhere or other.")],
+        note: Annotated[str | None, typer.Option("--note", help="A short note.")] = None,
+        home: HomeOption = None,
+    ) -> None:
+        """Close a case with a reason; names the waiting case to offer next."""
+        cfg = settings(home)
+        offer = casework.close_case(cfg, number, reason=reason, note=note)
+        console.print(t(cfg.lang, "msg.closed", number=number.upper()))
+        if offer is not None:
+            console.print(t(cfg.lang, "msg.offer", number=offer.number))
+
+    @coord_app.command("add")
+    @handle_errors
+    def coord_add_cmd(
+        name: Annotated[str, typer.Option("--name", help="Full name.")],
+        email: Annotated[str, typer.Option("--email", help="E-mail.")],
+        phone: Annotated[str | None, typer.Option("--phone", help="Phone.")] = None,
+        languages: Annotated[str, typer.Option("--languages", help="E.g. et,ru.")] = "et",
+        capacity: Annotated[int, typer.Option("--capacity", help="Open cases at most.")] = 5,
+        home: HomeOption = None,
+    ) -> None:
+        """Add a coordinator."""
+        cfg = settings(home)
+        cid = casework.add_coordinator(cfg, name=name, email=email, phone=phone,
+                                       languages=languages.split(","), capacity=capacity)
+        console.print(t(cfg.lang, "msg.coordinator_added", id=cid))
+
+    @coord_app.command("list")
+    @handle_errors
+    def coord_list_cmd(as_json: JsonOption = False, home: HomeOption = None) -> None:
+        """List coordinators with their open cases and capacity."""
+        cfg = settings(home)
+        rows = casework.coordinators(cfg)
+        if as_json:
+            write_json(rows)
+        elif not rows:
+            console.print(t(cfg.lang, "msg.no_coordinators"))
+        else:
+            _table(cfg.lang, "title.coordinators", ("number", "name", "email", "languages",
+                                                    "capacity"),
+                   [[str(r["id"]), r["name"], r["email"], ",".join(r["languages"]),
+                     f"{r['open_cases']}/{r['capacity']}"] for r in rows])
+
+    @app.command("intake")
+    @handle_errors
+    def intake_cmd(as_json: JsonOption = False, home: HomeOption = None) -> None:
+        """The intake ledger: every file that arrived and what became of it."""
+        cfg = settings(home)
+        entries = casework.intake(cfg)
+        if as_json:
+            write_json([e.to_json() for e in entries])
+        elif not entries:
+            console.print(t(cfg.lang, "msg.no_entries"))
+        else:
+            _table(cfg.lang, "title.intake", ("received", "file", "outcome", "cases", "reason"),
+                   [[e.received_at.strftime("%d.%m.%Y %H:%M"), _d(e.file_name),
+                     t(cfg.lang, f"outcome.{e.outcome}"), ", ".join(e.cases) or "—",
+                     _d(e.reason or ", ".join(e.codes))] for e in entries])
+
+    @app.command("purge")
+    @handle_errors
+    def purge_cmd(
+        older_than: Annotated[str, typer.Option("--older-than", help="E.g. 5y, 18m, 90d.")],
+        dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list the cases.")]
+        = False,
+        yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")]
+        = False,
+        home: HomeOption = None,
+    ) -> None:
+        """Remove closed cases' personal data after the retention period (keeps statistics)."""
+        cfg = settings(home)
+
+        def confirm(numbers: list[str]) -> bool:
+            ok = yes or typer.confirm(t(cfg.lang, "msg.purge_confirm", count=len(numbers)))
+            if not ok:
+                console.print(t(cfg.lang, "msg.cancelled"))
+            return ok
+
+        found, purged = casework.purge_closed(cfg, older_than=older_than, dry_run=dry_run,
+                                              confirm=confirm)
+        if not found:
+            console.print(t(cfg.lang, "msg.purge_none"))
+        elif dry_run:
+            console.print(t(cfg.lang, "msg.purge_dry", count=len(found), numbers=", ".join(found)))
+        elif purged:
+            console.print(t(cfg.lang, "msg.purge_done", count=len(purged)))

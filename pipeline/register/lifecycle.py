@@ -1,0 +1,152 @@
+"""The conference lifecycle of process.md, enforced.
+
+Each state can be reached only from the one before it, or by the loops the
+process names (follow-up → revised plan, follow-up → new conference). A case
+may be closed from any open state (the family withdraws consent, moves away,
+is referred elsewhere), but "plan working" only after the follow-up.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from pipeline.errors import Refused
+from pipeline.i18n import state_label
+from pipeline.model.case import State
+from pipeline.register.cases import get_case, now, record_change
+from pipeline.register.coordinators import (
+    can_serve,
+    free_places,
+    is_referrer,
+    open_case_counts,
+    waiting_queue,
+)
+from pipeline.register.tables import Case, Coordinator
+
+S = State
+_OPEN = (S.REGISTERED, S.ASSIGNED, S.PREPARING, S.SCHEDULED, S.PLAN_AGREED, S.FOLLOWED_UP)
+
+ALLOWED: dict[State, frozenset[State]] = {
+    S.RECEIVED: frozenset({S.REGISTERED, S.RETURNED}),
+    S.RETURNED: frozenset(),
+    S.REGISTERED: frozenset({S.ASSIGNED, S.CLOSED}),
+    S.ASSIGNED: frozenset({S.PREPARING, S.CLOSED}),
+    S.PREPARING: frozenset({S.SCHEDULED, S.CLOSED}),
+    # scheduled → scheduled: the conference is moved to another time.
+    S.SCHEDULED: frozenset({S.SCHEDULED, S.PLAN_AGREED, S.CLOSED}),
+    S.PLAN_AGREED: frozenset({S.FOLLOWED_UP, S.CLOSED}),
+    S.FOLLOWED_UP: frozenset({S.PLAN_AGREED, S.SCHEDULED, S.CLOSED}),
+    S.CLOSED: frozenset(),
+}
+
+CLOSE_REASONS = ("plan_working", "consent_withdrawn", "moved_away", "referred_elsewhere", "other")
+FOLLOWUP_OUTCOMES = ("continue", "revise", "new_conference")
+
+
+def _list(states: frozenset[State]) -> str:
+    ordered = [s for s in State if s in states]
+    return ", ".join(f"„{state_label(s)}”" for s in ordered)
+
+
+def check_transition(number: str, frm: State, to: State) -> None:
+    allowed = ALLOWED[frm]
+    if to in allowed:
+        return
+    head = (f"Juhtumit {number} ei saa viia olekust „{state_label(frm)}” "
+            f"olekusse „{state_label(to)}”.")
+    tail = (f" Olekust „{state_label(frm)}” saab edasi minna ainult olekusse: {_list(allowed)}."
+            if allowed else f" Olek „{state_label(frm)}” on lõplik.")
+    raise Refused(head + tail, code="bad_transition")
+
+
+def transition(
+    *, session: Session, number: str, to: State, actor: str, note: str | None = None
+) -> Case:
+    """Move a case to `to`, or raise Refused saying why and what is allowed."""
+    case = get_case(session=session, number=number, for_update=True)
+    check_transition(case.number, State(case.state), to)
+    record_change(session, case, to.value, actor=actor, note=note)
+    session.flush()
+    return case
+
+
+def _check_coordinator(session: Session, case: Case, coordinator: Coordinator) -> None:
+    if not coordinator.active:
+        raise Refused("See koordinaator ei ole enam aktiivne.", code="coordinator_inactive")
+    if is_referrer(coordinator, case):
+        raise Refused(
+            f"Koordinaatorit ei saa juhtumile {case.number} määrata: tema nimi või e-post on sama "
+            "mis suunajal. Koordinaator peab olema lapse juhtumikorraldajast ja suunajast "
+            "sõltumatu; valige teine koordinaator.",
+            code="coordinator_is_referrer",
+        )
+    open_now = open_case_counts(session=session).get(coordinator.id, 0)
+    if open_now >= coordinator.capacity:
+        raise Refused(
+            f"Koordinaatoril on juba {open_now} avatud juhtumit ja tema piir on "
+            f"{coordinator.capacity}; valige teine koordinaator või oodake, kuni koht vabaneb.",
+            code="coordinator_full",
+        )
+    # When places are scarce, the longest-waiting case this coordinator could
+    # take comes first (arrival order).
+    older = [
+        c for c in waiting_queue(session=session)
+        if (c.received_at, c.id) < (case.received_at, case.id)
+        if can_serve(coordinator, c) and not is_referrer(coordinator, c)
+    ]
+    if older and free_places(session=session) <= len(older):
+        raise Refused(
+            f"Järjekorras ootab kauem juhtum {older[0].number}; vabad kohad antakse "
+            "saabumise järjekorras. Määrake koordinaator esmalt sellele juhtumile.",
+            code="queue_order",
+        )
+
+
+def assign(*, session: Session, number: str, coordinator: Coordinator, actor: str) -> Case:
+    """Give the case a coordinator (registered → assigned), or change the coordinator later."""
+    case = get_case(session=session, number=number, for_update=True)
+    state = State(case.state)
+    if state is S.REGISTERED:
+        _check_coordinator(session, case, coordinator)
+        case.coordinator_id = coordinator.id
+        record_change(session, case, S.ASSIGNED.value, actor=actor,
+                      note=f"koordinaator id {coordinator.id}")
+    elif state in _OPEN:
+        if case.coordinator_id == coordinator.id:
+            raise Refused(f"See koordinaator on juhtumile {number} juba määratud.",
+                          code="already_assigned")
+        _check_coordinator(session, case, coordinator)
+        case.coordinator_id = coordinator.id
+        record_change(session, case, state.value, actor=actor,
+                      note=f"koordinaator vahetatud: id {coordinator.id}")
+    else:
+        raise Refused(
+            f"Juhtumile {case.number} ei saa koordinaatorit määrata: olek on "
+            f"„{state_label(state)}”.",
+            code="bad_transition",
+        )
+    session.flush()
+    session.refresh(case)
+    return case
+
+
+def close(*, session: Session, number: str, reason: str, actor: str,
+          note: str | None = None) -> Case:
+    """Close a case with a reason; "plan_working" only after the follow-up."""
+    if reason not in CLOSE_REASONS:
+        raise Refused(f"Tundmatu sulgemise põhjus; lubatud: {', '.join(CLOSE_REASONS)}.",
+                      code="bad_reason")
+    case = get_case(session=session, number=number, for_update=True)
+    if reason == "plan_working" and case.state != S.FOLLOWED_UP.value:
+        raise Refused(
+            f"Juhtumit {case.number} ei saa sulgeda põhjusel „plaan toimib” enne "
+            "järelkohtumist; salvestage esmalt järelkohtumise tulemus.",
+            code="bad_reason",
+        )
+    check_transition(case.number, State(case.state), S.CLOSED)
+    case.close_reason = reason
+    case.closed_at = now()
+    record_change(session, case, S.CLOSED.value, actor=actor,
+                  note=reason + (f": {note}" if note else ""))
+    session.flush()
+    return case

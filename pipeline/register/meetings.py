@@ -1,0 +1,129 @@
+"""Conferences, action plans and follow-ups: the steps after a coordinator is assigned."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from pipeline.errors import PipelineError, Refused
+from pipeline.model.case import ActionPlan, MeetingKind, Participant, Role, State
+from pipeline.register.cases import (
+    current_referral,
+    family_doc_language,
+    get_case,
+    now,
+    record_change,
+)
+from pipeline.register.lifecycle import FOLLOWUP_OUTCOMES, check_transition
+from pipeline.register.tables import Agreement, Case, Meeting, Plan
+from pipeline.register.tables import Participant as ParticipantRow
+
+CONFERENCE_HOURS = 3.0
+FOLLOW_UP_HOURS = 1.5
+# Roles a coordinator may add by hand; the others come from the referral.
+ADDABLE_ROLES = (Role.INFORMATION_GIVER, Role.NETWORK)
+
+
+def _to_preparing(session: Session, case: Case, actor: str) -> None:
+    """Assigned cases move to preparation on the coordinator's first step."""
+    if case.state == State.ASSIGNED.value:
+        record_change(session, case, State.PREPARING.value, actor=actor)
+
+
+def add_participant(*, session: Session, number: str, person: Participant, actor: str) -> Case:
+    if person.role not in ADDABLE_ROLES:
+        raise PipelineError("Käsitsi saab lisada ainult spetsialiste (information_giver) või "
+                            "võrgustiku liikmeid (network).", code="bad_role")
+    if not person.name.strip() or not (person.email or person.phone):
+        raise PipelineError("Osalejal peab olema nimi ja e-post või telefon.",
+                            code="bad_participant")
+    case = get_case(session=session, number=number, for_update=True)
+    if case.state in (State.REGISTERED.value, State.CLOSED.value, State.RETURNED.value):
+        raise Refused(f"Juhtumile {case.number} saab osalejaid lisada alles pärast "
+                      "koordinaatori määramist ja enne sulgemist.", code="bad_state")
+    _to_preparing(session, case, actor)
+    info = person.role is Role.INFORMATION_GIVER
+    case.participants.append(ParticipantRow(
+        name=person.name.strip(), role=person.role.value, relation=person.relation,
+        phone=person.phone, email=person.email, address=person.address,
+        # Information givers attend the information-sharing part only and read Estonian.
+        language="et" if info else family_doc_language_of(case),
+        parts=[1] if info else [1, 2, 3], source="coordinator",
+    ))
+    session.flush()
+    return case
+
+
+def family_doc_language_of(case: Case) -> str:
+    return family_doc_language(current_referral(case))
+
+
+def book_conference(
+    *, session: Session, number: str, start: dt.datetime, place: str, actor: str,
+    hours: float = CONFERENCE_HOURS,
+) -> Case:
+    """Book (or move) the conference: assigned/preparing/followed_up → scheduled."""
+    if not place.strip():
+        raise PipelineError("Lahendusringi koht puudub.", code="bad_place")
+    case = get_case(session=session, number=number, for_update=True)
+    _to_preparing(session, case, actor)
+    check_transition(case.number, State(case.state), State.SCHEDULED)
+    moved = case.state == State.SCHEDULED.value
+    case.meetings.append(Meeting(
+        kind=MeetingKind.CONFERENCE.value, start=start,
+        end=start + dt.timedelta(hours=hours), place=place.strip(), created_at=now(),
+    ))
+    record_change(session, case, State.SCHEDULED.value, actor=actor,
+                  note="aeg muudetud" if moved else None)
+    session.flush()
+    return case
+
+
+def follow_up_start(conference_start: dt.datetime) -> dt.datetime:
+    """About a month later on a working day, at the conference's time of day."""
+    from pipeline.render.dates import follow_up_date
+
+    return dt.datetime.combine(follow_up_date(conference_start.date()), conference_start.time())
+
+
+def save_plan(*, session: Session, number: str, plan: ActionPlan, actor: str) -> Case:
+    """Store the agreed plan (scheduled/followed_up → plan_agreed) and book the follow-up."""
+    if not plan.agreements:
+        raise PipelineError("Tegevusplaanis ei ole ühtegi kokkulepet.", code="empty_plan")
+    case = get_case(session=session, number=number, for_update=True)
+    check_transition(case.number, State(case.state), State.PLAN_AGREED)
+    row = Plan(version=len(case.plans) + 1, contingency=plan.contingency,
+               bottom_lines_met=plan.bottom_lines_met, notes=plan.notes, created_at=now())
+    row.agreements = [
+        Agreement(position=i, what=a.what, who=a.who, by_when=a.by_when, checks=a.checks)
+        for i, a in enumerate(plan.agreements)
+    ]
+    case.plans.append(row)
+    conferences = [m for m in case.meetings if m.kind == MeetingKind.CONFERENCE.value]
+    base = conferences[-1].start if conferences else now().replace(hour=17, minute=0, second=0)
+    start = follow_up_start(base)
+    case.meetings.append(Meeting(
+        kind=MeetingKind.FOLLOW_UP.value, start=start,
+        end=start + dt.timedelta(hours=FOLLOW_UP_HOURS),
+        place=conferences[-1].place if conferences else "", created_at=now(),
+    ))
+    record_change(session, case, State.PLAN_AGREED.value, actor=actor,
+                  note=f"plaani versioon {row.version}")
+    session.flush()
+    return case
+
+
+def record_followup(*, session: Session, number: str, outcome: str, actor: str,
+                    note: str | None = None) -> Case:
+    """plan_agreed → followed_up, with the outcome: continue, revise or new_conference."""
+    if outcome not in FOLLOWUP_OUTCOMES:
+        raise PipelineError(f"Tundmatu tulemus; lubatud: {', '.join(FOLLOWUP_OUTCOMES)}.",
+                            code="bad_outcome")
+    case = get_case(session=session, number=number, for_update=True)
+    check_transition(case.number, State(case.state), State.FOLLOWED_UP)
+    case.followup_outcome = outcome
+    record_change(session, case, State.FOLLOWED_UP.value, actor=actor,
+                  note=outcome + (f": {note}" if note else ""))
+    session.flush()
+    return case

@@ -117,7 +117,7 @@ def test_bad_files_pdf_page_limit(referral: Referral, limits: Limits) -> None:
 def test_bad_files_encrypted_error_names_no_person(referral: Referral, limits: Limits) -> None:
     with pytest.raises(UnreadableFile) as exc:
         PdfReader().read((BAD / "encrypted.pdf").read_bytes(), limits)
-    assert referral.referrer.name not in exc.value.message
+    assert referral.referrer.name and referral.referrer.name not in exc.value.message
     assert exc.value.code == "encrypted"
 
 

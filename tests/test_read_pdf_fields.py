@@ -49,7 +49,8 @@ def _canonical(referral: Referral) -> dict[str, Any]:
 def _edit(data: bytes, key: str, change: Callable[[DictionaryObject], None]) -> bytes:
     """The PDF with the field named `key` changed in place (field and widget are one dict)."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-    for ref in writer._root_object["/AcroForm"]["/Fields"]:
+    acro: Any = writer._root_object["/AcroForm"]
+    for ref in acro["/Fields"]:
         obj = ref.get_object()
         if obj.get("/T") == key:
             change(obj)

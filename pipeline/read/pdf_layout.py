@@ -1,0 +1,226 @@
+"""A printed PDF form (no fields left) -> layout blocks, with pdfplumber.
+
+Per page: ruled tables as `Table` blocks, the text outside them as `Line`
+blocks, in reading order (top to bottom). PDF text has no paragraphs, only
+positioned lines, so wrapped lines are joined back here: a line is a wrap
+when the next line's first word would not have fitted after it. The join
+looks at the characters at the break: a word cut because it was longer than
+the line (an e-mail address, a phone number, an isikukood) or cut at a
+hyphen or an `@` is joined without a space, ordinary words with one. Big
+gaps inside a line (a table without borders) become tabs. The form's
+repeating footer (version, page numbers) is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from io import BytesIO
+from typing import Any
+
+from pipeline.config import Limits
+from pipeline.errors import ResourceLimit, UnreadableFile
+from pipeline.model.referral import FORM_VERSION
+from pipeline.read.base import Block, Line, Table
+
+MIN_TEXT_CHARS = 20  # fewer characters than this on all pages: a scan without a text layer
+MARGIN_ZONE = 0.08  # top/bottom share of the page where headers and footers live
+_PAGE_NUMBER = re.compile(
+    r"^(?:(?:lk|lehekülg|leht|page)\.?\s*)?-?\s*\d{1,3}\s*(?:(?:/|of|-|\()\s*\d{1,3}\)?)?\s*-?$",
+    re.IGNORECASE,
+)
+_TLD_END = re.compile(r"\.[a-z]{2,}$", re.IGNORECASE)
+
+
+@dataclass
+class _TextLine:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    first_word_width: float
+    size: float
+
+
+def _text_line(raw: dict[str, Any]) -> _TextLine:
+    chars = [c for c in raw["chars"] if not c["text"].isspace()]
+    size = max((float(c.get("size", 10.0)) for c in chars), default=10.0)
+    parts: list[str] = []
+    prev: dict[str, Any] | None = None
+    for c in chars:
+        if prev is not None:
+            gap = float(c["x0"]) - float(prev["x1"])
+            if gap > 2 * size:
+                parts.append("\t")  # a column of a table drawn without borders
+            elif gap > min(3.0, 0.2 * size):
+                parts.append(" ")
+        parts.append(c["text"])
+        prev = c
+    text = "".join(parts).strip()
+    first = text.split(None, 1)[0] if text else ""
+    width = float(chars[len(first) - 1]["x1"]) - float(chars[0]["x0"]) if first else 0.0
+    return _TextLine(text, float(raw["x0"]), float(raw["x1"]), float(raw["top"]),
+                     float(raw["bottom"]), width, size)
+
+
+def _joiner(prev: _TextLine, nxt: _TextLine, left: float, right: float) -> str:
+    """How two lines join: "\\n" (a new line), " " (a wrap) or "" (a cut word)."""
+    space = 0.3 * prev.size
+    wrapped = prev.x1 + space + nxt.first_word_width > right - 0.5
+    close = nxt.top - prev.bottom < 0.8 * (prev.bottom - prev.top)
+    if not wrapped or not close or abs(nxt.x0 - left) > 2.0 or "\t" in prev.text:
+        return "\n"
+    last = prev.text.split()[-1] if prev.text.split() else ""
+    first = nxt.text.split()[0] if nxt.text.split() else ""
+    if " " not in prev.text.strip() and prev.x1 - prev.x0 > 0.8 * (right - left):
+        return ""  # one word longer than the line, cut where the line ended
+    if last.endswith(("-", "/", "@", "_")) or first.startswith(("@", ".", "_")):
+        return ""
+    if "@" in last and not _TLD_END.search(last):
+        return ""  # an e-mail address cut before its domain ended
+    if re.fullmatch(r"\+?[\d()]+", last) and re.fullmatch(r"[\d()]+[.,;]?", first):
+        return ""  # the digits of one phone number or code
+    return " "
+
+
+def _join(lines: list[_TextLine], left: float, right: float) -> list[str]:
+    """Lines of one column -> paragraphs (wrapped lines joined)."""
+    out: list[str] = []
+    for i, ln in enumerate(lines):
+        if i and out:
+            sep = _joiner(lines[i - 1], ln, left, right)
+            if sep != "\n":
+                out[-1] += sep + ln.text
+                continue
+        out.append(ln.text)
+    return out
+
+
+def _lines(page: Any) -> list[_TextLine]:
+    return [_text_line(raw) for raw in page.extract_text_lines(return_chars=True)
+            if raw["chars"]]
+
+
+def _inside(bbox: tuple[float, float, float, float]) -> Any:
+    """Objects whose centre lies in `bbox`: a glyph's box may touch the next cell's border."""
+    x0, top, x1, bottom = bbox
+
+    def test(obj: dict[str, Any]) -> bool:
+        if obj.get("object_type") != "char":
+            return False
+        cx = (float(obj["x0"]) + float(obj["x1"])) / 2
+        cy = (float(obj["top"]) + float(obj["bottom"])) / 2
+        return x0 <= cx <= x1 and top <= cy <= bottom
+
+    return test
+
+
+def _cell_text(page: Any, bbox: tuple[float, float, float, float]) -> str:
+    lines = _lines(page.filter(_inside(bbox)))
+    if not lines:
+        return ""
+    pad = max(min(ln.x0 for ln in lines) - bbox[0], 0.0)
+    return "\n".join(_join(lines, min(ln.x0 for ln in lines), bbox[2] - pad))
+
+
+def _table(page: Any, table: Any) -> Table:
+    rows: list[list[str]] = []
+    for row in table.rows:
+        rows.append([_cell_text(page, cell) for cell in row.cells if cell is not None])
+    return Table(rows)
+
+
+def _page_items(page: Any) -> tuple[list[tuple[float, Block]], int]:
+    """(top, block) items of one page and the number of characters on it."""
+    page = page.dedupe_chars()  # ligatures and fake bold can print a glyph twice
+    n_chars = sum(1 for c in page.chars if not c["text"].isspace())
+    tables = page.find_tables()
+    items: list[tuple[float, Block]] = [(float(t.bbox[1]), _table(page, t)) for t in tables]
+    boxes = [_inside(t.bbox) for t in tables]
+    lines = _lines(page.filter(lambda o: not any(inside(o) for inside in boxes)))
+    if lines:
+        left = min(ln.x0 for ln in lines)
+        right = max(float(page.width) - left, max(ln.x1 for ln in lines))
+        # Join paragraph by paragraph, keeping each line's position for the reading order.
+        groups: list[list[_TextLine]] = []
+        for i, ln in enumerate(lines):
+            if i and _joiner(lines[i - 1], ln, left, right) != "\n" and groups:
+                groups[-1].append(ln)
+            else:
+                groups.append([ln])
+        for group in groups:
+            (text,) = _join(group, left, right) or [""]
+            items.append((group[0].top, _Positioned(text, group[0].top, float(page.height))))
+    items.sort(key=lambda it: it[0])
+    return items, n_chars
+
+
+class _Positioned(Line):
+    """A line that remembers where on the page it stood (for the footer check)."""
+
+    def __init__(self, text: str, top: float, height: float) -> None:
+        super().__init__(text)
+        self.in_margin = top < MARGIN_ZONE * height or top > (1 - MARGIN_ZONE) * height
+
+
+def _footer_key(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", text.strip().lower()))
+
+
+def _drop_footers(pages: list[list[tuple[float, Block]]]) -> list[Block]:
+    """Lines repeated in the page margins, the form version and page numbers go."""
+    repeated = Counter(
+        _footer_key(b.text) for items in pages for _, b in items
+        if isinstance(b, _Positioned) and b.in_margin
+    )
+    out: list[Block] = []
+    for items in pages:
+        for _, b in items:
+            if isinstance(b, _Positioned):
+                text = b.text.strip()
+                if (FORM_VERSION in text or _PAGE_NUMBER.match(text)
+                        or (b.in_margin and len(pages) > 1 and repeated[_footer_key(text)] > 1)):
+                    continue
+                out.append(Line(text))
+            else:
+                out.append(b)
+    return out
+
+
+def pdf_blocks(data: bytes, limits: Limits) -> list[Block]:
+    """Tables and lines of a printed PDF form, in reading order (see module doc)."""
+    import pdfplumber  # late import: only this reader needs pdfplumber
+
+    try:
+        pdf = pdfplumber.open(BytesIO(data))
+    except Exception as exc:  # pdfminer raises many kinds on broken or locked files
+        raise UnreadableFile(
+            "PDF-faili ei õnnestunud avada: fail on vigane või parooliga kaitstud."
+        ) from exc
+    with pdf:
+        try:
+            if len(pdf.pages) > limits.max_pdf_pages:
+                raise ResourceLimit(
+                    f"PDF-failis on üle {limits.max_pdf_pages} lehekülje: see ei ole suunamisvorm."
+                )
+            pages: list[list[tuple[float, Block]]] = []
+            n_chars = 0
+            for page in pdf.pages:
+                try:
+                    items, count = _page_items(page)
+                finally:
+                    page.close()  # frees the page's parsed objects: long files stay small
+                pages.append(items)
+                n_chars += count
+        except ResourceLimit:
+            raise
+        except Exception as exc:
+            raise UnreadableFile("PDF-faili sisu ei õnnestunud lugeda: fail on vigane.") from exc
+    if n_chars < MIN_TEXT_CHARS:
+        raise UnreadableFile(
+            "PDF-failis ei ole teksti: see on ilmselt skannitud paberdokument. Palun saatke "
+            "täidetud vorm DOCX-failina või PDF-failina, mille teksti saab valida."
+        )
+    return _drop_footers(pages)

@@ -45,7 +45,11 @@ class _TextLine:
 
 
 def _text_line(raw: dict[str, Any]) -> _TextLine:
-    chars = [c for c in raw["chars"] if not c["text"].isspace()]
+    chars: list[dict[str, Any]] = []
+    for c in raw["chars"]:
+        # An expanded ligature ("fl") is listed once per letter: keep the glyph once.
+        if not c["text"].isspace() and not (chars and chars[-1] is c):
+            chars.append(c)
     size = max((float(c.get("size", 10.0)) for c in chars), default=10.0)
     parts: list[str] = []
     prev: dict[str, Any] | None = None
@@ -134,7 +138,7 @@ def _table(page: Any, table: Any) -> Table:
 
 def _page_items(page: Any) -> tuple[list[tuple[float, Block]], int]:
     """(top, block) items of one page and the number of characters on it."""
-    page = page.dedupe_chars()  # ligatures and fake bold can print a glyph twice
+    page = page.dedupe_chars()  # fake bold prints a glyph twice
     n_chars = sum(1 for c in page.chars if not c["text"].isspace())
     tables = page.find_tables()
     items: list[tuple[float, Block]] = [(float(t.bbox[1]), _table(page, t)) for t in tables]

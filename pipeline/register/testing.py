@@ -11,10 +11,13 @@ from __future__ import annotations
 import os
 import uuid
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+from pipeline.model.referral import Referral
 
 ENV = "PLR_TEST_DATABASE_URL"
 
@@ -50,3 +53,42 @@ class PgServer:
         with self._admin.connect() as c:
             c.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
         self._admin.dispose()
+
+
+def register_worker(url: str, worker: int, count: int, start: Any, errors: Any) -> None:
+    """A separate process registering `count` cases as soon as `start` is set.
+
+    Used by the concurrency test and the benchmark; each case has its own
+    child and referrer, so none is a re-send of another.
+    """
+    import datetime as dt
+
+    from sqlalchemy.orm import sessionmaker
+
+    from pipeline.register.cases import register_referral
+    from pipeline.register.db import make_engine, transaction
+    from pipeline.samples import sample_referral
+
+    engine = make_engine(url)
+    factory = sessionmaker(engine, expire_on_commit=False)
+    referrals = [_distinct_referral(sample_referral(), worker, i) for i in range(count)]
+    start.wait()
+    for i, referral in enumerate(referrals):
+        try:
+            with transaction(factory) as session:
+                register_referral(
+                    session=session, referral=referral, warnings=[],
+                    source_file=f"w{worker}-{i}.pdf", sha256=f"{worker:032x}{i:032x}",
+                    received_at=dt.datetime(2026, 11, 24, 12, 0),
+                )
+        except Exception as exc:  # reported to the test, which fails on any
+            errors.put(f"{type(exc).__name__}: {exc}")
+    engine.dispose()
+
+
+def _distinct_referral(referral: Referral, worker: int, i: int) -> Referral:
+    child = referral.children[0].model_copy(
+        update={"id_code": None, "name": f"Laps {worker}-{i}"}
+    )
+    referrer = referral.referrer.model_copy(update={"email": f"suunaja{worker}.{i}@example.ee"})
+    return referral.model_copy(update={"children": [child], "referrer": referrer})

@@ -1,0 +1,89 @@
+"""Migrations: from an empty database and from the previous revision; no drift from the models."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy.orm import sessionmaker
+
+from pipeline.model.referral import Referral
+from pipeline.register.cases import case_view, register_referral
+from pipeline.register.db import make_engine, migrate
+from pipeline.register.tables import Base
+from pipeline.register.testing import ENV, PgServer, backends, sqlite_url
+
+
+@pytest.fixture(scope="module")
+def pg() -> Iterator[PgServer | None]:
+    server = PgServer(os.environ[ENV]) if os.environ.get(ENV) else None
+    yield server
+    if server is not None:
+        server.close()
+
+
+@pytest.fixture(params=backends())
+def url(request: pytest.FixtureRequest, tmp_path: Path, pg: PgServer | None) -> str:
+    if request.param == "sqlite":
+        return sqlite_url(tmp_path)
+    assert pg is not None
+    return pg.fresh_url()
+
+
+def _revision(engine: sa.Engine) -> str | None:
+    with engine.connect() as c:
+        return MigrationContext.configure(c).get_current_revision()
+
+
+def test_migrations_from_empty_match_the_models(url: str) -> None:
+    engine = make_engine(url)
+    assert _revision(engine) is None
+    migrate(url, engine=engine)
+    assert _revision(engine) == "0002"
+    with engine.connect() as c:
+        diff = compare_metadata(MigrationContext.configure(c, opts={"compare_type": True}),
+                                Base.metadata)
+    assert diff == []
+    migrate(url, engine=engine)  # running again changes nothing
+    assert _revision(engine) == "0002"
+    engine.dispose()
+
+
+def test_migrations_from_previous_revision_keep_data(url: str, referral: Referral) -> None:
+    engine = make_engine(url)
+    migrate(url, engine=engine, revision="0001")
+    assert _revision(engine) == "0001"
+    meta = sa.MetaData()
+    meta.reflect(engine)
+    assert "meetings" not in meta.tables and "purged_at" not in meta.tables["cases"].c
+    now = dt.datetime(2026, 5, 4, 10, 0)
+    with engine.begin() as c:  # a case as revision 0001 wrote it
+        c.execute(meta.tables["number_sequences"].insert().values(year=2026, last=1))
+        c.execute(meta.tables["cases"].insert().values(
+            number="PLR-2026-0001", year=2026, seq=1, state="registered", received_at=now,
+            municipality="Türi vald", family_language="et", children_count=2,
+            referrer_email="kyllike.ounapuu@example.ee", child_keys=[],
+        ))
+        case_id = c.execute(sa.select(meta.tables["cases"].c.id)).scalar_one()
+        c.execute(meta.tables["referral_versions"].insert().values(
+            case_id=case_id, version=1, data=referral.model_dump(mode="json"), warnings=[],
+            source_file="a.pdf", sha256="a" * 64, received_at=now,
+        ))
+    migrate(url, engine=engine)
+    assert _revision(engine) == "0002"
+    with sessionmaker(engine)() as s:
+        view = case_view(session=s, number="PLR-2026-0001")
+        assert view.referral == referral and view.conference is None
+        other = referral.model_copy(update={"children": referral.children[:1]})
+        other.children[0] = other.children[0].model_copy(update={"id_code": "60101010006"})
+        nxt = register_referral(session=s, referral=other, warnings=[], source_file="b.pdf",
+                                sha256="b" * 64, received_at=now)
+        s.commit()
+    assert nxt.number == "PLR-2026-0002"  # the sequence carries on
+    engine.dispose()

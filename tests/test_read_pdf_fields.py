@@ -219,3 +219,19 @@ def test_pdf_fields_fields_with_other_names_are_ignored(limits: Limits) -> None:
     raw = spec_fields({"referrer.name": "A", "Text1": "B", "grounds.nonsense": True,
                        "grounds.kinship_care": True, " consent.given ": True})
     assert raw == {"referrer.name": "A", "grounds.kinship_care": True, "consent.given": True}
+
+
+def test_pdf_fields_radio_group_gives_the_chosen_export_name(
+    blank: bytes, referral: Referral, limits: Limits
+) -> None:
+    """Another tool may make the language a radio group (`/ru`) instead of a list."""
+
+    def radio(obj: DictionaryObject) -> None:
+        obj[NameObject("/FT")] = NameObject("/Btn")
+        obj[NameObject("/Ff")] = NumberObject(1 << 15)
+        obj[NameObject("/V")] = NameObject("/ru")
+
+    data = _edit(_filled(blank, referral), "family_language", radio)
+    raw = FormPdfReader().read(data, limits).raw
+    assert raw["family_language"] == "ru"
+    assert assemble(raw).referral.family_language == "ru"

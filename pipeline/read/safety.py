@@ -161,7 +161,7 @@ def screen_pdf(reader: Any, limits: Limits) -> None:
 
     `reader` is an opened (and, if needed, decrypted) `pypdf.PdfReader`.
     """
-    from pypdf.generic import StreamObject
+    from pypdf.generic import IndirectObject, StreamObject
 
     pages = len(reader.pages)
     if pages > limits.max_pdf_pages:
@@ -171,22 +171,17 @@ def screen_pdf(reader: Any, limits: Limits) -> None:
         )
     budget = limits.max_pdf_stream_bytes
     seen = 0
+    # Streams are never inside object streams (PDF 1.7, 7.5.7), so the xref table has them all.
     for gen, objs in list(reader.xref.items()):
         for num in list(objs):
             seen += 1
             if seen > 20 * limits.max_zip_entries:
                 raise ResourceLimit("PDF-failis on liiga palju objekte.", code="pdf_objects")
             try:
-                obj = reader.get_object(num) if gen == 0 else None
+                obj = reader.get_object(IndirectObject(num, gen, reader))
             except Exception:  # a broken object is pdfminer's to skip
                 continue
             budget = _charge(obj, budget, limits, StreamObject)
-    for num in list(getattr(reader, "xref_objStm", {})):
-        try:
-            obj = reader.get_object(num)
-        except Exception:
-            continue
-        budget = _charge(obj, budget, limits, StreamObject)
 
 
 def _charge(obj: Any, budget: int, limits: Limits, stream_type: type) -> int:

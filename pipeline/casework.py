@@ -123,6 +123,7 @@ def coordinators(settings: Settings) -> list[dict[str, Any]]:
 
 def assign_case(settings: Settings, number: str, coordinator_ref: str) -> str:
     def step(s: Session) -> str:
+        get_case(session=s, number=number)  # a wrong number is named before a wrong name
         c = coord.find_coordinator(session=s, ref=coordinator_ref)
         return lifecycle.assign(session=s, number=number, coordinator=c, actor=actor()).number
 

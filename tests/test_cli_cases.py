@@ -1,0 +1,127 @@
+"""The case commands: tables for people, --json with stable keys, clear errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.config import Settings
+from pipeline.model.referral import Referral
+from pipeline.register import ledger
+from pipeline.register.cases import register_referral
+from pipeline.register.db import session_factory
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def home(tmp_path: Path, referral: Referral, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for var in ("PLR_DATABASE_URL", "PLR_LANG", "PLR_HOME"):
+        monkeypatch.delenv(var, raising=False)
+    factory = session_factory(Settings(home=tmp_path))
+    with factory() as s:
+        ru_child = referral.children[0].model_copy(update={"id_code": "61811230139",
+                                                           "name": "Anna Ivanova"})
+        for i, r in enumerate([referral, referral.model_copy(
+                update={"children": [ru_child], "family_language": "ru"})]):
+            register_referral(session=s, referral=r, warnings=[], source_file=f"{i}.pdf",
+                              sha256=f"{i}" * 64, received_at=dt.datetime(2026, 11, 20 + i, 9))
+        entry = ledger.record_arrival(session=s, file_name="0.pdf", sha256="0" * 64,
+                                      received_at=dt.datetime(2026, 11, 20, 9))
+        ledger.close_entry(session=s, entry_id=entry, outcome="registered",
+                           cases=["PLR-2026-0001"], codes=["W03"], reason="")
+        s.commit()
+    return tmp_path
+
+
+def plr(home: Path, *args: str, lang: str = "et") -> tuple[int, str]:
+    result = runner.invoke(app, [*args, "--home", str(home)], env={"PLR_LANG": lang,
+                                                                  "COLUMNS": "160"})
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return result.exit_code, result.output
+
+
+def test_cli_cases_json_has_stable_keys(home: Path) -> None:
+    code, out = plr(home, "cases", "--json")
+    rows = json.loads(out)
+    assert code == 0 and [r["number"] for r in rows] == ["PLR-2026-0001", "PLR-2026-0002"]
+    assert {"number", "state", "received_at", "municipality", "children", "coordinator",
+            "queue_position"} <= set(rows[0])
+    assert rows[0]["children"] == ["Säde Tamm", "Jüri Tamm"]
+    assert rows[1]["queue_position"] == 2
+    code, out = plr(home, "cases", "--state", "assigned", "--json")
+    assert json.loads(out) == []
+
+
+def test_cli_cases_table_in_estonian_and_english(home: Path) -> None:
+    assert "registreeritud" in plr(home, "cases")[1]
+    assert "registered" in plr(home, "cases", lang="en")[1]
+
+
+def test_cli_case_workflow(home: Path) -> None:
+    assert plr(home, "coordinator", "add", "--name", "Kati Karu", "--email", "kati@example.ee",
+               "--languages", "et,ru", "--capacity", "3")[0] == 0
+    coords = json.loads(plr(home, "coordinator", "list", "--json")[1])
+    assert coords[0]["languages"] == ["et", "ru"] and coords[0]["open_cases"] == 0
+    show = json.loads(plr(home, "case", "show", "PLR-2026-0001", "--json")[1])
+    assert show["suggestions"][0]["name"] == "Kati Karu"
+    assert plr(home, "case", "assign", "PLR-2026-0001", "kati@example.ee")[0] == 0
+    code, out = plr(home, "case", "participant", "add", "PLR-2026-0001", "--name", "Olga Õpetaja",
+                    "--role", "information_giver", "--email", "olga@example.ee",
+                    "--relation", "klassijuhataja")
+    assert code == 0 and "osaleja" in out
+    code, out = plr(home, "case", "schedule", "PLR-2026-0001", "--at", "2099-12-03 17:00",
+                    "--place", "Türi Perekeskus")
+    assert code == 0 and "03.12.2099 17:00" in out
+    show = json.loads(plr(home, "case", "show", "PLR-2026-0001", "--json")[1])
+    assert show["state"] == "scheduled" and show["conference"]["place"] == "Türi Perekeskus"
+    assert [h["to"] for h in show["history"]] == ["registered", "assigned", "preparing",
+                                                  "scheduled"]
+    assert show["participants"][-1]["parts"] == [1]
+    code, out = plr(home, "case", "show", "PLR-2026-0001")
+    assert code == 0 and "Ajalugu" in out and "Olga Õpetaja" in out
+    code, out = plr(home, "case", "close", "PLR-2026-0001", "--reason", "consent_withdrawn")
+    assert code == 0 and "PLR-2026-0002" in out  # the waiting case is offered
+
+
+def test_cli_case_refusals_exit_4_with_reason(home: Path) -> None:
+    plr(home, "coordinator", "add", "--name", "Küllike Õunapuu-Žukovskaja", "--email",
+        "k@example.ee")
+    code, out = plr(home, "case", "assign", "PLR-2026-0001", "1")
+    assert code == 4 and "suunaja" in out
+    code, out = plr(home, "case", "followup", "PLR-2026-0001", "--outcome", "continue")
+    assert code == 4 and "registreeritud" in out
+    code, out = plr(home, "case", "show", "PLR-2026-0999")
+    assert code == 3 and "PLR-2026-0999" in out
+    code, out = plr(home, "case", "schedule", "PLR-2026-0001", "--at", "homme", "--place", "x")
+    assert code != 0 and "2026-12-03 17:00" in out
+
+
+def test_cli_intake_json(home: Path) -> None:
+    rows = json.loads(plr(home, "intake", "--json")[1])
+    assert rows == [{"id": 1, "file": "0.pdf", "sha256": "0" * 64,
+                     "received_at": "2026-11-20T09:00:00", "outcome": "registered",
+                     "cases": ["PLR-2026-0001"], "codes": ["W03"], "reason": ""}]
+
+
+def test_cli_purge_dry_run_and_confirmation(home: Path) -> None:
+    code, out = plr(home, "purge", "--older-than", "5y", "--dry-run")
+    assert code == 0 and "ei ole" in out
+    code, out = plr(home, "purge", "--older-than", "5x")
+    assert code != 0 and "periood" in out
+
+
+def test_cli_cases_wrong_use_never_a_traceback(home: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "case", "assign", "nonsense", "x", "--home",
+         str(home)], capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 3 and "Traceback" not in result.stderr
+    assert "PLR-2026-0001" in result.stderr

@@ -267,16 +267,16 @@ def case_summary() -> None:
              ("Kohalik omavalitsus", "{{ referrer.municipality }}"),
              ("Telefon", "{{ referrer.phone }}"), ("E-post", "{{ referrer.email }}")])
     b.h(CHILDREN["et"])
-    b.table(["Nimi", "Isikukood", "Sünniaeg", "Vanus", "Kellega elab", "Lasteaed / kool"],
-            ["{{ c.name }}", "{{ c.id_code }}", "{{ c.birth_date }}", "{{ c.age }}",
+    b.table(["Nimi", "Isikukood", "Sünniaeg", "Kellega elab", "Lasteaed / kool"],
+            ["{{ c.name }}", "{{ c.id_code }}", "{{ c.birth_date }}",
              "{{ c.lives_with }}", "{{ c.school }}"],
-            [3.0, 2.8, 2.3, 1.3, 3.2, 4.0], loop=("c", "children"))
+            [3.4, 3.2, 2.6, 3.2, 4.2], loop=("c", "children"))
     b.p("Lapse arvamus ja soovid", bold=True, after=2)
     b.p("{{ child_views }}")
     b.h("Pere ja võrgustik")
     b.table(["Vanem / hooldaja", "Seos lapsega", "Telefon", "E-post", "Aadress"],
-            ["{{ g.name }}", "{{ g.relation }}", "{{ g.phone }}", "{{ g.email }}",
-             "{{ g.address }}"], [3.6, 2.4, 3.0, 4.0, 3.6], loop=("g", "caregivers"))
+            ["{{ cg.name }}", "{{ cg.relation }}", "{{ cg.phone }}", "{{ cg.email }}",
+             "{{ cg.address }}"], [3.2, 2.2, 3.4, 4.4, 3.4], loop=("cg", "caregivers"))
     b.tag("{%p if network %}")
     b.table(["Võrgustiku liige", "Seos perega", "Telefon"],
             ["{{ n.name }}", "{{ n.relation }}", "{{ n.phone }}"], [6.0, 5.0, 5.6],
@@ -647,7 +647,8 @@ FOLLOW: dict[str, dict[str, Any]] = {
                  "Kutsume Teid järelkohtumisele, kus vaatame koos üle, kuidas kokkulepped on "
                  "toiminud ja kas plaanis on vaja midagi muuta.",
         "facts": [("Aeg", "{{ follow_up.when }}–{{ follow_up.end }}"),
-                  ("Koht", "{{ follow_up.place }}"), ("Koordinaator", COORD)],
+                  ("Koht", "{{ follow_up.place }}"),
+                  (CHILDREN["et"], "{{ children_names }}"), ("Koordinaator", COORD)],
         "bring": "Võtke palun kaasa oma tegevusplaan. Kui Te ei saa tulla, andke "
                  "koordinaatorile teada. Kirjale on lisatud kalendrifail, et saaksite kohtumise "
                  "oma kalendrisse salvestada.",
@@ -660,7 +661,8 @@ FOLLOW: dict[str, dict[str, Any]] = {
                  "действий. Приглашаем вас на повторную встречу, где мы вместе посмотрим, как "
                  "выполняются договорённости и нужно ли что-то изменить в плане.",
         "facts": [("Время", "{{ follow_up.when }}–{{ follow_up.end }}"),
-                  ("Место", "{{ follow_up.place }}"), ("Координатор", COORD)],
+                  ("Место", "{{ follow_up.place }}"),
+                  (CHILDREN["ru"], "{{ children_names }}"), ("Координатор", COORD)],
         "bring": "Пожалуйста, возьмите с собой свой план действий. Если вы не сможете прийти, "
                  "сообщите координатору. К письму приложен файл календаря, чтобы вы могли "
                  "сохранить встречу в своём календаре.",
@@ -674,7 +676,8 @@ FOLLOW: dict[str, dict[str, Any]] = {
                  "together at how the agreements have worked and whether anything in the plan "
                  "needs to change.",
         "facts": [("Time", "{{ follow_up.when }}–{{ follow_up.end }}"),
-                  ("Place", "{{ follow_up.place }}"), ("Coordinator", COORD)],
+                  ("Place", "{{ follow_up.place }}"),
+                  (CHILDREN["en"], "{{ children_names }}"), ("Coordinator", COORD)],
         "bring": "Please bring your action plan with you. If you cannot come, please let the "
                  "coordinator know. A calendar file is attached so that you can save the "
                  "meeting in your calendar.",

@@ -136,21 +136,26 @@ def _reason(exc: TemplateError) -> str:
 
 
 def _paths(ast: nodes.Template) -> set[str]:
-    """Top-level names plus one level of attribute access, loop variables resolved
-    to `<list>[]` so that `{% for c in children %}{{ c.name }}` gives `children[].name`."""
-    loops: dict[str, str] = {}
-    for f in ast.find_all(nodes.For):
-        if isinstance(f.target, nodes.Name) and isinstance(f.iter, nodes.Name):
-            loops[f.target.name] = f.iter.name + "[]"
-    stored = {n.name for n in ast.find_all(nodes.Name) if n.ctx == "store"}
+    """Top-level names plus one level of attribute access; a loop variable is
+    resolved to its list, so `{% for c in children %}{{ c.name }}` gives
+    `children[].name`."""
     out: set[str] = set()
-    attr_bases: set[int] = set()
+    seen: set[int] = set()
+    for f in ast.find_all(nodes.For):
+        if not (isinstance(f.target, nodes.Name) and isinstance(f.iter, nodes.Name)):
+            continue
+        for stmt in f.body:
+            for g in stmt.find_all(nodes.Getattr):
+                if (isinstance(g.node, nodes.Name) and g.node.name == f.target.name
+                        and id(g) not in seen):
+                    out.add(f"{f.iter.name}[].{g.attr}")
+                    seen.update((id(g), id(g.node)))
+    stored = {n.name for n in ast.find_all(nodes.Name) if n.ctx == "store"}
     for g in ast.find_all(nodes.Getattr):
-        if isinstance(g.node, nodes.Name):
-            attr_bases.add(id(g.node))
-            base = loops.get(g.node.name, g.node.name)
-            out.add(f"{base}.{g.attr}")
+        if isinstance(g.node, nodes.Name) and id(g) not in seen:
+            out.add(f"{g.node.name}.{g.attr}")
+            seen.add(id(g.node))
     for n in ast.find_all(nodes.Name):
-        if n.ctx == "load" and n.name not in stored and id(n) not in attr_bases:
+        if n.ctx == "load" and n.name not in stored and id(n) not in seen:
             out.add(n.name)
     return out

@@ -1,0 +1,83 @@
+"""Write rendered documents into the outbox, atomically and without overwriting.
+
+    outbox/PLR-2026-0042/2026-12-03 kutse – Helju Tamm.docx
+    outbox/tagastatud/2026-11-24 suunamise tagastamine – Küllike Õunapuu.docx
+
+Each file is written under a temporary name in the same folder, flushed, then
+hard-linked to its final name (which fails if that name exists, so two writers
+never clobber each other) and the temporary name removed. An existing name gets
+` (2)`, ` (3)`… before the extension.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from pipeline.errors import PipelineError
+from pipeline.render.documents import RenderedDocument, safe_filename
+
+RETURNED_DIR = "tagastatud"
+_CASE = re.compile(r"PLR-\d{4}-\d{4,}")
+MAX_COPIES = 1000
+
+
+def case_dir(outbox: Path, case_number: str | None) -> Path:
+    """`outbox/<case>/`, or `outbox/tagastatud/` for a letter without a case."""
+    if case_number is None:
+        return outbox / RETURNED_DIR
+    if not _CASE.fullmatch(case_number):
+        raise PipelineError(f"Vigane juhtumi number: {safe_filename(case_number)[:40]}",
+                            code="bad_case_number")
+    return outbox / case_number
+
+
+def _numbered(name: str, n: int) -> str:
+    if n == 1:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    return f"{stem} ({n}).{ext}" if dot else f"{name} ({n})"
+
+
+def write_atomic(folder: Path, name: str, data: bytes) -> Path:
+    """Write `data` as `folder/name` (or `name (2)`…); never replaces a file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    name = safe_filename(name)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        for n in range(1, MAX_COPIES + 1):
+            target = folder / _numbered(name, n)
+            try:
+                os.link(tmp, target)
+            except FileExistsError:
+                continue
+            return target
+        raise PipelineError("Väljundkaustas on sama nimega faile liiga palju.",
+                            code="outbox_full")
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def write_documents(outbox: Path, case_number: str | None,
+                    docs: Iterable[RenderedDocument]) -> list[Path]:
+    """Every document of one moment into its case folder; the paths in order.
+
+    An .ics keeps the same stem as the invitation beside it even when the
+    invitation needed a ` (2)`, so that the pair stays recognisable."""
+    folder = case_dir(outbox, case_number)
+    out: list[Path] = []
+    stems: dict[str, str] = {}
+    for doc in docs:
+        stem, _, ext = doc.filename.rpartition(".")
+        name = f"{stems[stem]}.{ext}" if stem in stems else doc.filename
+        path = write_atomic(folder, name, doc.data)
+        stems.setdefault(stem, path.stem)
+        out.append(path)
+    return out

@@ -1,0 +1,103 @@
+"""The sandbox: values come out exactly as typed; templates cannot reach Python."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from docx import Document
+from test_render_helpers import docx_parts
+
+from pipeline.render.engine import Engine, TemplateProblem
+
+HOSTILE = 'A & B < C > D "E" {{ 7*7 }} {% if 1 %}x{% endif %} </w:t> {_{ y }_} {_% %_}'
+
+
+def _template(folder: Path, name: str, body: str, footer: str = "{{ v }}") -> None:
+    doc = Document()
+    doc.add_paragraph(body)
+    table = doc.add_table(rows=1, cols=1)
+    table.cell(0, 0).paragraphs[0].add_run("{{ v }}")
+    doc.sections[0].header.paragraphs[0].text = "{{ v }}"
+    doc.sections[0].footer.paragraphs[0].text = footer
+    doc.save(folder / name)
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    _template(tmp_path, "t.et.docx", "{{ v }}")
+    return Engine(builtin_dir=tmp_path)
+
+
+def test_engine_values_come_out_exactly_as_typed_everywhere(engine: Engine) -> None:
+    out = docx_parts(engine.render("t.et.docx", {"v": HOSTILE}))
+    assert out["body"].split("\n") == [HOSTILE, HOSTILE]  # paragraph and table cell
+    assert out["header"] == HOSTILE
+    assert out["footer"] == HOSTILE
+
+
+def test_engine_drops_control_characters_and_keeps_line_breaks(engine: Engine) -> None:
+    value = "esimene\x00\x07 rida\r\nteine\x0b\x0c rida\x1b"
+    out = docx_parts(engine.render("t.et.docx", {"v": value}))
+    assert out["footer"] == "esimene rida\nteine rida"
+    assert out["body"].split("\n")[:2] == ["esimene rida", "teine rida"]
+
+
+def test_engine_refuses_python_internals(tmp_path: Path) -> None:
+    for i, body in enumerate((
+        "{{ v.__class__.__mro__ }}",
+        "{{ ''.__class__.__subclasses__() }}",
+        "{{ cycler.__init__.__globals__ }}",
+        "{{ '{0.__class__.__mro__}'.format(v) }}",
+    )):
+        _template(tmp_path, f"bad{i}.et.docx", body, footer="")
+        with pytest.raises(TemplateProblem) as err:
+            Engine(builtin_dir=tmp_path).render(f"bad{i}.et.docx", {"v": "x"})
+        assert err.value.code == "template_error"
+
+
+def test_engine_refuses_an_undefined_variable(tmp_path: Path) -> None:
+    _template(tmp_path, "typo.et.docx", "{{ recipeint.name }}", footer="")
+    with pytest.raises(TemplateProblem, match="recipeint"):
+        Engine(builtin_dir=tmp_path).render("typo.et.docx", {"recipient": {"name": "x"}})
+
+
+def test_engine_none_prints_as_nothing(engine: Engine) -> None:
+    assert docx_parts(engine.render("t.et.docx", {"v": None}))["footer"] == ""
+
+
+def test_engine_office_template_overrides_builtin(tmp_path: Path) -> None:
+    builtin, office = tmp_path / "b", tmp_path / "o"
+    builtin.mkdir()
+    office.mkdir()
+    _template(builtin, "t.et.docx", "sisseehitatud {{ v }}")
+    _template(office, "t.et.docx", "kontori oma {{ v }}")
+    out = docx_parts(Engine(office, builtin_dir=builtin).render("t.et.docx", {"v": "1"}))
+    assert out["body"].startswith("kontori oma 1")
+
+
+def test_engine_caches_template_bytes(tmp_path: Path) -> None:
+    _template(tmp_path, "t.et.docx", "{{ v }}")
+    engine = Engine(builtin_dir=tmp_path)
+    engine.render("t.et.docx", {"v": "a"})
+    (tmp_path / "t.et.docx").unlink()  # still renders: bytes are in memory
+    assert docx_parts(engine.render("t.et.docx", {"v": "b"}))["footer"] == "b"
+
+
+def test_engine_missing_template_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(TemplateProblem, match=r"ei leitud"):
+        Engine(builtin_dir=tmp_path).render("puudub.et.docx", {})
+
+
+def test_engine_lists_variables_with_loops(tmp_path: Path) -> None:
+    doc = Document()
+    doc.add_paragraph("{{ case_number }} {{ recipient.name }}")
+    doc.add_paragraph("{%p for c in children %}")
+    doc.add_paragraph("{{ c.name }}")
+    doc.add_paragraph("{%p endfor %}")
+    buf = io.BytesIO()
+    doc.save(buf)
+    (tmp_path / "x.et.docx").write_bytes(buf.getvalue())
+    assert Engine(builtin_dir=tmp_path).variables("x.et.docx") == {
+        "case_number", "recipient.name", "children", "children[].name"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from typing import Any
 
 from corpus_blocks import Block, P, Style, T
 from docx import Document
@@ -14,13 +15,13 @@ from docx.shared import Cm, Pt
 FIXED = dt.datetime(2026, 11, 1, 9, 0, 0)
 
 
-def _paragraph_look(par: object, block: P) -> None:
-    run = par.runs[0] if par.runs else None  # type: ignore[attr-defined]
+def _paragraph_look(par: Any, block: P) -> None:
+    run = par.runs[0] if par.runs else None
     if run is None:
         return
     if block.kind == "title":
         run.bold, run.font.size = True, Pt(14)
-        par.alignment = WD_ALIGN_PARAGRAPH.CENTER  # type: ignore[attr-defined]
+        par.alignment = WD_ALIGN_PARAGRAPH.CENTER
     elif block.kind in ("heading", "label"):
         run.bold = True
         if block.kind == "heading":
@@ -29,9 +30,9 @@ def _paragraph_look(par: object, block: P) -> None:
         run.italic = True
 
 
-def _table(doc: object, block: T, grid: bool) -> None:
+def _table(doc: Any, block: T, grid: bool) -> None:
     ncols = len(block.widths)
-    table = doc.add_table(rows=len(block.rows), cols=ncols)  # type: ignore[attr-defined]
+    table = doc.add_table(rows=len(block.rows), cols=ncols)
     table.style = "Table Grid" if grid else "Normal Table"
     table.autofit = False
     for r, row in enumerate(block.rows):
@@ -63,8 +64,8 @@ def render(blocks: list[Block], style: Style) -> bytes:
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(2.5))
     normal = doc.styles["Normal"]
-    normal.font.name = style.font  # type: ignore[attr-defined]
-    normal.font.size = Pt(10.5)  # type: ignore[attr-defined]
+    normal.font.name = style.font
+    normal.font.size = Pt(10.5)
     for block in blocks:
         if isinstance(block, T):
             _table(doc, block, grid=not style.name.endswith("borderless"))

@@ -11,16 +11,17 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import corpus_groups
 from corpus_blocks import NOTES, SECTION_ITEMS, Block, C, P, Style, T
 from corpus_data import Case
 from corpus_format import ABBREVIATIONS, TYPOS, fmt_date, fmt_email, fmt_phone, tick
-from corpus_groups import GROUP_COLUMNS, GroupMixin
+from corpus_groups import GROUP_COLUMNS
 
 from pipeline.model.referral import SECTIONS
 from pipeline.model.spec import by_key
 
 
-class Builder(GroupMixin):
+class Builder:
     def __init__(self, case: Case, style: Style, rng: random.Random) -> None:
         self.case, self.s, self.rng = case, style, rng
         self.blocks: list[Block] = []
@@ -79,7 +80,6 @@ class Builder(GroupMixin):
         if not run:
             return
         s = self.s
-        lab = (lambda t: t + ":") if s.colon else (lambda t: t)
         if s.scalars in ("para", "stacked"):
             for label, value, long in run:
                 if s.scalars == "para" and not long:
@@ -90,28 +90,33 @@ class Builder(GroupMixin):
                         self.emit(P(line))
             return
         a, b = s.widths
+        rows: list[list[C | None]]
+        half: list[C | None] = []
         if s.scalars == "table2":
-            rows: list[list[C | None]] = [[C(lab(la)), C(v)] for la, v, _ in run]
+            rows = [[C(self.colon(la)), C(v)] for la, v, _ in run]
             self.emit(T(rows, [a, b]))
         elif s.scalars == "table3m":
-            rows = [[C(lab(la), span=2), None, C(v)] for la, v, _ in run]
+            rows = [[C(self.colon(la), span=2), None, C(v)] for la, v, _ in run]
             self.emit(T(rows, [a / 2, a / 2, b]))
         else:  # table4: two short pairs a row, long values over three cells
-            rows, half = [], []
+            rows = []
             for la, v, long in run:
                 if long:
                     if half:
-                        rows.append(half + [C(""), C("")])
+                        rows.append([*half, C(""), C("")])
                         half = []
-                    rows.append([C(lab(la)), C(v, span=3), None, None])
+                    rows.append([C(self.colon(la)), C(v, span=3), None, None])
                 else:
-                    half += [C(lab(la)), C(v)]
+                    half += [C(self.colon(la)), C(v)]
                     if len(half) == 4:
                         rows.append(half)
                         half = []
             if half:
-                rows.append(half + [C(""), C("")])
+                rows.append([*half, C(""), C("")])
             self.emit(T(rows, [a * 0.55, b * 0.45, a * 0.55, b * 0.45]))
+
+    def colon(self, label: str) -> str:
+        return label + ":" if self.s.colon else label
 
     def scalar(self, key: str, text: str | None = None, long: bool = False) -> None:
         raw = self.value(key)
@@ -163,13 +168,13 @@ class Builder(GroupMixin):
     def item(self, key: str) -> None:
         if key in GROUP_COLUMNS:
             self.flush()
-            self.group(key)
+            corpus_groups.group(self, key)
         elif key in ("grounds", "problem_areas"):
-            self.multi(key)
+            corpus_groups.multi(self, key)
         elif key == "family_language":
-            self.language()
+            corpus_groups.language(self)
         elif key == "factors":
-            self.factors()
+            corpus_groups.factors(self)
         elif key == "problem_other" and self.s.inline_other:
             return
         else:

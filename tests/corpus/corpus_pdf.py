@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from xml.sax.saxutils import escape
 
-from corpus_blocks import Block, P, Style, T
+from corpus_blocks import Block, P, Style
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle

@@ -19,7 +19,6 @@ import re
 import subprocess
 import sys
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -160,10 +159,12 @@ def check_formats(case: Case) -> None:
         assert municipalities.canonical(form) == d["referrer"]["municipality"], form
 
 
-def main() -> None:
-    previous = {p.stem: p.read_bytes() for p in HERE.glob("p[0-9][0-9]_*.pdf")}
-    for old in HERE.glob("[rpq][0-9][0-9]_*"):
-        old.unlink()
+def main(out: Path = HERE, *, print_pdfs: bool = True) -> None:
+    """Write the corpus into `out`; without `print_pdfs` the LibreOffice prints are skipped."""
+    previous = {p.stem: p.read_bytes() for p in out.glob("p[0-9][0-9]_*.pdf")}
+    for old in out.glob("[rpq][0-9][0-9]_*"):
+        if print_pdfs or not old.name.endswith(".pdf"):
+            old.unlink()
     names = [s.name for s in STYLES]
     assert len(set(names)) == len(names)
     printed: list[str] = []
@@ -174,20 +175,21 @@ def main() -> None:
             check_formats(case)
             blocks = build(case, style, rng)
             if style.out == "reportlab":
-                (HERE / f"{style.name}.pdf").write_bytes(corpus_pdf.render(blocks, style))
+                (out / f"{style.name}.pdf").write_bytes(corpus_pdf.render(blocks, style))
             elif style.out == "soffice":
                 (Path(tmp) / f"{style.name}.docx").write_bytes(corpus_docx.render(blocks, style))
                 printed.append(style.name)
             else:
-                (HERE / f"{style.name}.docx").write_bytes(corpus_docx.render(blocks, style))
+                (out / f"{style.name}.docx").write_bytes(corpus_docx.render(blocks, style))
             text = json.dumps(expected(case), ensure_ascii=False, indent=2) + "\n"
-            (HERE / f"{style.name}.expected.json").write_text(text, encoding="utf-8")
-        if printed:
-            _print_to_pdf(Path(tmp), printed, previous)
-    print(f"{len(STYLES)} referrals written to {HERE}")
+            (out / f"{style.name}.expected.json").write_text(text, encoding="utf-8")
+        if printed and print_pdfs:
+            _print_to_pdf(Path(tmp), out, printed, previous)
+    print(f"{len(STYLES)} referrals written to {out}")
 
 
-def _print_to_pdf(tmp: Path, names: list[str], previous: dict[str, bytes]) -> None:
+def _print_to_pdf(tmp: Path, out: Path, names: list[str],
+                  previous: dict[str, bytes]) -> None:
     """LibreOffice prints the DOCX files, as a referrer's 'Save as PDF' would."""
     profile = tmp / "lo-profile"  # own profile: other soffice runs may share the machine
     subprocess.run(
@@ -200,7 +202,7 @@ def _print_to_pdf(tmp: Path, names: list[str], previous: dict[str, bytes]) -> No
         new = (tmp / f"{n}.pdf").read_bytes()
         if _undated(previous.get(n, b"")) != _undated(new):
             previous[n] = new
-        (HERE / f"{n}.pdf").write_bytes(previous[n])
+        (out / f"{n}.pdf").write_bytes(previous[n])
 
 
 def _undated(pdf: bytes) -> bytes:

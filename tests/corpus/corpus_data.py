@@ -189,6 +189,8 @@ def make_case(rng: random.Random, *, children: int | None = None,
     muni, forms, org = rng.choice(MUNICIPALITIES)
     ref_female = rng.random() < 0.8
     ref_name = _person(rng, ref_female, False)
+    while ref_name.split()[-1] in family:  # the referrer is not one of the family
+        ref_name = _person(rng, ref_female, False)
     if rng.random() < 0.2:
         ref_name += "-" + rng.choice(SURNAMES)  # double surname
     referral_date = _date_between(rng, dt.date(2025, 1, 10), dt.date(2026, 11, 20))

@@ -70,6 +70,13 @@ def sniff(data: bytes) -> Format | None:
             with zipfile.ZipFile(BytesIO(data)) as zf:
                 names = set(zf.namelist())
         except (zipfile.BadZipFile, OSError, ValueError):
+            # A truncated Word file has no central directory, but its first
+            # local header still names an OOXML part: let the DOCX reader say
+            # "corrupt" rather than "not a PDF, DOCX or e-mail".
+            name_len = int.from_bytes(head[26:28], "little")
+            first = head[30 : 30 + name_len]
+            if first == b"[Content_Types].xml" or first.startswith((b"word/", b"_rels/")):
+                return Format.DOCX
             return None
         if "word/document.xml" in names:
             return Format.DOCX

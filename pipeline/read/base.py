@@ -96,8 +96,8 @@ def sniff(data: bytes) -> Format | None:
         "delivered-to:",
         "x-",
     )
-    first = text.lstrip().split("\n", 1)[0]
-    if first.startswith(headers) and (
+    first_line = text.lstrip().split("\n", 1)[0]
+    if first_line.startswith(headers) and (
         "mime-version:" in text or "content-type:" in text or "from:" in text
     ):
         return Format.EML

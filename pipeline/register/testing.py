@@ -71,7 +71,7 @@ def register_worker(url: str, worker: int, count: int, start: Any, errors: Any) 
 
     engine = make_engine(url)
     factory = sessionmaker(engine, expire_on_commit=False)
-    referrals = [_distinct_referral(sample_referral(), worker, i) for i in range(count)]
+    referrals = [distinct_referral(sample_referral(), worker, i) for i in range(count)]
     start.wait()
     for i, referral in enumerate(referrals):
         try:
@@ -86,7 +86,7 @@ def register_worker(url: str, worker: int, count: int, start: Any, errors: Any) 
     engine.dispose()
 
 
-def _distinct_referral(referral: Referral, worker: int, i: int) -> Referral:
+def distinct_referral(referral: Referral, worker: int, i: int) -> Referral:
     child = referral.children[0].model_copy(
         update={"id_code": None, "name": f"Laps {worker}-{i}"}
     )

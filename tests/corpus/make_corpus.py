@@ -19,6 +19,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -171,6 +172,8 @@ def main(out: Path = HERE, *, print_pdfs: bool = True) -> None:
     with tempfile.TemporaryDirectory(prefix="plr-corpus-") as tmp:
         for index, style in enumerate(STYLES):
             rng = random.Random(SEED * 100 + index)
+            if style.municipality == 0:  # rotate how the municipality is written
+                style = replace(style, municipality=index)
             case = make_case(rng, children=style.children, network=style.network_rows)
             check_formats(case)
             blocks = build(case, style, rng)

@@ -23,7 +23,8 @@ from pipeline.model.issues import Issue
 from pipeline.model.referral import Referral
 from pipeline.render import context as ctx
 from pipeline.render.dates import LANGS, follow_up_date
-from pipeline.render.engine import DOCX_MEDIA, Engine
+from pipeline.render.engine import DOCX_MEDIA as DOCX_MEDIA
+from pipeline.render.engine import Engine
 from pipeline.render.ics import ICS_MEDIA, meeting_ics
 
 FAMILY_KINDS = ("invitation", "agenda", "plan", "follow_up_invitation")

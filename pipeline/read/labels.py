@@ -52,6 +52,8 @@ _ALIASES: dict[str, str] = {
     "ees- ja perekonnanimi": "=name",
     "seos": "=relation",
 }
+# Abbreviated words inside a label ("Suunamise kp").
+_WORDS: dict[str, str] = {"kp": "kuupäev", "kuup": "kuupäev", "tel": "telefon"}
 
 _BOX = re.compile(r"(☒|☑|✓|✔|✗|✘|■|☐|□|\[\s*[xX✓✔]?\s*\]|\(\s*[xX]?\s*\))")
 _TICKED_BOX = re.compile(r"^(?:☒|☑|✓|✔|✗|✘|■|\[\s*[xX✓✔]\s*\]|\(\s*[xX]\s*\))$")
@@ -111,6 +113,8 @@ def _lookup(n: str, strict: bool = False) -> tuple[_Target, ...]:
     idx = _index()
     if not n or len(n) > 90:
         return ()
+    if n not in idx:
+        n = " ".join(_WORDS.get(w, w) for w in n.split(" "))
     if n in idx and not (strict and n in _ALIASES):
         return idx[n]
     if len(n) >= 4:
@@ -153,6 +157,25 @@ def section_of(text: str) -> str | None:
 def group_of(text: str) -> str | None:
     """The group of a group heading (`Võrgustik`, `Vanemad / hooldajad`)."""
     return _title_match(text, {k: g.label for k, g in groups().items()})
+
+
+def _columns_of(text: str) -> tuple[_Target, ...]:
+    """Group columns a label may name, whatever the context."""
+    return tuple(t for t in _lookup(_norm(text.replace("\n", " "))) if t.spec.group)
+
+
+def _plausible(kind: Kind, text: str) -> bool:
+    """Could this line be a value of this kind? (A label's value line may be missing.)"""
+    digits = sum(ch.isdigit() for ch in text)
+    if kind is Kind.PHONE:
+        return digits >= 5
+    if kind is Kind.IDCODE:
+        return digits >= 6
+    if kind is Kind.DATE:
+        return digits >= 1 and len(text) <= 40
+    if kind is Kind.EMAIL:
+        return "@" in text
+    return True
 
 
 def _is_ticked(box: str) -> bool:
@@ -353,11 +376,10 @@ class _Parser:
         t = self.resolve(s, strict=longtext)
         if t is not None:
             p = self.pending
-            if t.code and p is not None and p.spec is t.spec and p.spec.kind is Kind.MULTI:
-                self._set(t, True)  # a list of ticked labels under the group's label
+            if t.code and p is not None and p.spec is t.spec:
+                self._set(t, True)  # a list of chosen labels under the group's label
                 return
-            if not t.is_tick or self.pending is None:
-                self.assign(t, "", complete=False)
+            self.assign(t, "", complete=False)
             return
         self._value_line(s)
 
@@ -368,6 +390,9 @@ class _Parser:
             if checkbox_segments(s) or _norm(s).split(" ")[0] in ("jah", "ei", "x"):
                 self._set(self.pending, _tick(s))
             self.pending, self.buf = None, []
+            return
+        if not self.buf and not _plausible(self.pending.spec.kind, s):
+            self.pending = None  # "Telefon:" left empty; this line is something else
             return
         self.buf.append(s)
         if self.pending.spec.kind is not Kind.LONGTEXT:
@@ -442,9 +467,74 @@ class _Parser:
         t = self.resolve(nonempty[0].replace("\n", " "), strict=True)
         return t is not None and t.spec.group != group
 
+    def _entry_columns(self, rows: list[list[str]]) -> str | None:
+        """The group of a table with labels down the first column and one entry per
+        further column (`| Isikukood | 1. laps | 2. laps |`), if it is one."""
+        votes: dict[str, int] = {}
+        for cells in rows:
+            if len(cells) < 3:
+                continue
+            targets = _columns_of(cells[0])
+            if not targets:
+                continue
+            if any(self.resolve(c.replace("\n", " ")) for c in cells[2:] if c):
+                return None  # label | value | label | value pairs
+            for g in {t.spec.group or "" for t in targets}:
+                votes[g] = votes.get(g, 0) + 1
+        best = max(votes, key=lambda g: votes[g], default=None)
+        return best if best is not None and votes[best] >= 2 else None
+
+    def _by_columns(self, group: str, rows: list[list[str]]) -> None:
+        width = max(len(cells) for cells in rows)
+        entries: list[list[tuple[_Target, str]]] = [[] for _ in range(width - 1)]
+        for cells in rows:
+            t = next((t for t in _columns_of(cells[0]) if t.spec.group == group), None)
+            if t is None:
+                if cells and len([c for c in cells if c.strip()]) == 1:
+                    self.row_cells(cells)  # a heading or a note in a full-width row
+                continue
+            for j, cell in enumerate(cells[1:]):
+                entries[j].append((t, cell))
+        for entry in entries:
+            self.row.pop(group, None)
+            if any(cell.strip() for _, cell in entry):
+                for t, cell in entry:
+                    self._set(t, " ".join(cell.split()))
+        self.row.clear()
+
+    def _matrix(self, rows: list[list[str]]) -> bool:
+        """A grid whose row and column headings make the label together: rows
+        `Vanemlus`, columns `Riskitegurid` -> `Vanemlus – riskitegurid`."""
+        for hi, head in enumerate(rows):
+            if len(head) < 3 or self.resolve(head[0]) or sum(1 for c in head[1:] if c) < 2:
+                continue
+            cells_of = [
+                [(self.resolve(f"{cells[0]} – {head[j]}"), cells[j])
+                 for j in range(1, min(len(cells), len(head)))]
+                for cells in rows[hi + 1:]
+            ]
+            if sum(1 for row in cells_of for t, _ in row if t and not t.spec.group) < 2:
+                continue
+            for cells in rows[:hi]:
+                self.row_cells(cells)
+            for cells, row in zip(rows[hi + 1:], cells_of, strict=True):
+                if not any(t for t, _ in row):
+                    self.row_cells(cells)
+                for t, value in row:
+                    if t is not None and not t.spec.group:
+                        self._set(t, value)
+            return True
+        return False
+
     def table(self, rows: list[list[str]]) -> None:
         self.flush()
         self.row.clear()  # a new table (one per child, say) starts new group rows
+        if (group := self._entry_columns(rows)) is not None:
+            self._by_columns(group, rows)
+            return
+        if self._matrix(rows):
+            self.row.clear()
+            return
         header: tuple[str, list[FieldSpec | None]] | None = None
         for cells in rows:
             h = self._header(cells)

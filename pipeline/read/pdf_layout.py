@@ -53,18 +53,18 @@ def _text_line(raw: dict[str, Any]) -> _TextLine:
     size = max((float(c.get("size", 10.0)) for c in chars), default=10.0)
     parts: list[str] = []
     prev: dict[str, Any] | None = None
+    first_end: dict[str, Any] | None = None  # the last glyph of the first word
     for c in chars:
         if prev is not None:
             gap = float(c["x0"]) - float(prev["x1"])
-            if gap > 2 * size:
-                parts.append("\t")  # a column of a table drawn without borders
-            elif gap > min(3.0, 0.2 * size):
-                parts.append(" ")
+            if gap > min(3.0, 0.2 * size):
+                parts.append("\t" if gap > 2 * size else " ")  # tab: a borderless table
+                first_end = first_end or prev
         parts.append(c["text"])
         prev = c
     text = "".join(parts).strip()
-    first = text.split(None, 1)[0] if text else ""
-    width = float(chars[len(first) - 1]["x1"]) - float(chars[0]["x0"]) if first else 0.0
+    first_end = first_end or prev
+    width = float(first_end["x1"]) - float(chars[0]["x0"]) if first_end and chars else 0.0
     return _TextLine(text, float(raw["x0"]), float(raw["x1"]), float(raw["top"]),
                      float(raw["bottom"]), width, size)
 

@@ -224,6 +224,8 @@ class _Parser:
     buf: list[str] = field(default_factory=list)
     next_row: dict[str, int] = field(default_factory=dict)
     row: dict[str, tuple[int, set[str]]] = field(default_factory=dict)
+    # The header of a group table that ended the last table: a page break may split it.
+    carried: tuple[str, list[FieldSpec | None]] | None = None
 
     # --- resolving labels -------------------------------------------------------------
     def _pick(self, targets: tuple[_Target, ...]) -> _Target | None:
@@ -535,7 +537,10 @@ class _Parser:
         if self._matrix(rows):
             self.row.clear()
             return
-        header: tuple[str, list[FieldSpec | None]] | None = None
+        header, self.carried = self.carried, None
+        if header is not None and (len(rows[0]) != len(header[1])
+                                   or self._ends_group_table(rows[0], header[0])):
+            header = None
         for cells in rows:
             h = self._header(cells)
             if h is not None:
@@ -549,6 +554,7 @@ class _Parser:
             self.row_cells(cells)
         self.flush()
         self.row.clear()
+        self.carried = header
 
 
 def parse_blocks(blocks: list[Block]) -> dict[str, str | bool | list[str] | None]:
@@ -561,6 +567,8 @@ def parse_blocks(blocks: list[Block]) -> dict[str, str | bool | list[str] | None
         if isinstance(block, Table):
             p.table(block.rows)
         elif isinstance(block, Line):
+            if block.text.strip():
+                p.carried = None  # text between tables: the next table is a new one
             for ln in block.text.split("\n"):
                 p.line(ln)
     p.flush()

@@ -176,14 +176,6 @@ def _sdt_run(tag: str, alias: str, text: str = "", locked: bool = False) -> Any:
     )
 
 
-def _sdt_block(tag: str, alias: str) -> Any:
-    return parse_xml(
-        f'<w:sdt {nsdecls("w")}><w:sdtPr><w:alias w:val="{alias}"/><w:tag w:val="{tag}"/>'
-        '<w:richText/></w:sdtPr><w:sdtContent><w:p><w:r><w:t></w:t></w:r></w:p>'
-        "</w:sdtContent></w:sdt>"
-    )
-
-
 # ---------------------------------------------------------------- documents
 
 HEADER = {"et": "Pere lahendusring", "ru": "Семейная конференция (Pere lahendusring)",
@@ -212,7 +204,8 @@ def acknowledgement() -> None:
              ("Registreeritud", "{{ received }}"), (CHILDREN["et"], "{{ children_names }}")])
     b.h("Mis edasi saab")
     b.p("Määrame juhtumile koordinaatori, kes ei ole seotud lapse juhtumi korraldamisega. "
-        "Koordinaator võtab Teiega ühendust, et leppida kokku ettevalmistus, ning aitab perel "
+        "Koordinaator võtab Teiega ühendust, et leppida kokku, kuidas lahendusringi ette "
+        "valmistada, ning aitab perel "
         "kutsuda kokku lähedased ja võrgustiku.")
     b.p("Lahendusringil palume Teil rääkida oma murest, küsimusest, millele pere plaan peab "
         "vastama, ja tingimustest, mis peavad plaanis olema tagatud. Kõik osalejad saavad kutse "
@@ -629,7 +622,13 @@ def blank_plan() -> None:
     for tag, title in (("bottom_lines_met", t["bottom"]), ("contingency", t["contingency"]),
                        ("notes", t["notes"])):
         b.h(title)
-        b.doc.element.body.append(_sdt_block(tag, title))
+        # A framed box with room to write; the field inside it carries the tag.
+        box = b.doc.add_table(rows=1, cols=1)
+        box.style = "Table Grid"
+        box.rows[0].cells[0].paragraphs[0]._p.append(_sdt_run(tag, title))
+        box.rows[0]._tr.get_or_add_trPr().append(
+            parse_xml(f'<w:trHeight {nsdecls("w")} w:val="1700" w:hRule="atLeast"/>'))
+        b.widths(box, [16.6])
     # python-docx keeps sectPr last only for its own additions; move it back to the end.
     body = b.doc.element.body
     sect = body.find(qn("w:sectPr"))

@@ -25,22 +25,21 @@ MAX_UNPACKED = 50 * 1024 * 1024
 _FIELDS = ("what", "who", "by_when", "checks")
 
 
+def _inline(el: etree._Element) -> str:
+    parts: list[str] = []
+    for node in el.iter(f"{W}t", f"{W}br", f"{W}tab", f"{W}cr"):
+        if node.tag == f"{W}t":
+            parts.append(node.text or "")
+        else:
+            parts.append("\t" if node.tag == f"{W}tab" else "\n")
+    return "".join(parts)
+
+
 def _text(el: etree._Element) -> str:
-    """Visible text: paragraphs and line breaks become `\\n`, placeholders are skipped."""
-    paras: list[str] = []
-    for p in el.iter(f"{W}p"):
-        parts: list[str] = []
-        for node in p.iter(f"{W}t", f"{W}br", f"{W}tab", f"{W}cr"):
-            if node.tag == f"{W}t":
-                parts.append(node.text or "")
-            elif node.tag == f"{W}tab":
-                parts.append("\t")
-            else:
-                parts.append("\n")
-        paras.append("".join(parts))
-    if not paras:  # an inline control holds runs, not paragraphs
-        paras.append("".join(t.text or "" for t in el.iter(f"{W}t")))
-    return "\n".join(paras).strip()
+    """Visible text: paragraphs and line breaks become `\\n`."""
+    paras = [_inline(p) for p in el.iter(f"{W}p")]
+    # An inline content control holds runs, not paragraphs.
+    return ("\n".join(paras) if paras else _inline(el)).strip()
 
 
 def _sdt_text(sdt: etree._Element) -> str:

@@ -59,6 +59,7 @@ _BOX = re.compile(r"(☒|☑|✓|✔|✗|✘|■|☐|□|\[\s*[xX✓✔]?\s*\]|\
 _TICKED_BOX = re.compile(r"^(?:☒|☑|✓|✔|✗|✘|■|\[\s*[xX✓✔]\s*\]|\(\s*[xX]\s*\))$")
 _SECTION_PREFIX = re.compile(r"^(?:[a-h]|\d{1,2}|[ivx]{1,4})\s*[.)]\s*")
 _PAREN_TAIL = re.compile(r"\s*\([^()]*\)$")
+_NEXT_LABEL = re.compile(r"[.?!]\s+([A-ZÕÄÖÜŠŽ][^:.?!\t]{2,90}):")
 
 
 def _norm(text: str) -> str:
@@ -348,6 +349,12 @@ class _Parser:
         if "\t" in s:  # tab-separated: a row of a table without borders
             self.row_cells(s.split("\t"))
             return
+        for m in _NEXT_LABEL.finditer(s):
+            # A printed paragraph runs on into the next label: "...vanematega? Tingimused...:"
+            if self.resolve(m[1], strict=True) is not None:
+                self.line(s[: m.start(1)])
+                self.line(s[m.start(1):])
+                return
         longtext = self.pending is not None and self.pending.spec.kind is Kind.LONGTEXT
         if (sec := section_of(s)) is not None:
             self.flush()
@@ -460,6 +467,22 @@ class _Parser:
             self.raw[spec.key_at(index)] = " ".join(cell.split("\n")).strip()
         self.group, self.section = group, groups()[group].section
 
+    def _continue_row(self, header: tuple[str, list[FieldSpec | None]],
+                      cells: list[str]) -> bool:
+        """A page break split the last row: `| | | Väike- |` then `| | | Maarja |`."""
+        group, cols = header
+        index = self.next_row.get(group, 0) - 1
+        filled = [(spec, c) for spec, c in zip(cols, cells, strict=False) if c.strip()]
+        if index < 0 or len(filled) != 1 or filled[0][0] is None:
+            return False
+        key = filled[0][0].key_at(index)
+        before = self.raw.get(key)
+        if not isinstance(before, str) or not before:
+            return False
+        glue = "" if before.endswith("-") else " "
+        self.raw[key] = before + glue + filled[0][1].strip()
+        return True
+
     def _ends_group_table(self, cells: list[str], group: str) -> bool:
         nonempty = [c for c in cells if c.strip()]
         if not nonempty:
@@ -541,6 +564,8 @@ class _Parser:
         if header is not None and (len(rows[0]) != len(header[1])
                                    or self._ends_group_table(rows[0], header[0])):
             header = None
+        if header is not None and self._continue_row(header, rows[0]):
+            rows = rows[1:]
         for cells in rows:
             h = self._header(cells)
             if h is not None:

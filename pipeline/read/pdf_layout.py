@@ -78,7 +78,7 @@ def _joiner(prev: _TextLine, nxt: _TextLine, left: float, right: float) -> str:
         return "\n"
     last = prev.text.split()[-1] if prev.text.split() else ""
     first = nxt.text.split()[0] if nxt.text.split() else ""
-    if " " not in prev.text.strip() and prev.x1 - prev.x0 > 0.8 * (right - left):
+    if " " not in prev.text.strip() and right - prev.x1 < 0.7 * prev.size:
         return ""  # one word longer than the line, cut where the line ended
     if last.endswith(("-", "/", "@", "_")) or first.startswith(("@", ".", "_")):
         return ""

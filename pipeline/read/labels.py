@@ -379,8 +379,9 @@ class _Parser:
             if t is not None:
                 self.assign(t, right, complete=False)
                 return
-        if (m := _BOX.search(s)) and (t := self.resolve(s[: m.start()])) is not None:
-            self.assign(t, s[m.start():], complete=False)  # "Pere suhtluskeel ☒ vene ☐ eesti"
+        box = _BOX.search(s)
+        if box is not None and (t := self.resolve(s[: box.start()])) is not None:
+            self.assign(t, s[box.start():], complete=False)  # "Pere suhtluskeel ☒ vene ☐ eesti"
             return
         t = self.resolve(s, strict=longtext)
         if t is not None:

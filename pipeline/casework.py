@@ -1,8 +1,10 @@
 """What the case commands do: one function per `plr case …` command.
 
 Each opens one transaction on the register named by `Settings`, does its
-step, and commits. Document steps (invitations, plans, letters) are added
-after the register step of each function.
+step, and commits. The steps that produce documents (booking the conference,
+recording the plan) render them from the updated case and write them into
+the outbox inside the same transaction, so a rendering failure leaves the
+case as it was.
 """
 
 from __future__ import annotations
@@ -18,13 +20,17 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from pipeline.config import Settings
+from pipeline.deliver.outbox import write_documents
 from pipeline.errors import PipelineError, Refused
 from pipeline.model.case import Participant, Role
 from pipeline.register import coordinators as coord
 from pipeline.register import ledger, lifecycle, meetings, purge
-from pipeline.register.cases import get_case, list_cases, now
+from pipeline.register.cases import case_view, get_case, list_cases, now
 from pipeline.register.db import DatabaseError, session_factory, transaction, with_retry
 from pipeline.register.views import case_details, case_summary
+from pipeline.render.documents import RenderedDocument, for_plan, for_schedule
+from pipeline.render.engine import Engine
+from pipeline.render.plan_reader import read_plan
 
 T = TypeVar("T")
 
@@ -154,29 +160,56 @@ def parse_when(text: str) -> dt.datetime:
                         code="bad_time")
 
 
+def engine(settings: Settings) -> Engine:
+    """Templates with the office's own overrides from `<home>/templates/`."""
+    return Engine(override_dir=settings.templates_dir)
+
+
+def write_case_documents(
+    settings: Settings, session: Session, number: str,
+    render: Callable[..., list[RenderedDocument]],
+) -> list[Path]:
+    """Render one moment's documents from the case as it now stands; write them."""
+    view = case_view(session=session, number=number)
+    docs = render(view, engine=engine(settings))
+    return write_documents(settings.outbox, view.number, docs)
+
+
+@dataclass(frozen=True)
+class Written:
+    """A step that produced documents: the meeting it booked and the files."""
+
+    when: dt.datetime
+    files: list[Path]
+
+
 def schedule_conference(settings: Settings, number: str, *, at: str, place: str,
-                        hours: float = meetings.CONFERENCE_HOURS) -> dt.datetime:
+                        hours: float = meetings.CONFERENCE_HOURS) -> Written:
+    """Book the conference; write invitations (+ .ics), agendas and the blank plan."""
     start = parse_when(at)
     if start < now():
         raise Refused("Lahendusringi aeg on möödas; valige tulevane aeg.", code="past_time")
-    _run(settings, lambda s: meetings.book_conference(
-        session=s, number=number, start=start, place=place, actor=actor(), hours=hours))
-    return start
+
+    def step(s: Session) -> Written:
+        case = meetings.book_conference(
+            session=s, number=number, start=start, place=place, actor=actor(), hours=hours)
+        return Written(start, write_case_documents(settings, s, case.number, for_schedule))
+
+    return _run(settings, step)
 
 
-def record_plan(settings: Settings, number: str, file: Path) -> dt.datetime:
-    """Read a filled action-plan DOCX and store it; returns the follow-up time."""
-    # The documents helper's reader; imported here so the register works without it.
-    from pipeline.render.plan_reader import read_plan  # type: ignore[import-not-found,unused-ignore]
-
+def record_plan(settings: Settings, number: str, file: Path) -> Written:
+    """Read a filled action-plan DOCX, store it, book the follow-up and write the
+    final plan and the follow-up invitations for every participant."""
     plan_number, plan = read_plan(file.read_bytes())
     if plan_number.strip().upper() != number.strip().upper():
         raise Refused(f"Tegevusplaan on juhtumi {plan_number} oma, mitte {number.upper()}.",
                       code="plan_wrong_case")
 
-    def step(s: Session) -> dt.datetime:
+    def step(s: Session) -> Written:
         case = meetings.save_plan(session=s, number=number, plan=plan, actor=actor())
-        return case.meetings[-1].start
+        follow_up = case.meetings[-1].start
+        return Written(follow_up, write_case_documents(settings, s, case.number, for_plan))
 
     return _run(settings, step)
 

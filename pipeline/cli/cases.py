@@ -176,9 +176,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Book (or move) the conference."""
         cfg = settings(home)
-        start = casework.schedule_conference(cfg, number, at=at, place=place, hours=hours)
+        done = casework.schedule_conference(cfg, number, at=at, place=place, hours=hours)
         console.print(t(cfg.lang, "msg.scheduled", number=number.upper(),
-                        when=start.strftime("%d.%m.%Y %H:%M")))
+                        when=done.when.strftime("%d.%m.%Y %H:%M")))
+        _print_written(cfg.lang, done.files)
 
     @case_app.command("plan")
     @handle_errors
@@ -189,9 +190,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Record the agreed action plan from its filled DOCX; books the follow-up."""
         cfg = settings(home)
-        when = casework.record_plan(cfg, number, file)
+        done = casework.record_plan(cfg, number, file)
         console.print(t(cfg.lang, "msg.plan_recorded", number=number.upper(),
-                        when=when.strftime("%d.%m.%Y %H:%M")))
+                        when=done.when.strftime("%d.%m.%Y %H:%M")))
+        _print_written(cfg.lang, done.files)
 
     @case_app.command("followup")
     @handle_errors
@@ -298,3 +300,9 @@ def register(app: typer.Typer) -> None:
             console.print(t(cfg.lang, "msg.purge_dry", count=len(found), numbers=", ".join(found)))
         elif purged:
             console.print(t(cfg.lang, "msg.purge_done", count=len(purged)))
+
+
+def _print_written(lang: str, files: list[Path]) -> None:
+    if files:
+        folder = files[0].parent
+        console.print(t(lang, "msg.documents_written", count=len(files), folder=str(folder)))

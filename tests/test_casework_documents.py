@@ -1,0 +1,157 @@
+"""A case through the conference from the command line, with the documents it writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zipfile
+from pathlib import Path
+
+import holidays
+import pytest
+from docx import Document
+from test_render_helpers import fill_sdts
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.config import Settings
+from pipeline.model.referral import Referral
+from pipeline.register.cases import register_referral
+from pipeline.register.db import session_factory
+
+runner = CliRunner()
+CONFERENCE = "2027-01-14 17:00"
+
+
+def plr(home: Path, *args: str) -> tuple[int, str]:
+    result = runner.invoke(app, [*args, "--home", str(home)], env={"COLUMNS": "160"})
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def home(tmp_path: Path, referral: Referral, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for var in ("PLR_DATABASE_URL", "PLR_LANG", "PLR_HOME"):
+        monkeypatch.delenv(var, raising=False)
+    factory = session_factory(Settings(home=tmp_path))
+    with factory() as s:
+        register_referral(
+            session=s,
+            referral=referral,
+            warnings=[],
+            source_file="a.pdf",
+            sha256="a" * 64,
+            received_at=dt.datetime(2026, 11, 20, 9),
+        )
+        s.commit()
+    assert (
+        plr(
+            tmp_path,
+            "coordinator",
+            "add",
+            "--name",
+            "Kadri Lepik",
+            "--email",
+            "kadri.lepik@example.ee",
+            "--languages",
+            "et,ru",
+        )[0]
+        == 0
+    )
+    assert plr(tmp_path, "case", "assign", "PLR-2026-0001", "Kadri Lepik")[0] == 0
+    return tmp_path
+
+
+def _texts(path: Path) -> str:
+    doc = Document(str(path))
+    parts = [p.text for p in doc.paragraphs]
+    parts += [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "\n".join(parts)
+
+
+def test_casework_schedule_writes_invitations_agenda_and_blank_plan(
+    home: Path, referral: Referral
+) -> None:
+    code, out = plr(
+        home,
+        "case",
+        "schedule",
+        "PLR-2026-0001",
+        "--at",
+        CONFERENCE,
+        "--place",
+        "Türi Perekeskus, Tallinna 5",
+    )
+    assert code == 0, out
+    folder = home / "outbox" / "PLR-2026-0001"
+    names = sorted(p.name for p in folder.iterdir())
+    people = [c.name for c in referral.caregivers] + [n.name for n in referral.network]
+    for person in people:
+        assert f"2027-01-14 kutse – {person}.docx" in names
+        assert f"2027-01-14 kutse – {person}.ics" in names
+        assert person in _texts(folder / f"2027-01-14 kutse – {person}.docx")
+    assert any("päevakord" in n for n in names)
+    blank = next(folder.glob("*tegevusplaani vorm*.docx"))
+    with zipfile.ZipFile(blank) as zf:
+        body = zf.read("word/document.xml").decode()
+        footers = "".join(zf.read(n).decode() for n in zf.namelist() if "footer" in n)
+    assert "PLR-2026-0001" in body and "PLR-2026-0001" in footers
+    ics = (folder / f"2027-01-14 kutse – {people[0]}.ics").read_text()
+    assert "DTSTART;TZID=Europe/Tallinn:20270114T170000" in ics
+    assert "kadri.lepik@example.ee" in ics
+    assert not list(folder.glob("*.tmp*"))
+
+
+def test_casework_plan_writes_final_plan_and_follow_up(home: Path, referral: Referral) -> None:
+    assert (
+        plr(
+            home,
+            "case",
+            "schedule",
+            "PLR-2026-0001",
+            "--at",
+            CONFERENCE,
+            "--place",
+            "Türi Perekeskus",
+        )[0]
+        == 0
+    )
+    folder = home / "outbox" / "PLR-2026-0001"
+    blank = next(folder.glob("*tegevusplaani vorm*.docx"))
+    filled = home / "täidetud plaan.docx"
+    filled.write_bytes(
+        fill_sdts(
+            blank.read_bytes(),
+            {
+                "agreements[0].what": "Jüri läheb iga päev kooli & vanaema saadab ta bussini.",
+                "agreements[0].who": "Ööbik Šmidt",
+                "agreements[0].by_when": "iga koolipäev",
+                "agreements[0].checks": "Helju Tamm",
+                "contingency": "Kui Jüri puudub, helistab ema klassijuhatajale.",
+            },
+        )
+    )
+    code, out = plr(home, "case", "plan", "PLR-2026-0001", str(filled))
+    assert code == 0, out
+    plans = sorted(folder.glob("2027-01-14 tegevusplaan – *.docx"))
+    assert len(plans) >= len(referral.caregivers)
+    assert "Jüri läheb iga päev kooli & vanaema saadab ta bussini." in _texts(plans[0])
+    follow_ups = sorted(folder.glob("* järelkohtumise kutse – *.ics"))
+    assert follow_ups
+    day = dt.date.fromisoformat(follow_ups[0].name[:10])
+    assert day.weekday() < 5 and day not in holidays.country_holidays("EE", years=day.year)
+    assert dt.date(2027, 2, 14) <= day <= dt.date(2027, 2, 20)
+    code, out = plr(home, "case", "show", "PLR-2026-0001", "--json")
+    shown = json.loads(out)
+    assert shown["state"] == "plan_agreed"
+
+
+def test_casework_plan_of_another_case_is_refused(home: Path, tmp_path: Path) -> None:
+    assert (
+        plr(home, "case", "schedule", "PLR-2026-0001", "--at", CONFERENCE, "--place", "Türi")[0]
+        == 0
+    )
+    blank = next((home / "outbox" / "PLR-2026-0001").glob("*tegevusplaani vorm*.docx"))
+    code, out = plr(home, "case", "plan", "PLR-2026-0002", str(blank))
+    assert code != 0
+    assert "Traceback" not in out

@@ -59,7 +59,7 @@ _BOX = re.compile(r"(☒|☑|✓|✔|✗|✘|■|☐|□|\[\s*[xX✓✔]?\s*\]|\
 _TICKED_BOX = re.compile(r"^(?:☒|☑|✓|✔|✗|✘|■|\[\s*[xX✓✔]\s*\]|\(\s*[xX]\s*\))$")
 _SECTION_PREFIX = re.compile(r"^(?:[a-h]|\d{1,2}|[ivx]{1,4})\s*[.)]\s*")
 _PAREN_TAIL = re.compile(r"\s*\([^()]*\)$")
-_NEXT_LABEL = re.compile(r"[.?!]\s+([A-ZÕÄÖÜŠŽ][^:.?!\t]{2,90}):")
+_NEXT_LABEL = re.compile(r"[.?!]\s+([A-ZÕÄÖÜŠŽ][^:.?!\t]{2,90})(?::|$)")
 
 
 def _norm(text: str) -> str:
@@ -442,8 +442,8 @@ class _Parser:
             for c in cells
         ]
         matched = sum(1 for ts in per_cell if ts)
-        others = sum(1 for c, ts in zip(cells, per_cell, strict=True) if c.strip() and not ts)
-        if matched < 2 or others > 1 or others >= matched:
+        # Every cell a column label, but the first may be empty or a "Nr" column.
+        if matched < 2 or not all(per_cell[1:]) or (len(cells[0]) > 5 and not per_cell[0]):
             return None
         votes = {g: sum(1 for ts in per_cell if any(t.spec.group == g for t in ts))
                  for g in groups()}

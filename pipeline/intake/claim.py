@@ -1,0 +1,360 @@
+"""Taking files from the inbox: what to ignore, when a file is complete, the claim, the placing.
+
+Folder layout under the home folder (all created readable by the owner only):
+
+    inbox/                       office staff drop files here
+    processing/<owner>/          files claimed by one running watcher (`.lock` held while alive)
+    archive/<case number>/       the file a case came from
+    archive/duplicates/          the same content a second time
+    returned/                    referrals returned to the referrer with a letter
+    quarantine/                  unreadable or hostile files, each with `<name>.reason.txt`
+    outbox/<case number>/        the documents
+
+A claim is one atomic rename from inbox/ into the watcher's own processing
+folder, so of several watchers (on several hosts sharing the folder) exactly
+one wins. Claimed files are named `<claim id>__<original name>`. Nothing here
+deletes a file that arrived, and a placement never overwrites: a taken name
+gets ` (2)`, ` (3)`….
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import fcntl
+import os
+import secrets
+import socket
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.errors import ConfigError
+
+DIR_MODE = 0o700
+SEP = "__"
+
+_IGNORED_PREFIXES = ("~$", ".~lock", ".")
+_IGNORED_SUFFIXES = (".tmp", ".part", ".crdownload", ".partial", ".download", ".swp")
+_IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini", ".ds_store"})
+
+
+def is_ignored(name: str) -> bool:
+    """Temporary and system files that office programs and browsers leave behind."""
+    low = name.lower()
+    return (
+        low in _IGNORED_NAMES
+        or name.startswith(_IGNORED_PREFIXES)
+        or low.endswith(_IGNORED_SUFFIXES)
+        or low.endswith(".reason.txt")
+    )
+
+
+@dataclass(frozen=True)
+class Layout:
+    home: Path
+
+    @property
+    def inbox(self) -> Path:
+        return self.home / "inbox"
+
+    @property
+    def outbox(self) -> Path:
+        return self.home / "outbox"
+
+    @property
+    def data(self) -> Path:
+        return self.home / "data"
+
+    @property
+    def processing(self) -> Path:
+        return self.home / "processing"
+
+    @property
+    def archive(self) -> Path:
+        return self.home / "archive"
+
+    @property
+    def duplicates(self) -> Path:
+        return self.archive / "duplicates"
+
+    @property
+    def returned(self) -> Path:
+        return self.home / "returned"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.home / "quarantine"
+
+    @property
+    def mail_spool(self) -> Path:
+        return self.data / "mail"
+
+    def folders(self) -> list[Path]:
+        return [self.inbox, self.outbox, self.data, self.processing, self.archive,
+                self.returned, self.quarantine, self.mail_spool]
+
+    def ensure(self) -> None:
+        """Create missing folders (owner only); an unwritable one is a clear error now."""
+        for folder in self.folders():
+            try:
+                folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+            except OSError as exc:
+                raise ConfigError(
+                    f"Kausta {folder} ei saa luua ({exc.strerror}).", code="folder"
+                ) from None
+            if not os.access(folder, os.W_OK | os.X_OK):
+                raise ConfigError(
+                    f"Kausta {folder} ei saa kirjutada: kontrolli õigusi.", code="folder"
+                )
+
+
+# --- completeness -------------------------------------------------------------------
+
+
+@dataclass
+class _Seen:
+    size: int
+    mtime_ns: int
+    since: float  # monotonic time when this (size, mtime) was first observed
+    first: float  # monotonic time the file was first seen at all
+
+
+@dataclass
+class Stability:
+    """Which inbox files have kept their size and time for `seconds` (pure bookkeeping)."""
+
+    seconds: float
+    seen: dict[str, _Seen] = field(default_factory=dict)
+
+    def observe(self, name: str, size: int, mtime_ns: int, now: float) -> bool:
+        """Record one observation; True when the file has been unchanged long enough."""
+        old = self.seen.get(name)
+        if old is None:
+            self.seen[name] = _Seen(size, mtime_ns, now, now)
+            return self.seconds <= 0
+        if (old.size, old.mtime_ns) != (size, mtime_ns):
+            self.seen[name] = _Seen(size, mtime_ns, now, old.first)
+            return self.seconds <= 0
+        return now - old.since >= self.seconds
+
+    def waited(self, name: str, now: float) -> float:
+        s = self.seen.get(name)
+        return 0.0 if s is None else now - s.first
+
+    def forget(self, name: str) -> None:
+        self.seen.pop(name, None)
+
+    def keep_only(self, names: set[str]) -> None:
+        for gone in set(self.seen) - names:
+            del self.seen[gone]
+
+
+def looks_complete(path: Path) -> bool:
+    """Whether the file opens as what its content says it is (not cut off mid-copy).
+
+    A copy in progress may already have its full size (Windows preallocates on
+    SMB); the formats' trailers are written last, so they tell a finished file.
+    Content we do not recognise counts as complete: reading it will say why not.
+    """
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+            if not head:
+                return False
+            size = fh.seek(0, os.SEEK_END)
+            if head.startswith(b"%PDF-") or b"%PDF-" in head:
+                fh.seek(max(0, size - 2048))
+                return b"%%EOF" in fh.read()
+            if head.startswith(b"PK\x03\x04"):
+                fh.seek(0)
+                try:
+                    with zipfile.ZipFile(fh) as zf:
+                        zf.infolist()
+                except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+                    return False
+                return True
+            if head.startswith(b"\xd0\xcf\x11\xe0"):
+                return size % 512 == 0  # OLE files are whole sectors
+            return True
+    except OSError:
+        return False
+
+
+# --- claiming -------------------------------------------------------------------------
+
+
+def new_claim_id() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S") + secrets.token_hex(4)
+
+
+def original_name(claimed: Path) -> str:
+    name = claimed.name
+    return name.split(SEP, 1)[1] if SEP in name else name
+
+
+def claim_id_of(claimed: Path) -> str:
+    name = claimed.name
+    return name.split(SEP, 1)[0] if SEP in name else ""
+
+
+class Owner:
+    """This watcher's own processing folder, locked for as long as the process lives.
+
+    The lock (flock, which NFS clients map to POSIX locks) is how a watcher that
+    starts later knows this one is gone and may adopt its unfinished files.
+    """
+
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+        tag = f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
+        self.dir = layout.processing / tag
+        # Made under a dot name and renamed once locked, so that no other watcher
+        # ever sees this folder without its lock and takes it for an orphan.
+        staging = layout.processing / f".{tag}"
+        staging.mkdir(parents=True, mode=DIR_MODE)
+        self._lock_fd = os.open(staging / ".lock", os.O_CREAT | os.O_RDWR, 0o600)
+        fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.rename(staging, self.dir)
+
+    def claim(self, path: Path) -> Path | None:
+        """Move one inbox file into our folder; None when another watcher was first."""
+        target = self.dir / f"{new_claim_id()}{SEP}{path.name}"
+        try:
+            os.rename(path, target)
+        except FileNotFoundError:
+            return None
+        return target
+
+    def files(self) -> list[Path]:
+        return sorted(p for p in self.dir.iterdir() if p.is_file() and SEP in p.name)
+
+    def adopt_orphans(self) -> list[Path]:
+        """Move files of watchers that died (their lock is free) into our folder."""
+        adopted: list[Path] = []
+        for other in sorted(self.layout.processing.iterdir()):
+            if other == self.dir or other.name.startswith(".") or not other.is_dir():
+                continue
+            with _try_lock(other / ".lock") as free:
+                if not free:
+                    continue
+                try:
+                    orphans = sorted(other.iterdir())
+                except FileNotFoundError:
+                    continue  # another watcher adopted them first
+                for f in orphans:
+                    if f.is_file() and SEP in f.name:
+                        target = self.dir / f.name
+                        with contextlib.suppress(FileNotFoundError):
+                            os.rename(f, target)
+                            adopted.append(target)
+                # The lock file and the empty folder are ours to tidy, not arrived files.
+                with contextlib.suppress(OSError):
+                    (other / ".lock").unlink()
+                    other.rmdir()
+        return adopted
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            if not any(p for p in self.dir.iterdir() if p.name != ".lock"):
+                (self.dir / ".lock").unlink()
+                self.dir.rmdir()
+        with contextlib.suppress(OSError):
+            os.close(self._lock_fd)
+
+
+@contextlib.contextmanager
+def _try_lock(path: Path) -> Iterator[bool]:
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except FileNotFoundError:
+        # No lock file: a folder from a watcher that died while creating it.
+        yield True
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                yield False
+                return
+            raise
+        yield True
+    finally:
+        os.close(fd)
+
+
+# --- placing --------------------------------------------------------------------------
+
+
+def _free_name(folder: Path, name: str) -> Path:
+    target = folder / name
+    stem, suffix = os.path.splitext(name)
+    n = 2
+    while target.exists():
+        target = folder / f"{stem} ({n}){suffix}"
+        n += 1
+    return target
+
+
+def move_no_overwrite(src: Path, folder: Path, name: str) -> Path:
+    """Move `src` into `folder` under `name` (or a free variant of it), never overwriting."""
+    folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+    while True:
+        target = _free_name(folder, name)
+        try:
+            # link() fails when the target exists, which rename() would silently replace.
+            os.link(src, target)
+        except FileExistsError:
+            continue
+        except OSError:
+            os.rename(src, target)  # file systems without hard links (some SMB mounts)
+            return target
+        os.unlink(src)
+        return target
+
+
+def place_archive(layout: Layout, claimed: Path, case_number: str) -> Path:
+    return move_no_overwrite(claimed, layout.archive / case_number, original_name(claimed))
+
+
+def place_duplicate(layout: Layout, claimed: Path) -> Path:
+    return move_no_overwrite(claimed, layout.duplicates, original_name(claimed))
+
+
+def place_returned(layout: Layout, claimed: Path) -> Path:
+    return move_no_overwrite(claimed, layout.returned, original_name(claimed))
+
+
+def place_quarantine(layout: Layout, claimed: Path, reason: str) -> Path:
+    """Quarantine with a reason file beside it; putting the file back in inbox/ retries it."""
+    target = move_no_overwrite(claimed, layout.quarantine, original_name(claimed))
+    reason_path = target.with_name(target.name + ".reason.txt")
+    text = (
+        f"Faili {target.name} ei saanud töödelda.\n\n"
+        f"Põhjus: {reason}\n\n"
+        f"Aeg: {dt.datetime.now().strftime('%d.%m.%Y %H:%M')}\n\n"
+        "Kui põhjus on kõrvaldatud (näiteks fail on parandatud või asendatud), tõsta fail "
+        "tagasi kausta inbox/ ja seda töödeldakse uuesti. Seda selgitusfaili ei pea "
+        "kaasa tõstma.\n"
+    )
+    write_atomic(reason_path, text.encode("utf-8"))
+    return target
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file and rename, so a reader never sees half a file."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise

@@ -1,0 +1,224 @@
+"""A pool of worker processes with a time and memory limit per file.
+
+Each worker is a separate process (spawned, so no threads are forked) that
+takes one job at a time. A job that runs past its time limit has its worker
+killed; a job that exhausts its memory limit gets a MemoryError (the worker's
+address space is capped) or is killed by the kernel. Either way the job comes
+back as a `Failure` and a fresh worker takes the next job, so one hostile file
+never holds up the rest.
+
+Workers die with the watcher (PR_SET_PDEATHSIG): a watcher killed with
+SIGKILL leaves no worker behind that could finish a file a second time while
+the next watcher recovers it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import importlib
+import multiprocessing as mp
+import os
+import resource
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+_PR_SET_PDEATHSIG = 1
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A job that did not return: `code` is `time_limit`, `memory_limit` or `crashed`."""
+
+    code: str
+    detail: str = ""
+
+
+@dataclass
+class _Worker:
+    proc: BaseProcess
+    conn: Connection
+    job: Any = None
+    started: float = 0.0
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except OSError:
+        pass  # not Linux: the parent's pipe closing still ends the loop below
+    if os.getppid() != parent_pid:
+        os._exit(0)  # the parent died before we could ask to die with it
+
+
+def _address_space_now() -> int:
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 0
+
+
+def _resolve(target: str) -> Callable[..., Any]:
+    module, _, name = target.partition(":")
+    fn: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    return fn
+
+
+def _worker_main(
+    conn: Connection, target: str, init: Any, memory_mb: int, parent_pid: int
+) -> None:
+    _die_with_parent(parent_pid)
+    # Ctrl-C reaches the whole process group; the watcher decides when workers stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    fn = _resolve(target)
+    setup = getattr(fn, "setup", None)
+    state = setup(init) if setup is not None else init
+    if memory_mb > 0:
+        # Soft limit only: the readers fork their own children and set a tighter
+        # limit there, which they could not do under a hard limit of ours.
+        cap = _address_space_now() + memory_mb * 1024 * 1024
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            cap = min(cap, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        try:
+            conn.send(("ok", fn(job, state)))
+        except MemoryError:
+            conn.send(("fail", Failure("memory_limit")))
+            return  # a fresh process is cheaper than trusting this one's heap
+        except BaseException as exc:
+            conn.send(("fail", Failure("crashed", type(exc).__name__)))
+
+
+class WorkerPool:
+    """`submit` a job to an idle worker, `collect` finished ones; limits are enforced here.
+
+    `target` is `"module:function"`, called in the worker as `function(job, state)`;
+    if the function has a `setup` attribute, `state = function.setup(init)` once
+    per worker (database engines and the like).
+    """
+
+    def __init__(
+        self,
+        size: int,
+        target: str,
+        init: Any = None,
+        *,
+        time_limit: float = 60.0,
+        memory_mb: int = 1024,
+    ) -> None:
+        self.size = max(1, size)
+        self.target = target
+        self.init = init
+        self.time_limit = time_limit
+        self.memory_mb = memory_mb
+        self._ctx = mp.get_context("spawn")
+        self._workers: list[_Worker] = [self._spawn() for _ in range(self.size)]
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._ctx.Pipe()
+        proc = self._ctx.Process(
+            target=_worker_main,
+            args=(child, self.target, self.init, self.memory_mb, os.getpid()),
+            daemon=True,
+        )
+        proc.start()
+        child.close()
+        return _Worker(proc, parent)
+
+    @property
+    def busy(self) -> int:
+        return sum(1 for w in self._workers if w.job is not None)
+
+    @property
+    def idle(self) -> int:
+        return self.size - self.busy
+
+    def submit(self, job: Any) -> None:
+        for w in self._workers:
+            if w.job is None:
+                try:
+                    w.conn.send(job)
+                except OSError:  # died while idle: replace it and use the new one
+                    self._replace(w)
+                    w = next(x for x in self._workers if x.job is None and x.proc.is_alive())
+                    w.conn.send(job)
+                w.job, w.started = job, time.monotonic()
+                return
+        raise RuntimeError("no idle worker")
+
+    def _replace(self, w: _Worker) -> None:
+        if w.proc.is_alive():
+            w.proc.kill()
+        w.proc.join(5)
+        w.conn.close()
+        self._workers[self._workers.index(w)] = self._spawn()
+
+    def collect(self, timeout: float) -> list[tuple[Any, Any]]:
+        """Wait up to `timeout` s; return `(job, result or Failure)` for each job that ended."""
+        busy = [w for w in self._workers if w.job is not None]
+        if not busy:
+            time.sleep(max(0.0, timeout))
+            return []
+        now = time.monotonic()
+        first_deadline = min(w.started + self.time_limit for w in busy)
+        wait_for = max(0.0, min(timeout, first_deadline - now))
+        handles: list[Any] = [w.conn for w in busy] + [w.proc.sentinel for w in busy]
+        wait(handles, wait_for)
+        done: list[tuple[Any, Any]] = []
+        for w in busy:
+            job = w.job
+            result: Any = None
+            if w.conn.poll():
+                broken = False
+                try:
+                    _status, result = w.conn.recv()
+                except (EOFError, OSError):
+                    broken = True
+                if not broken:
+                    w.job = None
+                    done.append((job, result))
+                    if isinstance(result, Failure) and result.code == "memory_limit":
+                        self._replace(w)
+                    continue
+                w.proc.join(1)
+            if not w.proc.is_alive():
+                code = w.proc.exitcode
+                # SIGKILL from the kernel's OOM killer or a failed allocation in C code.
+                failure = Failure("memory_limit" if code == -signal.SIGKILL else "crashed",
+                                  f"exit {code}")
+                w.job = None
+                done.append((job, failure))
+                self._replace(w)
+            elif time.monotonic() - w.started >= self.time_limit:
+                w.job = None
+                done.append((job, Failure("time_limit")))
+                self._replace(w)
+        return done
+
+    def close(self) -> None:
+        for w in self._workers:
+            if w.job is None:
+                with contextlib.suppress(OSError):
+                    w.conn.send(None)
+        for w in self._workers:
+            w.proc.join(2)
+            if w.proc.is_alive():
+                w.proc.kill()
+                w.proc.join(2)
+            w.conn.close()

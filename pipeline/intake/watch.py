@@ -1,0 +1,353 @@
+"""`plr watch`: the inbox → outbox loop that runs all day.
+
+The watcher (this process) only looks, claims and records; workers do the
+reading, registering and rendering (`pipeline.process`). One loop:
+
+1. list the inbox when woken by a file event (watchdog/inotify), every
+   `tick` while a file is settling, and every `rescan_seconds` regardless
+   (events can be lost); with `--polling` (SMB/NFS shares, which deliver no
+   events) every `poll_seconds`;
+2. a file is ready when its size and time have stood still for
+   `stable_seconds` and it opens as its format;
+3. while a worker is idle: claim one ready file (atomic rename), hash it,
+   record it in the ledger, hand it to the worker;
+4. collect results, log them, update the status line.
+
+Files are claimed only when a worker is free, so several watchers sharing one
+inbox share the backlog instead of one hoarding it. SIGTERM/SIGINT stop the
+claiming; files in hand are finished before the process exits.
+"""
+
+from __future__ import annotations
+
+import collections
+import hashlib
+import os
+import signal
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from pipeline import logging as log
+from pipeline import process
+from pipeline.config import Settings
+from pipeline.deliver import mail
+from pipeline.intake import claim
+from pipeline.intake.claim import Layout, Owner, Stability
+from pipeline.intake.pool import Failure, WorkerPool
+
+TICK = 0.1
+POLL_SECONDS = 1.0
+
+
+@dataclass
+class Counts:
+    waiting: int = 0
+    in_progress: int = 0
+    done: int = 0
+    returned: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+
+    def add(self, outcome: str) -> None:
+        if outcome == process.REGISTERED:
+            self.done += 1
+        elif outcome == process.RETURNED:
+            self.returned += 1
+        elif outcome == process.DUPLICATE:
+            self.duplicates += 1
+        else:
+            self.quarantined += 1
+
+    @property
+    def finished(self) -> int:
+        return self.done + self.returned + self.duplicates + self.quarantined
+
+    def line(self) -> str:
+        return (f"Ootel {self.waiting} · töös {self.in_progress} · valmis {self.done} · "
+                f"tagastatud {self.returned} · korduvad {self.duplicates} · "
+                f"karantiinis {self.quarantined}")
+
+
+@dataclass
+class Options:
+    once: bool = False
+    polling: bool = False
+    workers: int | None = None
+    log_json: bool = False
+    show_status: bool = False
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@dataclass
+class Inbox:
+    """Which inbox files exist and which are ready (pure apart from `scan`)."""
+
+    folder: Path
+    stability: Stability
+    grace: float  # how long a file that never opens as its format is waited for
+    available: bool = True
+    ready: list[Path] = field(default_factory=list)
+    settling: int = 0
+
+    def scan(self, now: float) -> None:
+        try:
+            entries = list(os.scandir(self.folder))
+        except OSError:
+            if self.available:
+                log.error("inbox_unavailable")  # unmounted share, deleted folder…
+            self.available = False
+            self.ready, self.settling = [], 0
+            return
+        if not self.available:
+            log.event("inbox_available")
+        self.available = True
+        names: set[str] = set()
+        ready: list[tuple[float, Path]] = []
+        for e in entries:
+            if claim.is_ignored(e.name):
+                continue
+            try:
+                if not e.is_file(follow_symlinks=False):
+                    continue
+                st = e.stat(follow_symlinks=False)
+            except OSError:
+                continue  # vanished between listing and looking
+            names.add(e.name)
+            if not self.stability.observe(e.name, st.st_size, st.st_mtime_ns, now):
+                continue
+            path = Path(e.path)
+            if claim.looks_complete(path) or self.stability.waited(e.name, now) >= self.grace:
+                ready.append((st.st_mtime, path))
+        self.stability.keep_only(names)
+        ready.sort()  # oldest first: arrival order
+        self.ready = [p for _, p in ready]
+        self.settling = len(names) - len(self.ready)
+
+    def taken(self, path: Path) -> None:
+        self.stability.forget(path.name)
+        if path in self.ready:
+            self.ready.remove(path)
+
+
+class Watcher:
+    def __init__(self, settings: Settings, opts: Options) -> None:
+        self.settings = settings
+        self.opts = opts
+        self.layout = Layout(settings.home)
+        self.counts = Counts()
+        self.stop = threading.Event()
+        self.wake = threading.Event()
+        self.queue: collections.deque[process.Job] = collections.deque()
+        self.ctx: process.Context | None = None
+        self.pool: WorkerPool | None = None
+        self.owner: Owner | None = None
+        self.inbox = Inbox(self.layout.inbox, Stability(settings.stable_seconds),
+                           grace=max(30.0, 10 * settings.stable_seconds))
+        self.sender: mail.Sender | None = None
+        self.started_at: dict[str, float] = {}
+        self.scans = 0
+
+    # --- start and stop ---------------------------------------------------------------
+
+    def start(self) -> None:
+        self.layout.ensure()
+        self.ctx = process.make_context(self.settings)
+        self.owner = Owner(self.layout)
+        size = self.opts.workers or self.settings.workers
+        init = {"settings": self.settings.model_dump_json(), "log_json": self.opts.log_json}
+        lim = self.settings.limits
+        # The readers stop a slow or greedy file themselves (read_seconds, read_memory_mb,
+        # in a child process); the pool's limits are the backstop for everything else.
+        self.pool = WorkerPool(size, "pipeline.process:worker_run", init,
+                               time_limit=2 * lim.read_seconds + 30,
+                               memory_mb=2 * lim.read_memory_mb + 512)
+        if self.settings.smtp_url:
+            target = mail.parse_url(self.settings.smtp_url)
+            if not self.opts.once:
+                self.sender = mail.Sender(self.layout.mail_spool, target)
+                self.sender.start()
+        log.event("watch_started", workers=size, mode="polling" if self.opts.polling else
+                  "events", pid=os.getpid())
+        self.recover()
+
+    def recover(self) -> None:
+        """Files left in processing/ by a watcher that died are finished now, once."""
+        assert self.owner is not None and self.ctx is not None
+        adopted = self.owner.adopt_orphans()
+        files = self.owner.files()
+        for path in files:
+            self.queue.append(self._record(path))
+        if files:
+            log.event("recovered", count=len(files), recovered=len(adopted))
+
+    def _record(self, path: Path) -> process.Job:
+        """The ledger entry of a claimed file (recorded now unless it was before a crash)."""
+        from pipeline.register import ledger
+
+        assert self.ctx is not None
+        sha = sha256_file(path)
+
+        def tx(s: Any) -> tuple[int, Any]:
+            row = process.entry_for_file(s, path.name)
+            if row is not None:
+                return row.id, row.received_at
+            at = process.now_local()
+            return ledger.record_arrival(session=s, file_name=path.name, sha256=sha,
+                                         received_at=at), at
+
+        entry_id, received = process._tx(self.ctx, tx)
+        log.event("claimed", sha256=sha, claim=claim.claim_id_of(path))
+        return process.Job(str(path), entry_id, sha, received)
+
+    def close(self) -> None:
+        if self.sender is not None:
+            self.sender.stop()
+        if self.pool is not None:
+            self.pool.close()
+        if self.owner is not None:
+            self.owner.close()
+
+    def request_stop(self, signum: int, _frame: FrameType | None) -> None:
+        if self.stop.is_set() and signum == signal.SIGINT:
+            raise KeyboardInterrupt  # a second Ctrl-C: leave now, recovery finishes the rest
+        log.event("stopping", signal=signal.Signals(signum).name)
+        self.stop.set()
+        self.wake.set()
+
+    # --- the loop ---------------------------------------------------------------------
+
+    def step(self, now: float) -> None:
+        """Scan if due, hand out work, collect results (one turn of the loop)."""
+        assert self.pool is not None and self.owner is not None
+        if not self.stop.is_set():
+            self.inbox.scan(now)
+        while self.pool.idle and not self.stop.is_set():
+            if not self.queue:
+                if not self.inbox.ready:
+                    break
+                path = self.inbox.ready[0]
+                self.inbox.taken(path)
+                claimed = self.owner.claim(path)
+                if claimed is None:
+                    continue  # another watcher was first
+                self.queue.append(self._record(claimed))
+            job = self.queue.popleft()
+            self.started_at[job.path] = time.monotonic()
+            self.pool.submit(job)
+        self.scans += 1
+        wait = TICK if (self.inbox.settling or self.pool.busy) else 0.0
+        for job, result in self.pool.collect(wait):
+            self._finished(job, result)
+        self.counts.waiting = len(self.inbox.ready) + self.inbox.settling + len(self.queue)
+        self.counts.in_progress = self.pool.busy
+
+    def _finished(self, job: process.Job, result: Any) -> None:
+        assert self.ctx is not None
+        took = time.monotonic() - self.started_at.pop(job.path, time.monotonic())
+        if isinstance(result, Failure):
+            log.warn("worker_failed", sha256=job.sha256, code=result.code)
+            try:
+                result = process.quarantine_failed(job, self.ctx, result.code)
+            except Exception as exc:  # the next start's recovery places it
+                log.error("place_failed", sha256=job.sha256, error=type(exc).__name__)
+                return
+        self.counts.add(result.outcome)
+        log.event(result.outcome, sha256=job.sha256, cases=result.cases, codes=result.codes,
+                  seconds=round(took, 3))
+
+    def run(self) -> int:
+        """Until stopped (or, with --once, until the inbox is empty); exit status."""
+        from pipeline.intake.status import StatusLine
+
+        observer = None if (self.opts.polling or self.opts.once) else self._observe()
+        status = StatusLine(self.opts.show_status)
+        last_scan = 0.0
+        try:
+            with status:
+                while True:
+                    now = time.monotonic()
+                    busy = self.pool.busy if self.pool else 0
+                    if self.stop.is_set() and not busy:
+                        break
+                    if self.opts.once and self._drained():
+                        break
+                    self.step(now)
+                    status.update(self.counts)
+                    if not (self.inbox.settling or busy or self.queue or self.inbox.ready):
+                        interval = POLL_SECONDS if self.opts.polling else (
+                            self.settings.rescan_seconds)
+                        if self.opts.once:
+                            interval = TICK
+                        self.wake.wait(max(0.0, last_scan + interval - time.monotonic()))
+                        self.wake.clear()
+                    last_scan = now
+        finally:
+            if observer is not None:
+                observer.stop()
+            if self.opts.once and self.settings.smtp_url:
+                self._send_once()
+        log.event("watch_stopped", done=self.counts.done, returned=self.counts.returned,
+                  quarantined=self.counts.quarantined, duplicates=self.counts.duplicates)
+        return 0
+
+    def _drained(self) -> bool:
+        """--once: nothing in hand, and nothing in the inbox that could still be taken."""
+        assert self.pool is not None
+        if self.pool.busy or self.queue or not self.scans:
+            return False
+        if not self.inbox.available:
+            return True
+        if self.inbox.ready:
+            return False
+        # Files that never settle (a copy still running) are left for the next run.
+        now = time.monotonic()
+        return all(self.inbox.stability.waited(n, now) >= self.inbox.grace
+                   for n in self.inbox.stability.seen)
+
+    def _send_once(self) -> None:
+        assert self.settings.smtp_url is not None
+        try:
+            mail.send_due(self.layout.mail_spool, mail.parse_url(self.settings.smtp_url),
+                          timeout=10.0)
+        except OSError as exc:
+            log.error("mail_spool_error", error=type(exc).__name__)
+
+    def _observe(self) -> Any:
+        from watchdog.events import FileSystemEvent, FileSystemEventHandler
+        from watchdog.observers import Observer
+
+        wake = self.wake
+
+        class Handler(FileSystemEventHandler):
+            def on_any_event(self, event: FileSystemEvent) -> None:
+                wake.set()
+
+        observer = Observer()
+        observer.schedule(Handler(), str(self.layout.inbox), recursive=False)
+        observer.daemon = True
+        observer.start()
+        return observer
+
+
+def watch(settings: Settings, opts: Options) -> int:
+    """Run the watcher in this process (the CLI's entry point)."""
+    w = Watcher(settings, opts)
+    old = {s: signal.signal(s, w.request_stop) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        w.start()
+        return w.run()
+    finally:
+        w.close()
+        for s, h in old.items():
+            signal.signal(s, h)

@@ -1,0 +1,452 @@
+"""One claimed file through the pipeline: an ordered list of stages, one short loop.
+
+    read → duplicate → extract → register → render → mail → publish → close → place
+
+Each stage takes the `Work` of one file and either adds to it or decides the
+outcome (`duplicate`, `quarantined`), after which only the closing stages run.
+A duplicate or a returned referral is a result, not an exception.
+
+Exactly once, with a process that may be killed at any instant:
+
+- the watcher records the file in the intake ledger (pending) before a worker
+  sees it; the ledger entry is closed only after the cases are committed and
+  the documents are in the outbox, and the file is placed after that;
+- registering is idempotent per ledger entry: a referral version with this
+  file's sha256 and arrival time means the cases exist, so a re-run takes
+  their numbers instead of registering again;
+- documents are rendered into the file's own work folder next to it in
+  processing/ (marked complete when all are there), then moved into the
+  outbox one by one with link+unlink, and a document already in the outbox
+  with the same bytes is not written twice;
+- a re-run of an entry already closed only places the file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from pipeline import logging as log
+from pipeline.config import Settings
+from pipeline.deliver import mail
+from pipeline.extract import Extraction, extract_bytes
+from pipeline.intake import claim
+from pipeline.intake.claim import Layout
+
+TALLINN = ZoneInfo("Europe/Tallinn")
+RETURNED_DIR = "tagastatud"
+_COMPLETE = ".complete"
+
+REGISTERED, RETURNED, DUPLICATE, QUARANTINED = "registered", "returned", "duplicate", "quarantined"
+
+
+def now_local() -> dt.datetime:
+    """Tallinn wall-clock time, as the register stores times (microseconds kept)."""
+    return dt.datetime.now(TALLINN).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Job:
+    """What the watcher hands a worker: a claimed file and its pending ledger entry."""
+
+    path: str
+    entry_id: int
+    sha256: str
+    received_at: dt.datetime
+
+
+@dataclass
+class ProcessResult:
+    outcome: str
+    cases: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
+    reason: str | None = None
+    placed: str | None = None
+    documents: int = 0
+    mails: int = 0
+
+
+@dataclass
+class Context:
+    """Per-worker state, built once per process (`run.setup`)."""
+
+    settings: Settings
+    layout: Layout
+    sessions: sessionmaker[Session]
+    engine: Any  # pipeline.render.engine.Engine
+
+
+@dataclass
+class Work:
+    job: Job
+    ctx: Context
+    path: Path
+    data: bytes = b""
+    extractions: list[Extraction] = field(default_factory=list)
+    numbers: list[str] = field(default_factory=list)
+    result: ProcessResult | None = None  # set once the outcome is known
+    decided: bool = False  # duplicate/quarantine: skip to the closing stages
+    closed: bool = False
+
+    @property
+    def work_dir(self) -> Path:
+        return self.path.with_name(claim.claim_id_of(self.path) + ".work")
+
+
+# --- database helpers -----------------------------------------------------------------
+
+
+def _tx(ctx: Context, fn: Callable[[Session], Any]) -> Any:
+    from pipeline.register import db
+
+    def once() -> Any:
+        with db.transaction(ctx.sessions) as s:
+            return fn(s)
+
+    return db.with_retry(once)
+
+
+def entry_for_file(session: Session, file_name: str) -> Any:
+    from pipeline.register.tables import IntakeEntry
+
+    stmt = select(IntakeEntry).where(IntakeEntry.file_name == file_name).order_by(IntakeEntry.id)
+    return session.execute(stmt).scalars().first()
+
+
+def _earlier_copy(session: Session, sha256: str, entry_id: int) -> Any:
+    """The first earlier entry for the same bytes that was not quarantined or a duplicate.
+
+    A quarantined file put back in the inbox is a retry, not a duplicate.
+    """
+    from pipeline.register.tables import IntakeEntry
+
+    stmt = (
+        select(IntakeEntry)
+        .where(
+            IntakeEntry.sha256 == sha256,
+            IntakeEntry.id < entry_id,
+            IntakeEntry.outcome.not_in([DUPLICATE, QUARANTINED]),
+        )
+        .order_by(IntakeEntry.id)
+        .limit(1)
+    )
+    return session.execute(stmt).scalars().first()
+
+
+# --- stages ---------------------------------------------------------------------------
+
+
+def stage_read(w: Work) -> None:
+    entry = _tx(w.ctx, lambda s: _entry_state(s, w.job.entry_id))
+    if entry is not None and entry[0] != "pending":
+        # Closed before a crash: only the placing is left to do.
+        outcome, cases, codes, reason = entry
+        w.result = ProcessResult(outcome, list(cases), list(codes), reason)
+        w.decided = w.closed = True
+        return
+    w.data = w.path.read_bytes()
+    if hashlib.sha256(w.data).hexdigest() != w.job.sha256:
+        raise RuntimeError("claimed file changed")  # cannot happen: the file is ours alone
+
+
+def _entry_state(s: Session, entry_id: int) -> tuple[str, list[str], list[str], str | None] | None:
+    from pipeline.register.tables import IntakeEntry
+
+    row = s.get(IntakeEntry, entry_id)
+    if row is None:
+        return None
+    return row.outcome, list(row.cases or []), list(row.codes or []), row.reason
+
+
+def stage_duplicate(w: Work) -> None:
+    first = _tx(w.ctx, lambda s: _first_info(s, w.job.sha256, w.job.entry_id))
+    if first is None:
+        return
+    first_id, cases = first
+    where = ", ".join(cases) if cases else f"sissetulekute kirje {first_id}"
+    w.result = ProcessResult(
+        DUPLICATE, cases, ["duplicate"],
+        f"Sama sisuga fail on juba saabunud ({where}); seda ei töödelda teist korda.",
+    )
+    w.decided = True
+
+
+def _first_info(s: Session, sha256: str, entry_id: int) -> tuple[int, list[str]] | None:
+    row = _earlier_copy(s, sha256, entry_id)
+    return None if row is None else (row.id, list(row.cases or []))
+
+
+def stage_extract(w: Work) -> None:
+    name = claim.original_name(w.path)
+    w.extractions = extract_bytes(
+        w.data, name=name, limits=w.ctx.settings.limits, today=w.job.received_at.date()
+    )
+    failed = [x for x in w.extractions if x.error is not None]
+    if len(failed) == len(w.extractions):
+        codes = sorted({x.error.code for x in failed if x.error})
+        reason = " ".join(dict.fromkeys(x.error.message for x in failed if x.error))
+        w.result = ProcessResult(QUARANTINED, [], codes, reason)
+        w.decided = True
+
+
+def _valid(w: Work) -> list[Extraction]:
+    return [x for x in w.extractions if x.error is None and x.referral and not x.has_errors]
+
+
+def _returned(w: Work) -> list[Extraction]:
+    return [x for x in w.extractions if x.error is None and x.has_errors]
+
+
+def stage_register(w: Work) -> None:
+    from pipeline.register import cases
+    from pipeline.register.tables import Case, ReferralVersion
+
+    valid = _valid(w)
+
+    def tx(s: Session) -> list[str]:
+        # Idempotent per ledger entry: these bytes at this arrival time registered before.
+        stmt = (
+            select(Case.number)
+            .join(ReferralVersion, ReferralVersion.case_id == Case.id)
+            .where(ReferralVersion.sha256 == w.job.sha256,
+                   ReferralVersion.received_at == w.job.received_at)
+            .order_by(ReferralVersion.id)
+        )
+        done = list(dict.fromkeys(s.execute(stmt).scalars()))
+        if done:
+            return done
+        numbers: list[str] = []
+        for x in valid:
+            assert x.referral is not None
+            res = cases.register_referral(
+                session=s, referral=x.referral, warnings=list(x.issues),
+                source_file=claim.original_name(w.path), sha256=w.job.sha256,
+                received_at=w.job.received_at,
+            )
+            numbers.append(res.number)
+        return list(dict.fromkeys(numbers))
+
+    w.numbers = _tx(w.ctx, tx) if valid else []
+    codes = sorted({i.code for x in _returned(w) for i in x.issues if i.is_error})
+    failed = sorted({x.error.code for x in w.extractions if x.error is not None})
+    if w.numbers:
+        w.result = ProcessResult(REGISTERED, w.numbers, codes + failed)
+    else:
+        w.result = ProcessResult(RETURNED, [], codes + failed,
+                                 "Suunamises on vigu; suunajale on kirjutatud tagastuskiri.")
+
+
+def _view(w: Work, number: str) -> Any:
+    from pipeline.register import cases
+
+    def tx(s: Session) -> Any:
+        return cases.case_view(session=s, number=number)
+
+    return _tx(w.ctx, tx)
+
+
+def stage_render(w: Work) -> None:
+    import json
+
+    from pipeline.deliver.outbox import write_documents
+    from pipeline.render import documents as docs
+
+    if (w.work_dir / _COMPLETE).exists():
+        return
+    if w.work_dir.exists():
+        shutil.rmtree(w.work_dir)  # a half-rendered set from before a crash: ours, redo it
+    w.work_dir.mkdir(mode=claim.DIR_MODE)
+    # Who each staged document goes to, kept beside them for the mail stage.
+    rows: list[dict[str, str | None]] = []
+    for number in w.numbers:
+        view = _view(w, number)
+        coord = view.coordinator.email if view.coordinator else None
+        rendered = docs.for_registration(view, engine=w.ctx.engine)
+        for doc, path in zip(rendered, write_documents(w.work_dir, number, rendered),
+                             strict=True):
+            rows.append({"folder": number, "file": path.name, "to": doc.email or coord})
+    name = claim.original_name(w.path)
+    for x in _returned(w):
+        letters = docs.for_return(x.referral, list(x.issues), x.source.attachment or name,
+                                  x.source.sender, engine=w.ctx.engine,
+                                  today=w.job.received_at.date())
+        for doc, path in zip(letters, write_documents(w.work_dir, None, letters), strict=True):
+            rows.append({"folder": RETURNED_DIR, "file": path.name, "to": doc.email})
+    claim.write_atomic(w.work_dir / ".manifest.json", json.dumps(rows).encode())
+    claim.write_atomic(w.work_dir / _COMPLETE, b"")
+
+
+def stage_mail(w: Work) -> None:
+    import json
+
+    if not w.ctx.settings.smtp_url:
+        return
+    rows = json.loads((w.work_dir / ".manifest.json").read_bytes())
+    spool = w.ctx.layout.mail_spool
+    key = claim.claim_id_of(w.path)
+    for i, row in enumerate(rows):
+        if not row["to"]:
+            continue
+        doc = w.work_dir / row["folder"] / row["file"]
+        mail.enqueue(spool, f"{key}-{i}", mail.document_message(
+            sender=w.ctx.settings.smtp_from, to=row["to"], folder=row["folder"],
+            filename=row["file"], data=doc.read_bytes()))
+        assert w.result is not None
+        w.result.mails += 1
+
+
+def stage_publish(w: Work) -> None:
+    count = 0
+    for folder in sorted(p for p in w.work_dir.iterdir() if p.is_dir()):
+        for doc in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
+            publish_file(doc, w.ctx.layout.outbox / folder.name)
+            count += 1
+    assert w.result is not None
+    w.result.documents = count
+
+
+def publish_file(src: Path, folder: Path) -> Path:
+    """Move one staged document into the outbox; the same bytes already there count as done."""
+    folder.mkdir(parents=True, exist_ok=True, mode=claim.DIR_MODE)
+    stem, ext = os.path.splitext(src.name)
+    n = 1
+    while True:
+        target = folder / (src.name if n == 1 else f"{stem} ({n}){ext}")
+        try:
+            os.link(src, target)
+        except FileExistsError:
+            if target.read_bytes() == src.read_bytes():
+                break  # moved before a crash, only the unlink was missing
+            n += 1
+            continue
+        break
+    src.unlink()
+    return target
+
+
+def stage_close(w: Work) -> None:
+    from pipeline.register import ledger
+
+    r = w.result
+    assert r is not None
+    if w.closed:
+        return
+    _tx(w.ctx, lambda s: ledger.close_entry(
+        session=s, entry_id=w.job.entry_id, outcome=r.outcome, cases=r.cases, codes=r.codes,
+        reason=r.reason or "", closed_at=now_local()))
+    w.closed = True
+
+
+def stage_place(w: Work) -> None:
+    r, layout = w.result, w.ctx.layout
+    assert r is not None
+    if r.outcome == REGISTERED and r.cases:
+        placed = claim.place_archive(layout, w.path, r.cases[0])
+    elif r.outcome == RETURNED:
+        placed = claim.place_returned(layout, w.path)
+    elif r.outcome == DUPLICATE:
+        placed = claim.place_duplicate(layout, w.path)
+    else:
+        placed = claim.place_quarantine(layout, w.path, r.reason or "teadmata põhjus")
+    r.placed = str(placed)
+
+
+Stage = Callable[[Work], None]
+# The order is the contract; the last two run for every file, whatever was decided.
+STAGES: tuple[tuple[str, Stage], ...] = (
+    ("read", stage_read),
+    ("duplicate", stage_duplicate),
+    ("extract", stage_extract),
+    ("register", stage_register),
+    ("render", stage_render),
+    ("mail", stage_mail),
+    ("publish", stage_publish),
+    ("close", stage_close),
+    ("place", stage_place),
+)
+CLOSING = frozenset({"close", "place"})
+
+
+def run(job: Job, ctx: Context) -> ProcessResult:
+    """Take one claimed file to its end; never raises for a bad file."""
+    w = Work(job=job, ctx=ctx, path=Path(job.path))
+    stage = "start"
+    try:
+        for stage, fn in STAGES:
+            if w.decided and stage not in CLOSING:
+                continue
+            fn(w)
+    except Exception as exc:
+        log.error("stage_failed", sha256=job.sha256, stage=stage, error=type(exc).__name__)
+        if stage in CLOSING and w.closed:
+            raise  # the ledger is closed; the watcher retries placing on its next start
+        w.result = ProcessResult(
+            QUARANTINED, list(w.numbers), ["internal"],
+            f"Töötlemine katkes sisemise vea tõttu (etapp „{stage}”, {type(exc).__name__}).",
+        )
+        w.decided = True
+        stage_close(w)
+        stage_place(w)
+    finally:
+        # The work folder is ours (rendered copies); once empty it has no use.
+        if w.result is not None and w.result.placed and w.work_dir.exists():
+            for leftover in (_COMPLETE, ".manifest.json"):
+                with contextlib.suppress(FileNotFoundError):
+                    (w.work_dir / leftover).unlink()
+            with contextlib.suppress(OSError):
+                for sub in w.work_dir.iterdir():
+                    sub.rmdir()
+                w.work_dir.rmdir()
+    assert w.result is not None
+    return w.result
+
+
+def quarantine_failed(job: Job, ctx: Context, code: str) -> ProcessResult:
+    """A worker was killed (time or memory limit): record and quarantine from the watcher."""
+    reasons = {
+        "time_limit": "Faili lugemine võttis lubatust kauem aega (võimalik kahjulik või vigane "
+                      "fail).",
+        "memory_limit": "Faili lugemine vajas lubatust rohkem mälu (võimalik pakkimispomm või "
+                        "vigane fail).",
+    }
+    reason = reasons.get(code, "Töötlemine katkes ootamatult.")
+    w = Work(job=job, ctx=ctx, path=Path(job.path),
+             result=ProcessResult(QUARANTINED, [], [code], reason), decided=True)
+    stage_close(w)
+    stage_place(w)
+    # Documents the killed worker may have half-rendered: our own copies, not arrivals.
+    shutil.rmtree(w.work_dir, ignore_errors=True)
+    assert w.result is not None
+    return w.result
+
+
+def make_context(settings: Settings) -> Context:
+    from pipeline.register import db
+    from pipeline.render.engine import Engine
+
+    override = settings.templates_dir if settings.templates_dir.is_dir() else None
+    return Context(settings=settings, layout=Layout(settings.home),
+                   sessions=db.session_factory(settings), engine=Engine(override))
+
+
+def _worker_setup(init: dict[str, Any]) -> Context:
+    log.setup(as_json=bool(init.get("log_json")))
+    return make_context(Settings.model_validate_json(init["settings"]))
+
+
+def worker_run(job: Job, ctx: Context) -> ProcessResult:
+    return run(job, ctx)
+
+
+worker_run.setup = _worker_setup  # type: ignore[attr-defined]

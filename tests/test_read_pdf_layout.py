@@ -32,7 +32,9 @@ def _make() -> ModuleType:
 make = _make()
 
 
-@pytest.mark.parametrize("name", ["tables", "tables-variant", "lines", "lines-variant"])
+@pytest.mark.parametrize(
+    "name", ["tables", "tables-variant", "lines", "lines-variant", "official"]
+)
 def test_pdf_blocks_printed_layouts_read_exactly(name: str, limits: Limits) -> None:
     data = (LAYOUT / f"{name}.pdf").read_bytes()
     got = assemble(parse_blocks(pdf_blocks(data, limits))).referral

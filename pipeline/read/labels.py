@@ -96,6 +96,14 @@ def _index() -> dict[str, tuple[_Target, ...]]:
 
 
 @cache
+def _placeholders() -> frozenset[str]:
+    """Hint text of the official form's empty fields: printed, it is not a value."""
+    from pipeline.forms_build.docx import PLACEHOLDER  # the form builder's own wording
+
+    return frozenset({_norm(PLACEHOLDER)})
+
+
+@cache
 def _companions() -> dict[str, _Target]:
     """Text field key -> the option it describes ("Muu, täpsustage" -> problem_areas.other)."""
     out: dict[str, _Target] = {}
@@ -263,7 +271,7 @@ class _Parser:
         self.section = f.section  # a label tells where we are when headings are missing
         if isinstance(value, str):
             value = value.strip()
-            if not value:
+            if not value or _norm(value) in _placeholders():
                 return
         if f.group:
             self.group = f.group

@@ -144,6 +144,23 @@ def _earlier_copy(session: Session, sha256: str, entry_id: int) -> Any:
     return session.execute(stmt).scalars().first()
 
 
+def record_claimed(ctx: Context, path: Path, sha256: str) -> Job:
+    """The pending ledger entry of a claimed file: recorded now, or found if it was
+    recorded before a crash (the claimed name, with its claim id, is unique)."""
+    from pipeline.register import ledger
+
+    def tx(s: Session) -> tuple[int, dt.datetime]:
+        row = entry_for_file(s, path.name)
+        if row is not None:
+            return row.id, row.received_at
+        at = now_local()
+        return ledger.record_arrival(session=s, file_name=path.name, sha256=sha256,
+                                     received_at=at), at
+
+    entry_id, received = _tx(ctx, tx)
+    return Job(str(path), entry_id, sha256, received)
+
+
 # --- stages ---------------------------------------------------------------------------
 
 

@@ -192,23 +192,10 @@ class Watcher:
             log.event("recovered", count=len(files), recovered=len(adopted))
 
     def _record(self, path: Path) -> process.Job:
-        """The ledger entry of a claimed file (recorded now unless it was before a crash)."""
-        from pipeline.register import ledger
-
         assert self.ctx is not None
-        sha = sha256_file(path)
-
-        def tx(s: Any) -> tuple[int, Any]:
-            row = process.entry_for_file(s, path.name)
-            if row is not None:
-                return row.id, row.received_at
-            at = process.now_local()
-            return ledger.record_arrival(session=s, file_name=path.name, sha256=sha,
-                                         received_at=at), at
-
-        entry_id, received = process._tx(self.ctx, tx)
-        log.event("claimed", sha256=sha, claim=claim.claim_id_of(path))
-        return process.Job(str(path), entry_id, sha, received)
+        job = process.record_claimed(self.ctx, path, sha256_file(path))
+        log.event("claimed", sha256=job.sha256, claim=claim.claim_id_of(path))
+        return job
 
     def close(self) -> None:
         if self.sender is not None:

@@ -1,0 +1,185 @@
+"""Ignore rules, completeness, the claim and the placing of inbox files (real files)."""
+
+from __future__ import annotations
+
+import io
+import multiprocessing as mp
+import os
+import stat
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import ConfigError
+from pipeline.intake import claim
+from pipeline.intake.claim import Layout, Owner, Stability
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["~$suunamine.docx", ".~lock.suunamine.docx#", "a.tmp", "b.part", "c.crdownload",
+     ".hidden.pdf", "Thumbs.db", "desktop.ini", "x.pdf.reason.txt"],
+)
+def test_claim_ignores_temporary_and_system_files(name: str) -> None:
+    assert claim.is_ignored(name)
+
+
+@pytest.mark.parametrize("name", ["suunamine.pdf", "Suunamine (2).DOCX", "kiri.eml", "a.msg"])
+def test_claim_takes_ordinary_files(name: str) -> None:
+    assert not claim.is_ignored(name)
+
+
+def test_claim_stability_needs_unchanged_size_and_time() -> None:
+    s = Stability(seconds=1.0)
+    assert not s.observe("a", 10, 1, now=0.0)
+    assert not s.observe("a", 20, 2, now=0.9)  # grew: the clock restarts
+    assert not s.observe("a", 20, 2, now=1.5)
+    assert s.observe("a", 20, 2, now=1.95)
+    assert s.waited("a", 2.0) == 2.0
+
+
+def test_claim_stability_forgets_vanished_files() -> None:
+    s = Stability(seconds=1.0)
+    s.observe("a", 1, 1, 0.0)
+    s.observe("b", 1, 1, 0.0)
+    s.keep_only({"b"})
+    assert set(s.seen) == {"b"}
+
+
+def _docx_bytes() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("word/document.xml", "<w:document/>" * 200)
+    return buf.getvalue()
+
+
+def test_claim_complete_pdf_and_docx_are_recognised(tmp_path: Path) -> None:
+    pdf = tmp_path / "a.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n" + b"0" * 5000 + b"\n%%EOF\n")
+    docx = tmp_path / "a.docx"
+    docx.write_bytes(_docx_bytes())
+    assert claim.looks_complete(pdf)
+    assert claim.looks_complete(docx)
+
+
+def test_claim_cut_off_copies_are_not_complete(tmp_path: Path) -> None:
+    pdf = tmp_path / "a.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n" + b"0" * 5000)  # the trailer is written last
+    docx = tmp_path / "a.docx"
+    docx.write_bytes(_docx_bytes()[:-40])  # central directory missing
+    prealloc = tmp_path / "b.pdf"
+    prealloc.write_bytes(b"%PDF-1.7\n" + b"\0" * 5000)  # Windows preallocates over SMB
+    empty = tmp_path / "c.pdf"
+    empty.write_bytes(b"")
+    assert not any(claim.looks_complete(p) for p in (pdf, docx, prealloc, empty))
+
+
+def test_claim_layout_creates_owner_only_folders(tmp_path: Path) -> None:
+    layout = Layout(tmp_path / "home")
+    layout.ensure()
+    for folder in layout.folders():
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
+def test_claim_layout_unwritable_home_is_a_clear_error(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "inbox").mkdir()
+    os.chmod(home / "inbox", 0o500)
+    with pytest.raises(ConfigError) as exc:
+        Layout(home).ensure()
+    assert "inbox" in exc.value.message
+
+
+def test_claim_layout_uncreatable_folder_is_a_clear_error(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "outbox").write_text("not a folder")
+    with pytest.raises(ConfigError) as exc:
+        Layout(home).ensure()
+    assert exc.value.code == "folder"
+
+
+def test_claim_moves_file_and_keeps_its_name(tmp_path: Path) -> None:
+    layout = Layout(tmp_path)
+    layout.ensure()
+    src = layout.inbox / "suunamine.pdf"
+    src.write_bytes(b"x")
+    owner = Owner(layout)
+    claimed = owner.claim(src)
+    assert claimed is not None and not src.exists()
+    assert claim.original_name(claimed) == "suunamine.pdf"
+    assert owner.claim(src) is None  # already gone: someone else's win
+    assert owner.files() == [claimed]
+
+
+def _race(home: str, name: str, start: object, out: object) -> None:
+    layout = Layout(Path(home))
+    owner = Owner(layout)
+    start.wait()  # type: ignore[attr-defined]
+    out.put(owner.claim(layout.inbox / name) is not None)  # type: ignore[attr-defined]
+
+
+def test_claim_exactly_one_of_many_processes_wins(tmp_path: Path) -> None:
+    layout = Layout(tmp_path)
+    layout.ensure()
+    ctx = mp.get_context("fork")
+    for i in range(5):
+        (layout.inbox / f"f{i}.pdf").write_bytes(b"x")
+        start, out = ctx.Event(), ctx.Queue()
+        procs = [ctx.Process(target=_race, args=(str(tmp_path), f"f{i}.pdf", start, out))
+                 for _ in range(4)]
+        for p in procs:
+            p.start()
+        start.set()
+        wins = [out.get(timeout=10) for _ in procs]
+        for p in procs:
+            p.join()
+        assert wins.count(True) == 1
+
+
+def test_claim_orphans_of_a_dead_watcher_are_adopted_once(tmp_path: Path) -> None:
+    layout = Layout(tmp_path)
+    layout.ensure()
+    dead = layout.processing / "otherhost-1-abc"
+    dead.mkdir()
+    (dead / ".lock").write_bytes(b"")
+    (dead / f"20260101T000000aaaa{claim.SEP}a.pdf").write_bytes(b"a")
+    alive = Owner(layout)  # holds its lock: must not be adopted
+    (alive.dir / f"20260101T000000bbbb{claim.SEP}b.pdf").write_bytes(b"b")
+    me = Owner(layout)
+    adopted = me.adopt_orphans()
+    assert [claim.original_name(p) for p in adopted] == ["a.pdf"]
+    assert not dead.exists()
+    assert [claim.original_name(p) for p in alive.files()] == ["b.pdf"]
+
+
+def test_claim_placing_never_overwrites(tmp_path: Path) -> None:
+    layout = Layout(tmp_path)
+    layout.ensure()
+    owner = Owner(layout)
+    placed = []
+    for content in (b"one", b"two"):
+        src = layout.inbox / "suunamine.pdf"
+        src.write_bytes(content)
+        claimed = owner.claim(src)
+        assert claimed is not None
+        placed.append(claim.place_returned(layout, claimed))
+    assert [p.name for p in placed] == ["suunamine.pdf", "suunamine (2).pdf"]
+    assert [p.read_bytes() for p in placed] == [b"one", b"two"]
+
+
+def test_claim_quarantine_writes_estonian_reason_beside_file(tmp_path: Path) -> None:
+    layout = Layout(tmp_path)
+    layout.ensure()
+    src = layout.inbox / "katki.pdf"
+    src.write_bytes(b"broken")
+    claimed = Owner(layout).claim(src)
+    assert claimed is not None
+    target = claim.place_quarantine(layout, claimed, "PDF-fail on katki.")
+    reason = (layout.quarantine / "katki.pdf.reason.txt").read_text(encoding="utf-8")
+    assert target.read_bytes() == b"broken"
+    assert "Põhjus: PDF-fail on katki." in reason
+    assert "tõsta fail tagasi kausta inbox/" in reason

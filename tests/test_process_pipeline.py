@@ -1,0 +1,149 @@
+"""The pipeline on real files and a real SQLite register, including crashes between stages."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from pipeline import process
+from pipeline.config import Settings
+from pipeline.forms_build.fill import fill_docx, fill_pdf, referral_to_raw
+from pipeline.intake import claim
+from pipeline.intake.claim import Layout, Owner
+from pipeline.register import db, ledger
+from pipeline.samples import sample_referral
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def good_docx() -> bytes:
+    raw = referral_to_raw(sample_referral())
+    return fill_docx((ROOT / "forms" / "suunamisvorm.docx").read_bytes(), raw)
+
+
+def good_pdf() -> bytes:
+    raw = referral_to_raw(sample_referral())
+    return fill_pdf((ROOT / "forms" / "suunamisvorm.pdf").read_bytes(), raw)
+
+
+def bad_docx() -> bytes:
+    raw = dict(referral_to_raw(sample_referral()))
+    raw["referrer.email"] = ""
+    raw["children[0].id_code"] = "12345678901"
+    return fill_docx((ROOT / "forms" / "suunamisvorm.docx").read_bytes(), raw)
+
+
+@pytest.fixture
+def ctx(tmp_path: Path) -> process.Context:
+    settings = Settings(home=tmp_path, database_url=None)
+    Layout(tmp_path).ensure()
+    return process.make_context(settings)
+
+
+def arrive(ctx: process.Context, name: str, data: bytes) -> process.Job:
+    src = ctx.layout.inbox / name
+    src.write_bytes(data)
+    claimed = Owner(ctx.layout).claim(src)
+    assert claimed is not None
+    return process.record_claimed(ctx, claimed, hashlib.sha256(data).hexdigest())
+
+
+def entries(ctx: process.Context) -> list[ledger.LedgerEntry]:
+    with db.transaction(ctx.sessions) as s:
+        return ledger.list_entries(session=s)
+
+
+def outbox_files(ctx: process.Context) -> list[str]:
+    return sorted(str(p.relative_to(ctx.layout.outbox)) for p in ctx.layout.outbox.rglob("*")
+                  if p.is_file())
+
+
+def test_process_valid_form_registers_and_writes_documents(ctx: process.Context) -> None:
+    job = arrive(ctx, "suunamine.docx", good_docx())
+    result = process.run(job, ctx)
+    assert result.outcome == "registered" and result.cases == ["PLR-2026-0001"]
+    assert (ctx.layout.archive / "PLR-2026-0001" / "suunamine.docx").exists()
+    docs = outbox_files(ctx)
+    assert len(docs) == 2 and all(d.startswith("PLR-2026-0001/") for d in docs)
+    assert [e.outcome for e in entries(ctx)] == ["registered"]
+    assert not any(p.is_file() for p in ctx.layout.processing.rglob("*") if p.name != ".lock")
+
+
+def test_process_referral_with_errors_is_returned_with_letter(ctx: process.Context) -> None:
+    result = process.run(arrive(ctx, "vigane.docx", bad_docx()), ctx)
+    assert result.outcome == "returned" and result.cases == []
+    assert "E01" in result.codes or result.codes
+    assert (ctx.layout.returned / "vigane.docx").exists()
+    assert [d.split("/")[0] for d in outbox_files(ctx)] == ["tagastatud"]
+
+
+def test_process_same_bytes_twice_is_a_duplicate_of_the_first_case(
+    ctx: process.Context,
+) -> None:
+    data = good_docx()
+    first = process.run(arrive(ctx, "a.docx", data), ctx)
+    second = process.run(arrive(ctx, "b.docx", data), ctx)
+    assert second.outcome == "duplicate" and second.cases == first.cases
+    assert (ctx.layout.duplicates / "b.docx").exists()
+    assert len(outbox_files(ctx)) == 2  # nothing rendered for the copy
+
+
+def test_process_unreadable_file_is_quarantined_with_reason(ctx: process.Context) -> None:
+    result = process.run(arrive(ctx, "katki.pdf", b"%PDF-1.4 not really %%EOF"), ctx)
+    assert result.outcome == "quarantined" and result.reason
+    reason = (ctx.layout.quarantine / "katki.pdf.reason.txt").read_text(encoding="utf-8")
+    assert result.reason in reason
+    assert entries(ctx)[0].outcome == "quarantined"
+
+
+def test_process_quarantined_file_put_back_is_retried_not_duplicate(
+    ctx: process.Context,
+) -> None:
+    data = b"%PDF-1.4 not really %%EOF"
+    process.run(arrive(ctx, "katki.pdf", data), ctx)
+    again = process.run(arrive(ctx, "katki.pdf", data), ctx)
+    assert again.outcome == "quarantined"
+    assert (ctx.layout.quarantine / "katki (2).pdf").exists()
+
+
+@pytest.mark.parametrize("crash_after", range(1, len(process.STAGES)))
+def test_process_crash_after_any_stage_finishes_exactly_once(
+    ctx: process.Context, crash_after: int
+) -> None:
+    job = arrive(ctx, "suunamine.pdf", good_pdf())
+    w = process.Work(job=job, ctx=ctx, path=Path(job.path))
+    for _name, fn in process.STAGES[:crash_after]:
+        fn(w)  # ...and then the process is killed
+    if Path(job.path).exists():
+        result = process.run(job, ctx)
+        assert result.cases == ["PLR-2026-0001"]
+    assert [(e.outcome, e.cases) for e in entries(ctx)] == [("registered", ["PLR-2026-0001"])]
+    assert len(outbox_files(ctx)) == 2
+    assert list((ctx.layout.archive / "PLR-2026-0001").iterdir())
+
+
+def test_process_crash_half_way_through_publishing_writes_no_copy(
+    ctx: process.Context,
+) -> None:
+    job = arrive(ctx, "suunamine.docx", good_docx())
+    w = process.Work(job=job, ctx=ctx, path=Path(job.path))
+    for name, fn in process.STAGES:
+        if name == "publish":
+            break
+        fn(w)
+    staged = sorted((w.work_dir / "PLR-2026-0001").iterdir())
+    # Linked into the outbox but killed before the staged name was removed.
+    (ctx.layout.outbox / "PLR-2026-0001").mkdir(parents=True)
+    (ctx.layout.outbox / "PLR-2026-0001" / staged[0].name).hardlink_to(staged[0])
+    process.run(job, ctx)
+    assert len(outbox_files(ctx)) == 2
+    assert not any(" (2)" in f for f in outbox_files(ctx))
+
+
+def test_process_claim_recorded_before_crash_is_found_again(ctx: process.Context) -> None:
+    job = arrive(ctx, "suunamine.docx", good_docx())
+    again = process.record_claimed(ctx, Path(job.path), job.sha256)
+    assert (again.entry_id, again.received_at) == (job.entry_id, job.received_at)
+    assert claim.original_name(Path(job.path)) == "suunamine.docx"

@@ -31,6 +31,7 @@ from pipeline.forms_build import layout
 from pipeline.forms_build.fill import UNCHECKED_GLYPH
 from pipeline.model.referral import Kind
 from pipeline.model.spec import FieldSpec, GroupSpec
+from pipeline.read.label_vocabulary import PLACEHOLDER  # readers know it is no value
 
 FONT = "Arial"
 CHECK_FONT = "MS Gothic"  # what Word itself uses for check-box glyphs
@@ -39,7 +40,6 @@ HEAD_SHADE = "2B4A73"
 PLACEHOLDER_COLOR = "8C8C8C"
 TEXT_WIDTH = Cm(17.0)
 LABEL_WIDTH = Cm(6.0)
-PLACEHOLDER = "Sisestage tekst"
 # Table cells stay blank on paper: eight grey "Sisestage tekst" per table
 # would only be noise. Non-breaking spaces keep a clickable placeholder.
 CELL_PLACEHOLDER = "\u00a0" * 6

@@ -1,9 +1,8 @@
 """Printed or retyped forms: layout blocks -> raw form keys, by the printed labels.
 
 Referrers retype the form, delete rows and print it to PDF, so the only thing
-left to go by is the Estonian label text. Every label, section title, group
-title and option label is read off `pipeline.model.spec`; the only list kept
-here is `_ALIASES`, the short ways a person retyping the form writes a label.
+left to go by is the Estonian label text; which text names which field is
+`pipeline.read.label_vocabulary`.
 
 Labels repeat (`Telefon` in A and C), so section headings, group headings
 and the last group used set a context that decides between candidates.
@@ -12,213 +11,32 @@ Values are returned as typed; `pipeline.model.assemble` normalises them.
 
 from __future__ import annotations
 
-import difflib
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
 
 from pipeline.errors import NotAReferral
-from pipeline.model import normalize
 from pipeline.model.assemble import RawValue
-from pipeline.model.referral import SECTIONS, Kind
+from pipeline.model.referral import Kind
 from pipeline.model.spec import FieldSpec, fields, groups
 from pipeline.read.base import Block, Line, Table
+from pipeline.read.label_vocabulary import (
+    BOX,
+    Target,
+    checkbox_segments,
+    columns_of,
+    companions,
+    group_of,
+    is_placeholder,
+    is_ticked,
+    lookup,
+    norm,
+    plausible,
+    section_of,
+    tick,
+)
 
 MIN_LABELS = 5  # fewer distinct form labels than this: not a referral form
-FUZZY = 0.85  # difflib ratio for a label with a small typo
-
-# How a referrer retyping the form shortens or rewords a label (normalised alias ->
-# printed label). "=name"/"=relation" mean the name/relation column of the group in context.
-_ALIASES: dict[str, str] = {
-    "kov": "Kohalik omavalitsus",
-    "omavalitsus": "Kohalik omavalitsus",
-    "tel": "Telefon",
-    "tel nr": "Telefon",
-    "telefoni nr": "Telefon",
-    "telefoninumber": "Telefon",
-    "mobiil": "Telefon",
-    "e-mail": "E-post",
-    "email": "E-post",
-    "e-posti aadress": "E-post",
-    "kool/lasteaed": "Lasteaed / kool",
-    "kool": "Lasteaed / kool",
-    "lasteaed": "Lasteaed / kool",
-    "sünnikuupäev": "Sünniaeg",
-    "lapse nimi": "Lapse ees- ja perekonnanimi",
-    "vanema nimi": "Vanema / hooldaja nimi",
-    "hooldaja nimi": "Vanema / hooldaja nimi",
-    "nimi": "=name",
-    "ees- ja perekonnanimi": "=name",
-    "seos": "=relation",
-}
-# Abbreviated words inside a label ("Suunamise kp").
-_WORDS: dict[str, str] = {"kp": "kuupäev", "kuup": "kuupäev", "tel": "telefon"}
-
-_BOX = re.compile(r"(☒|☑|✓|✔|✗|✘|■|☐|□|\[\s*[xX✓✔]?\s*\]|\(\s*[xX]?\s*\))")
-_TICKED_BOX = re.compile(r"^(?:☒|☑|✓|✔|✗|✘|■|\[\s*[xX✓✔]\s*\]|\(\s*[xX]\s*\))$")
-_SECTION_PREFIX = re.compile(r"^(?:[a-h]|\d{1,2}|[ivx]{1,4})\s*[.)]\s*")
-_PAREN_TAIL = re.compile(r"\s*\([^()]*\)$")
 _NEXT_LABEL = re.compile(r"[.?!]\s+([A-ZÕÄÖÜŠŽ][^:.?!\t]{2,90})(?::|$)")
-
-
-def _norm(text: str) -> str:
-    """Lower case, one kind of dash, single spaces, no trailing `:`/`*`."""
-    s = unicodedata.normalize("NFC", text).replace("\u00a0", " ").lower()
-    s = re.sub(r"[\u2010-\u2015\u2212]", "-", s)
-    s = re.sub(r"\s*/\s*", "/", re.sub(r"\s+", " ", s))
-    return s.strip(" \t:*.")
-
-
-@dataclass(frozen=True)
-class _Target:
-    spec: FieldSpec
-    code: str | None = None  # an option of a multi/choice field
-
-    @property
-    def is_tick(self) -> bool:
-        return self.code is not None or self.spec.kind is Kind.BOOL
-
-
-@cache
-def _index() -> dict[str, tuple[_Target, ...]]:
-    idx: dict[str, list[_Target]] = {}
-    for f in fields():
-        idx.setdefault(_norm(f.label), []).append(_Target(f))
-        for code, label in f.options:
-            idx.setdefault(_norm(label), []).append(_Target(f, code))
-    for alias, label in _ALIASES.items():
-        if label.startswith("="):
-            idx[alias] = [_Target(f) for f in fields() if f.key.rsplit(".", 1)[-1] == label[1:]]
-        else:
-            idx[alias] = idx[_norm(label)]
-    return {k: tuple(v) for k, v in idx.items()}
-
-
-@cache
-def _placeholders() -> frozenset[str]:
-    """Hint text of the official form's empty fields: printed, it is not a value."""
-    from pipeline.forms_build.docx import PLACEHOLDER  # the form builder's own wording
-
-    return frozenset({_norm(PLACEHOLDER)})
-
-
-@cache
-def _companions() -> dict[str, _Target]:
-    """Text field key -> the option it describes ("Muu, täpsustage" -> problem_areas.other)."""
-    out: dict[str, _Target] = {}
-    for f in fields():
-        for code, label in f.options:
-            for g in fields():
-                if (g.kind is Kind.TEXT and g.section == f.section and not g.group
-                        and _norm(g.label).startswith(_norm(label))):
-                    out[g.key] = _Target(f, code)
-    return out
-
-
-@lru_cache(maxsize=8192)
-def _lookup(n: str, strict: bool = False) -> tuple[_Target, ...]:
-    """Targets of a normalised label: exact, then alias, then a small typo."""
-    idx = _index()
-    if not n or len(n) > 90:
-        return ()
-    if n not in idx:
-        n = " ".join(_WORDS.get(w, w) for w in n.split(" "))
-    if n in idx and not (strict and n in _ALIASES):
-        return idx[n]
-    if len(n) >= 4:
-        best, score = "", 0.0
-        for k in idx:
-            if k in _ALIASES:
-                continue
-            sm = difflib.SequenceMatcher(None, n, k)
-            if sm.real_quick_ratio() >= FUZZY and sm.quick_ratio() >= FUZZY:
-                r = sm.ratio()
-                if r > score:
-                    best, score = k, r
-        if score >= FUZZY:
-            return idx[best]
-        if not strict and len(n) >= 15:  # an option label cut by a line wrap
-            for k, targets in idx.items():
-                if k.startswith(n) and all(t.code for t in targets):
-                    return targets
-    stripped = _PAREN_TAIL.sub("", n)  # "Kohalik omavalitsus (vald/linn)"
-    return _lookup(stripped, strict) if stripped != n else ()
-
-
-def _title_match(text: str, titles: dict[str, str]) -> str | None:
-    n = _norm(text)
-    if not n or len(n) > 60:
-        return None
-    n = _PAREN_TAIL.sub("", _SECTION_PREFIX.sub("", n))
-    for key, title in titles.items():
-        t = _norm(title)
-        if n == t or (len(n) >= 5 and difflib.SequenceMatcher(None, n, t).ratio() >= FUZZY):
-            return key
-    return None
-
-
-def section_of(text: str) -> str | None:
-    """The section letter of a heading (`A. Suunaja andmed`, `SUUNAJA ANDMED`, `1. ...`)."""
-    return _title_match(text, SECTIONS)
-
-
-def group_of(text: str) -> str | None:
-    """The group of a group heading (`Võrgustik`, `Vanemad / hooldajad`)."""
-    return _title_match(text, {k: g.label for k, g in groups().items()})
-
-
-def _columns_of(text: str) -> tuple[_Target, ...]:
-    """Group columns a label may name, whatever the context."""
-    return tuple(t for t in _lookup(_norm(text.replace("\n", " "))) if t.spec.group)
-
-
-def _plausible(kind: Kind, text: str) -> bool:
-    """Could this line be a value of this kind? (A label's value line may be missing.)"""
-    digits = sum(ch.isdigit() for ch in text)
-    if kind is Kind.PHONE:
-        return digits >= 5
-    if kind is Kind.IDCODE:
-        return digits >= 6
-    if kind is Kind.DATE:
-        return digits >= 1 and len(text) <= 40
-    if kind is Kind.EMAIL:
-        return "@" in text
-    return True
-
-
-def _is_ticked(box: str) -> bool:
-    return bool(_TICKED_BOX.match(box.strip()))
-
-
-def checkbox_segments(text: str) -> list[tuple[bool, str]] | None:
-    """`☒ vene ☐ eesti`, `Perekonflikt ☒`, `[X] Muu`, `X Perekonflikt` -> (ticked, text)."""
-    s = text.strip()
-    parts = _BOX.split(s)
-    if len(parts) < 3:
-        if m := re.match(r"^[xX]\s+(\S.*)$", s):
-            return [(True, m[1])]
-        if m := re.match(r"^(.*\S)\s+[xX]$", s):
-            return [(True, m[1])]
-        return None
-    boxes, texts = parts[1::2], parts[0::2]
-    if not texts[0].strip():  # box before its label
-        return [(_is_ticked(b), t.strip()) for b, t in zip(boxes, texts[1:], strict=True)]
-    if not texts[-1].strip():  # label before its box
-        return [(_is_ticked(b), t.strip()) for b, t in zip(boxes, texts[:-1], strict=True)]
-    return None
-
-
-def _tick(value: str) -> bool:
-    """A tick in a value cell: `X`, `☒`, `jah`; `☐ jah ☒ ei` is the ticked word."""
-    segs = checkbox_segments(value)
-    if segs and any(t for _, t in segs):
-        return any(ticked and _norm(t) not in ("ei", "no") for ticked, t in segs)
-    s = value.strip()
-    if not s:
-        return False
-    first = _norm(s.split()[0]).strip(",;")
-    return normalize.boolean(s) or normalize.boolean(first) or first == "jah"
 
 
 @dataclass
@@ -229,7 +47,7 @@ class _Parser:
     group: str | None = None  # last group a label was read for
     heading_group: str | None = None  # group named by the last group heading
     opts: FieldSpec | None = None  # the multi/choice whose options follow
-    pending: _Target | None = None  # a label whose value is on the following lines
+    pending: Target | None = None  # a label whose value is on the following lines
     buf: list[str] = field(default_factory=list)
     next_row: dict[str, int] = field(default_factory=dict)
     row: dict[str, tuple[int, set[str]]] = field(default_factory=dict)
@@ -237,8 +55,8 @@ class _Parser:
     carried: tuple[str, list[FieldSpec | None]] | None = None
 
     # --- resolving labels -------------------------------------------------------------
-    def _pick(self, targets: tuple[_Target, ...]) -> _Target | None:
-        def score(t: _Target) -> int:
+    def _pick(self, targets: tuple[Target, ...]) -> Target | None:
+        def score(t: Target) -> int:
             f = t.spec
             if t.code is not None and f.kind is Kind.CHOICE and self.opts is not f:
                 return -100  # `muu`, `vene` are language options only after its label
@@ -253,17 +71,17 @@ class _Parser:
         best = max(targets, key=score, default=None)
         return best if best is not None and score(best) >= 0 else None
 
-    def resolve(self, text: str, *, strict: bool = False) -> _Target | None:
-        if "\n" in text.strip() or _BOX.search(text):
+    def resolve(self, text: str, *, strict: bool = False) -> Target | None:
+        if "\n" in text.strip() or BOX.search(text):
             return None
-        return self._pick(_lookup(_norm(text), strict))
+        return self._pick(lookup(norm(text), strict))
 
-    def _option(self, text: str) -> _Target | None:
-        targets = tuple(t for t in _lookup(_norm(text)) if t.is_tick)
+    def _option(self, text: str) -> Target | None:
+        targets = tuple(t for t in lookup(norm(text)) if t.is_tick)
         return self._pick(targets) if targets else None
 
     # --- writing values ---------------------------------------------------------------
-    def _set(self, t: _Target, value: RawValue) -> None:
+    def _set(self, t: Target, value: RawValue) -> None:
         f = t.spec
         self.found.add(f.key)
         if self.group and groups()[self.group].section != f.section:
@@ -271,7 +89,7 @@ class _Parser:
         self.section = f.section  # a label tells where we are when headings are missing
         if isinstance(value, str):
             value = value.strip()
-            if not value or _norm(value) in _placeholders():
+            if not value or is_placeholder(value):
                 return
         if f.group:
             self.group = f.group
@@ -296,18 +114,18 @@ class _Parser:
     def _list_options(self, f: FieldSpec, value: str) -> None:
         """`Suunamise alus: Perekonflikt; Muu` (commas inside parentheses kept)."""
         for part in re.split(r"[;\n]|,(?![^()]*\))", value):
-            opt = next((t for t in _lookup(_norm(part)) if t.spec is f and t.code), None)
+            opt = next((t for t in lookup(norm(part)) if t.spec is f and t.code), None)
             if opt is not None:
                 self._set(opt, True)
 
-    def assign(self, t: _Target, value: str, *, complete: bool) -> None:
+    def assign(self, t: Target, value: str, *, complete: bool) -> None:
         """A value found beside its label; `complete` when it cannot continue below."""
         self.flush()
         f = t.spec
         self.found.add(f.key)
         if t.is_tick:
             if value.strip() or complete:
-                self._set(t, _tick(value))
+                self._set(t, tick(value))
             else:
                 self.pending = t
         elif f.kind in (Kind.MULTI, Kind.CHOICE):
@@ -340,10 +158,10 @@ class _Parser:
                 other = self.resolve(left)
                 if t is not None:
                     self._set(t, ticked)
-                    other = next((_Target(f) for f in fields()
-                                  if _companions().get(f.key) == t), None)
-                elif other is not None and other.spec.key in _companions():
-                    self._set(_companions()[other.spec.key], ticked)
+                    other = next((Target(f) for f in fields()
+                                  if companions().get(f.key) == t), None)
+                elif other is not None and other.spec.key in companions():
+                    self._set(companions()[other.spec.key], ticked)
                 if other is not None and not other.is_tick:
                     self._set(other, right)
                 done = done or t is not None or other is not None
@@ -387,7 +205,7 @@ class _Parser:
             if t is not None:
                 self.assign(t, right, complete=False)
                 return
-        box = _BOX.search(s)
+        box = BOX.search(s)
         if box is not None and (t := self.resolve(s[: box.start()])) is not None:
             self.assign(t, s[box.start():], complete=False)  # "Pere suhtluskeel ☒ vene ☐ eesti"
             return
@@ -405,11 +223,11 @@ class _Parser:
         if self.pending is None:
             return  # instructions, notes, the title: not part of the form's data
         if self.pending.is_tick:
-            if checkbox_segments(s) or _norm(s).split(" ")[0] in ("jah", "ei", "x"):
-                self._set(self.pending, _tick(s))
+            if checkbox_segments(s) or norm(s).split(" ")[0] in ("jah", "ei", "x"):
+                self._set(self.pending, tick(s))
             self.pending, self.buf = None, []
             return
-        if not self.buf and not _plausible(self.pending.spec.kind, s):
+        if not self.buf and not plausible(self.pending.spec.kind, s):
             self.pending = None  # "Telefon:" left empty; this line is something else
             return
         self.buf.append(s)
@@ -433,10 +251,10 @@ class _Parser:
                 self.assign(t, cells[k + 1], complete=True)
                 k += 2
                 continue
-            if _BOX.fullmatch(cell) and k + 1 < len(cells):
+            if BOX.fullmatch(cell) and k + 1 < len(cells):
                 opt = self._option(cells[k + 1])
                 if opt is not None:  # | ☒ | Perekonflikt |
-                    self._set(opt, _is_ticked(cell))
+                    self._set(opt, is_ticked(cell))
                     k += 2
                     continue
             for ln in cell.split("\n"):
@@ -446,7 +264,7 @@ class _Parser:
     def _header(self, cells: list[str]) -> tuple[str, list[FieldSpec | None]] | None:
         """A header row of a group table: two or more column labels, little else."""
         per_cell = [
-            tuple(t for t in _lookup(_norm(c.replace("\n", " "))) if t.spec.group and not t.code)
+            tuple(t for t in lookup(norm(c.replace("\n", " "))) if t.spec.group and not t.code)
             for c in cells
         ]
         matched = sum(1 for ts in per_cell if ts)
@@ -508,7 +326,7 @@ class _Parser:
         for cells in rows:
             if len(cells) < 3:
                 continue
-            targets = _columns_of(cells[0])
+            targets = columns_of(cells[0])
             if not targets:
                 continue
             if any(self.resolve(c.replace("\n", " ")) for c in cells[2:] if c):
@@ -520,9 +338,9 @@ class _Parser:
 
     def _by_columns(self, group: str, rows: list[list[str]]) -> None:
         width = max(len(cells) for cells in rows)
-        entries: list[list[tuple[_Target, str]]] = [[] for _ in range(width - 1)]
+        entries: list[list[tuple[Target, str]]] = [[] for _ in range(width - 1)]
         for cells in rows:
-            t = next((t for t in _columns_of(cells[0]) if t.spec.group == group), None)
+            t = next((t for t in columns_of(cells[0]) if t.spec.group == group), None)
             if t is None:
                 if cells and len([c for c in cells if c.strip()]) == 1:
                     self.row_cells(cells)  # a heading or a note in a full-width row

@@ -153,7 +153,7 @@ class Watcher:
         self.pool: WorkerPool | None = None
         self.owner: Owner | None = None
         self.inbox = Inbox(self.layout.inbox, Stability(settings.stable_seconds),
-                           grace=max(30.0, 10 * settings.stable_seconds))
+                           grace=max(10.0, 10 * settings.stable_seconds))
         self.sender: mail.Sender | None = None
         self.started_at: dict[str, float] = {}
         self.scans = 0
@@ -297,10 +297,14 @@ class Watcher:
             return True
         if self.inbox.ready:
             return False
-        # Files that never settle (a copy still running) are left for the next run.
+        # A settled file is taken at the latest after `grace`; one still changing after
+        # `grace` (a copy that is still running) is left for the next run.
         now = time.monotonic()
-        return all(self.inbox.stability.waited(n, now) >= self.inbox.grace
-                   for n in self.inbox.stability.seen)
+        st = self.inbox.stability
+        for name, seen in st.seen.items():
+            if now - seen.since >= st.seconds or now - seen.first < self.inbox.grace:
+                return False
+        return True
 
     def _send_once(self) -> None:
         assert self.settings.smtp_url is not None

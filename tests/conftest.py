@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.config import Limits
 from pipeline.model.referral import Referral
+from pipeline.register.db import make_engine, migrate
+from pipeline.register.testing import ENV, PgServer, backends, sqlite_url
 from pipeline.samples import sample_referral
 
 
@@ -24,3 +30,34 @@ def limits() -> Limits:
 @pytest.fixture
 def today() -> dt.date:
     return dt.date(2026, 11, 24)
+
+
+# --- register databases: SQLite always, PostgreSQL when PLR_TEST_DATABASE_URL is set ---
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer | None]:
+    """One throw-away PostgreSQL database for the run, dropped at the end (or None)."""
+    server = PgServer(os.environ[ENV]) if os.environ.get(ENV) else None
+    yield server
+    if server is not None:
+        server.close()
+
+
+@pytest.fixture(params=backends())
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, pg_server: PgServer | None) -> str:
+    """An empty register database per test: a file in tmp_path, or a fresh schema."""
+    if request.param == "sqlite":
+        return sqlite_url(tmp_path)
+    assert pg_server is not None
+    return pg_server.fresh_url()
+
+
+@pytest.fixture
+def session(db_url: str) -> Iterator[Session]:
+    """An ORM session on a migrated, empty register database."""
+    engine = make_engine(db_url)
+    migrate(db_url, engine=engine)
+    with sessionmaker(engine)() as s:
+        yield s
+    engine.dispose()

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from pipeline.errors import NotFound
 from pipeline.model.case import Role, State
@@ -26,35 +24,9 @@ from pipeline.register.cases import (
 )
 from pipeline.register.db import make_engine, migrate
 from pipeline.register.tables import Case, StateChange
-from pipeline.register.testing import ENV, PgServer, backends, sqlite_url
+from pipeline.register.testing import sqlite_url
 
 T0 = dt.datetime(2026, 11, 24, 9, 30)
-
-
-@pytest.fixture(scope="module")
-def pg() -> Iterator[PgServer | None]:
-    server = PgServer(os.environ[ENV]) if os.environ.get(ENV) else None
-    yield server
-    if server is not None:
-        server.close()
-
-
-@pytest.fixture(params=backends())
-def db(request: pytest.FixtureRequest, tmp_path: Path, pg: PgServer | None) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield sqlite_url(tmp_path)
-    else:
-        assert pg is not None
-        yield pg.fresh_url()
-
-
-@pytest.fixture
-def session(db: str) -> Iterator[Session]:
-    engine = make_engine(db)
-    migrate(db, engine=engine)
-    with sessionmaker(engine)() as s:
-        yield s
-    engine.dispose()
 
 
 def register(

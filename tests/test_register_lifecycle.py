@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import os
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from pipeline.errors import PipelineError, Refused
 from pipeline.model.case import ActionPlan, Agreement, Participant, Role, State
@@ -17,9 +14,7 @@ from pipeline.model.referral import Referral
 from pipeline.register import coordinators as coord
 from pipeline.register import lifecycle, meetings, purge
 from pipeline.register.cases import case_view, get_case, register_referral
-from pipeline.register.db import make_engine, migrate
 from pipeline.register.tables import Coordinator
-from pipeline.register.testing import ENV, PgServer, backends, sqlite_url
 
 T0 = dt.datetime(2026, 11, 2, 9, 0)
 PLAN = ActionPlan(
@@ -27,25 +22,6 @@ PLAN = ActionPlan(
                           checks="klassijuhataja")],
     contingency="Onu Toomas võtab lapsed enda juurde.",
 )
-
-
-@pytest.fixture(scope="module")
-def pg() -> Iterator[PgServer | None]:
-    server = PgServer(os.environ[ENV]) if os.environ.get(ENV) else None
-    yield server
-    if server is not None:
-        server.close()
-
-
-@pytest.fixture(params=backends())
-def session(request: pytest.FixtureRequest, tmp_path: Path, pg: PgServer | None
-            ) -> Iterator[Session]:
-    url = sqlite_url(tmp_path) if request.param == "sqlite" else pg.fresh_url()  # type: ignore[union-attr]
-    engine = make_engine(url)
-    migrate(url, engine=engine)
-    with sessionmaker(engine)() as s:
-        yield s
-    engine.dispose()
 
 
 _ids = itertools.count(100)

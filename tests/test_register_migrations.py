@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -17,23 +13,6 @@ from pipeline.model.referral import Referral
 from pipeline.register.cases import case_view, register_referral
 from pipeline.register.db import make_engine, migrate
 from pipeline.register.tables import Base
-from pipeline.register.testing import ENV, PgServer, backends, sqlite_url
-
-
-@pytest.fixture(scope="module")
-def pg() -> Iterator[PgServer | None]:
-    server = PgServer(os.environ[ENV]) if os.environ.get(ENV) else None
-    yield server
-    if server is not None:
-        server.close()
-
-
-@pytest.fixture(params=backends())
-def url(request: pytest.FixtureRequest, tmp_path: Path, pg: PgServer | None) -> str:
-    if request.param == "sqlite":
-        return sqlite_url(tmp_path)
-    assert pg is not None
-    return pg.fresh_url()
 
 
 def _revision(engine: sa.Engine) -> str | None:
@@ -41,23 +20,23 @@ def _revision(engine: sa.Engine) -> str | None:
         return MigrationContext.configure(c).get_current_revision()
 
 
-def test_migrations_from_empty_match_the_models(url: str) -> None:
-    engine = make_engine(url)
+def test_migrations_from_empty_match_the_models(db_url: str) -> None:
+    engine = make_engine(db_url)
     assert _revision(engine) is None
-    migrate(url, engine=engine)
+    migrate(db_url, engine=engine)
     assert _revision(engine) == "0002"
     with engine.connect() as c:
         diff = compare_metadata(MigrationContext.configure(c, opts={"compare_type": True}),
                                 Base.metadata)
     assert diff == []
-    migrate(url, engine=engine)  # running again changes nothing
+    migrate(db_url, engine=engine)  # running again changes nothing
     assert _revision(engine) == "0002"
     engine.dispose()
 
 
-def test_migrations_from_previous_revision_keep_data(url: str, referral: Referral) -> None:
-    engine = make_engine(url)
-    migrate(url, engine=engine, revision="0001")
+def test_migrations_from_previous_revision_keep_data(db_url: str, referral: Referral) -> None:
+    engine = make_engine(db_url)
+    migrate(db_url, engine=engine, revision="0001")
     assert _revision(engine) == "0001"
     meta = sa.MetaData()
     meta.reflect(engine)
@@ -75,7 +54,7 @@ def test_migrations_from_previous_revision_keep_data(url: str, referral: Referra
             case_id=case_id, version=1, data=referral.model_dump(mode="json"), warnings=[],
             source_file="a.pdf", sha256="a" * 64, received_at=now,
         ))
-    migrate(url, engine=engine)
+    migrate(db_url, engine=engine)
     assert _revision(engine) == "0002"
     with sessionmaker(engine)() as s:
         view = case_view(session=s, number="PLR-2026-0001")

@@ -1,0 +1,224 @@
+"""How fast `plr watch` drains a backlog and how quickly one file gets through.
+
+    .venv/bin/python benchmarks/bench_watch.py [--files 300] [--latency 20]
+
+Prints, for a backlog of mixed synthetic referrals (DOCX, fields PDF,
+flattened PDF, e-mails carrying a DOCX):
+
+- the floor: the bare library work on the same files in one process (read
+  each form, render the same documents), and floor / cores;
+- the drain time of `plr watch --once` with the default pool and with one
+  worker, and the speed-up between them;
+- the watcher's memory (RSS of the watcher and its workers) across the drain;
+- the latency from a file landing in the inbox to its documents in the
+  outbox with the watcher idle (median, 95th percentile), beside the
+  configured stability wait.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from email.message import EmailMessage
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+STABLE = 0.3
+
+
+def build(folder: Path, n: int) -> None:
+    from pypdf import PdfReader, PdfWriter
+    from test_watch_e2e import form
+
+    from pipeline.forms_build.fill import read_pdf_values
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        kind = i % 4
+        if kind == 0:
+            (folder / f"b{i:03d}.docx").write_bytes(form(1000 + i))
+        elif kind == 1:
+            (folder / f"b{i:03d}.pdf").write_bytes(form(1000 + i, "pdf"))
+        elif kind == 2:  # printed to PDF: the fields are gone, only text is left
+            data = form(1000 + i, "pdf")
+            w = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+            vals = {k: v for k, v in read_pdf_values(data).items() if isinstance(v, str)}
+            for page in w.pages:
+                w.update_page_form_field_values(page, vals, auto_regenerate=False, flatten=True)
+            w.remove_annotations(subtypes="/Widget")
+            if "/AcroForm" in w._root_object:
+                del w._root_object["/AcroForm"]
+            out = io.BytesIO()
+            w.write(out)
+            (folder / f"b{i:03d}.pdf").write_bytes(out.getvalue())
+        else:
+            msg = EmailMessage()
+            msg["From"] = f"suunaja{1000 + i}@example.ee"
+            msg["To"] = "plr@example.ee"
+            msg["Subject"] = "Suunamine"
+            msg.set_content("Tere! Manuses suunamisvorm.")
+            msg.add_attachment(form(1000 + i), maintype="application",
+                               subtype="vnd.openxmlformats-officedocument.wordprocessingml"
+                               ".document", filename="suunamine.docx")
+            (folder / f"b{i:03d}.eml").write_bytes(bytes(msg))
+
+
+def floor(folder: Path) -> float:
+    """The same reading and rendering in one process, without watcher, pool or database."""
+    from pipeline.config import Limits
+    from pipeline.extract import extract_bytes
+    from pipeline.model.case import CaseView, State
+    from pipeline.render import documents as docs
+
+    limits = Limits()
+    files = sorted(folder.iterdir())
+    t = time.perf_counter()
+    for k, path in enumerate(files):
+        for x in extract_bytes(path.read_bytes(), name=path.name, limits=limits):
+            if x.error is not None:
+                continue
+            if x.has_errors or x.referral is None:
+                docs.for_return(x.referral, list(x.issues), path.name, x.source.sender)
+            else:
+                view = CaseView(number=f"PLR-2026-{k + 1:04d}", state=State.REGISTERED,
+                                received_at=dt.datetime.now(), referral=x.referral,
+                                warnings=[i for i in x.issues if not i.is_error])
+                docs.for_registration(view)
+    return time.perf_counter() - t
+
+
+def _tree_rss(pid: int) -> int:
+    """RSS in bytes of `pid` and its descendants (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for p in Path("/proc").iterdir():
+        if p.name.isdigit():
+            try:
+                ppid = int((p / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(p.name))
+    total, todo = 0, [pid]
+    while todo:
+        cur = todo.pop()
+        todo += children.get(cur, [])
+        try:
+            for line in Path(f"/proc/{cur}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            pass
+    return total
+
+
+def env(home: Path) -> dict[str, str]:
+    e = {k: v for k, v in os.environ.items() if not k.startswith("PLR_")}
+    e.update(PLR_HOME=str(home), PLR_STABLE_SECONDS=str(STABLE), PYTHONPATH=str(ROOT))
+    return e
+
+
+def drain(corpus: Path, workdir: Path, workers: int | None) -> tuple[float, list[int]]:
+    home = workdir / f"home-{workers or 'default'}"
+    shutil.rmtree(home, ignore_errors=True)
+    shutil.copytree(corpus, home / "inbox")
+    args = [sys.executable, "-m", "pipeline", "watch", "--once", "--log-json"]
+    if workers:
+        args += ["--workers", str(workers)]
+    rss: list[int] = []
+    t = time.perf_counter()
+    proc = subprocess.Popen(args, env=env(home), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.wait(0.5):
+            rss.append(_tree_rss(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    proc.wait()
+    elapsed = time.perf_counter() - t
+    stop.set()
+    sampler.join()
+    left = list((home / "inbox").iterdir())
+    if proc.returncode != 0 or left:
+        raise SystemExit(f"drain failed: exit {proc.returncode}, {len(left)} files left")
+    return elapsed, rss
+
+
+def latency(corpus: Path, workdir: Path, count: int) -> list[float]:
+    home = workdir / "home-latency"
+    shutil.rmtree(home, ignore_errors=True)
+    (home / "inbox").mkdir(parents=True)
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "watch", "--log-json"],
+                            env=env(home), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    out: list[float] = []
+    try:
+        time.sleep(4)  # let the workers start: the watcher is idle when files land
+        files = [p for p in sorted(corpus.iterdir()) if p.suffix == ".docx"][:count]
+        for path in files:
+            placed_before = _placed(home)
+            tmp = home / "inbox" / f".{path.name}.part"
+            shutil.copyfile(path, tmp)
+            t = time.perf_counter()
+            tmp.rename(home / "inbox" / path.name)
+            while _placed(home) == placed_before:
+                time.sleep(0.01)
+            out.append(time.perf_counter() - t)
+            time.sleep(0.3)
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    return out
+
+
+def _placed(home: Path) -> int:
+    return sum(1 for sub in ("archive", "returned", "quarantine") if (home / sub).is_dir()
+               for p in (home / sub).rglob("*") if p.is_file())
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--files", type=int, default=300)
+    ap.add_argument("--latency", type=int, default=20)
+    args = ap.parse_args()
+    cores = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        corpus = work / "corpus"
+        build(corpus, args.files)
+        base = floor(corpus)
+        pooled, rss = drain(corpus, work, None)
+        single, _ = drain(corpus, work, 1)
+        lat = latency(corpus, work, args.latency)
+    print(f"backlog: {args.files} files (DOCX, fields PDF, flattened PDF, e-mail); "
+          f"{cores} cores; stability wait {STABLE} s")
+    print(f"floor (library work, one process):  {base:7.1f} s   floor/cores {base / cores:6.1f} s")
+    print(f"plr watch --once, default pool:      {pooled:7.1f} s   "
+          f"= {pooled / (base / cores):.2f} × floor/cores (target ≤ 1.5)")
+    print(f"plr watch --once --workers 1:        {single:7.1f} s   speed-up of pool "
+          f"{single / pooled:.2f}×")
+    if rss:
+        q = [rss[int(len(rss) * f)] // 2**20 for f in (0.1, 0.35, 0.6, 0.9)]
+        print(f"memory (watcher + workers RSS, MB) at 10/35/60/90 % of the drain: {q}")
+    if lat:
+        med = statistics.median(lat)
+        p95 = sorted(lat)[max(0, int(round(0.95 * len(lat))) - 1)]
+        print(f"latency inbox → outbox, idle watcher ({len(lat)} files): median {med:.2f} s, "
+              f"p95 {p95:.2f} s; beyond the stability wait: median {med - STABLE:.2f} s "
+              "(target < 1 s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -214,7 +214,7 @@ def main() -> None:
         print(f"memory (watcher + workers RSS, MB) at 10/35/60/90 % of the drain: {q}")
     if lat:
         med = statistics.median(lat)
-        p95 = sorted(lat)[max(0, int(round(0.95 * len(lat))) - 1)]
+        p95 = sorted(lat)[max(0, round(0.95 * len(lat)) - 1)]
         print(f"latency inbox → outbox, idle watcher ({len(lat)} files): median {med:.2f} s, "
               f"p95 {p95:.2f} s; beyond the stability wait: median {med - STABLE:.2f} s "
               "(target < 1 s)")

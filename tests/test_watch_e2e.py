@@ -113,7 +113,7 @@ def test_watch_arrivals_slow_chunked_renamed_moved(tmp_path: Path) -> None:
         wait_for(lambda: len(placed(home)) == 3)
     finally:
         proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=30)
+        proc.communicate(timeout=30)
     assert proc.returncode == 0
     assert sorted(o for _, o, _ in ledger(home)) == ["registered"] * 3
     assert (home / "inbox" / "~$lukk.docx").exists()

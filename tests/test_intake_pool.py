@@ -1,0 +1,59 @@
+"""The worker pool: a slow, greedy or crashing job is stopped and the rest go on."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.intake.pool import Failure, WorkerPool
+
+TARGET = '''
+import os, time
+
+def run(job, state):
+    kind, arg = job
+    if kind == "sleep":
+        time.sleep(arg)
+    elif kind == "alloc":
+        return len(bytearray(arg * 1024 * 1024))
+    elif kind == "exit":
+        os._exit(3)
+    return (kind, arg, state)
+'''
+
+
+@pytest.fixture
+def pool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> WorkerPool:
+    (tmp_path / "pooltarget_h7.py").write_text(TARGET)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    p = WorkerPool(2, "pooltarget_h7:run", "S", time_limit=2.0, memory_mb=200)
+    yield p  # type: ignore[misc]
+    p.close()
+
+
+def drain(pool: WorkerPool, jobs: list[tuple[str, int]]) -> dict[tuple[str, int], object]:
+    out: dict[tuple[str, int], object] = {}
+    jobs = list(jobs)
+    deadline = time.monotonic() + 60
+    while (jobs or pool.busy) and time.monotonic() < deadline:
+        while jobs and pool.idle:
+            pool.submit(jobs.pop(0))
+        for job, result in pool.collect(0.2):
+            out[job] = result
+    return out
+
+
+def test_intake_pool_limits_stop_bad_jobs_and_the_rest_finish(pool: WorkerPool) -> None:
+    t = time.monotonic()
+    out = drain(pool, [("sleep", 30), ("alloc", 600), ("ok", 1), ("exit", 0), ("ok", 2),
+                       ("alloc", 20)])
+    assert out[("sleep", 30)] == Failure("time_limit")
+    assert isinstance(out[("alloc", 600)], Failure)
+    assert out[("alloc", 600)].code == "memory_limit"  # type: ignore[union-attr]
+    assert isinstance(out[("exit", 0)], Failure) and out[("exit", 0)].code == "crashed"
+    assert out[("ok", 1)] == ("ok", 1, "S") and out[("ok", 2)] == ("ok", 2, "S")
+    assert out[("alloc", 20)] == 20 * 1024 * 1024
+    assert time.monotonic() - t < 20  # the slow job did not hold the others up
+    assert pool.idle == 2  # killed workers were replaced

@@ -248,3 +248,23 @@ def test_watch_unwritable_home_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "Viga:" in result.stderr and "outbox" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_watch_sigterm_finishes_files_in_hand_then_stops(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    proc = start(home, "--workers", "2")
+    for i in range(8):
+        (home / "inbox" / f"t{i}.docx").write_bytes(form(500 + i))
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if '"event": "claimed"' in line:
+            break
+    proc.send_signal(signal.SIGTERM)
+    rest = proc.communicate(timeout=60)[1]
+    assert proc.returncode == 0 and '"event": "watch_stopped"' in rest
+    rows = ledger(home)
+    assert rows and all(o == "registered" for _, o, _ in rows)  # nothing left pending
+    assert len(placed(home)) == len(rows)
+    assert len(rows) + len(list((home / "inbox").iterdir())) == 8
+    assert not [p for p in (home / "processing").rglob("*") if p.is_file()]

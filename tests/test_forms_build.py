@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -13,12 +15,15 @@ from lxml import etree
 from typer.testing import CliRunner
 
 from pipeline.cli import app
+from pipeline.config import Limits
+from pipeline.extract import extract_bytes
 from pipeline.forms_build import DOCX_NAME, PDF_NAME, fill
 from pipeline.forms_build.docx import build_docx
 from pipeline.forms_build.pdf import build_pdf
 from pipeline.model import spec
 from pipeline.model.assemble import assemble
 from pipeline.model.referral import FORM_VERSION, Kind, Referral
+from pipeline.read.label_vocabulary import PLACEHOLDER
 
 REPO = Path(__file__).resolve().parents[1]
 SPECIAL = 'Tamm & Poeg <OÜ> "x" õäöüšž ÕÄÖÜŠŽ'
@@ -168,10 +173,13 @@ def test_docx_text_controls_show_placeholders(blank_docx: bytes) -> None:
             continue
         pr = controls[f.key].find("w:sdtPr", fill.NS)
         assert pr is not None and pr.find("w:showingPlcHdr", fill.NS) is not None
-        multi = pr.find("w:text", fill.NS)
-        assert multi is not None
-        is_multi = multi.get(f"{{{fill.W}}}multiLine") == "1"
-        assert is_multi == (f.kind is Kind.LONGTEXT)
+        # Long texts are rich text (no w:text) holding paragraphs; the rest plain text.
+        rich = pr.find("w:text", fill.NS) is None
+        assert rich == (f.kind is Kind.LONGTEXT)
+        paragraphs = controls[f.key].findall("w:sdtContent/w:p", fill.NS)
+        assert len(paragraphs) == (1 if rich else 0)
+        if rich:
+            assert _text_of(paragraphs[0]) == PLACEHOLDER
 
 
 def test_docx_family_language_is_a_dropdown(blank_docx: bytes) -> None:
@@ -266,7 +274,10 @@ def test_fill_docx_marks_values_as_typed(blank_docx: bytes) -> None:
     controls = _controls(out)
     sit = controls["situation"]
     assert sit.find("w:sdtPr/w:showingPlcHdr", fill.NS) is None
-    assert len(sit.findall("w:sdtContent//w:br", fill.NS)) == MULTILINE.count("\n")
+    # One paragraph per line, blank lines too; no w:br (LibreOffice drops it in print).
+    paragraphs = sit.findall("w:sdtContent/w:p", fill.NS)
+    assert [_text_of(p) for p in paragraphs] == MULTILINE.split("\n")
+    assert sit.find("w:sdtContent//w:br", fill.NS) is None
     assert sit.find("w:sdtContent//w:color", fill.NS) is None  # not grey any more
     box = controls["acute_danger"]
     checked = box.find("w:sdtPr/w14:checkbox/w14:checked", fill.NS)
@@ -274,6 +285,31 @@ def test_fill_docx_marks_values_as_typed(blank_docx: bytes) -> None:
     assert _text_of(box) == fill.CHECKED_GLYPH
     # Untouched controls keep their placeholder.
     assert controls["question"].find("w:sdtPr/w:showingPlcHdr", fill.NS) is not None
+
+
+def _print_with_libreoffice(docx: bytes, folder: Path) -> bytes:
+    src = folder / "taidetud.docx"
+    src.write_bytes(docx)
+    # A profile of its own: another soffice running on the machine must not lock it.
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation={(folder / 'lo').as_uri()}",
+                    "--convert-to", "pdf", "--outdir", str(folder), str(src)],
+                   check=True, capture_output=True, timeout=180)
+    return (folder / "taidetud.pdf").read_bytes()
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_fill_docx_printed_by_libreoffice_keeps_long_text_paragraphs(
+    blank_docx: bytes, referral: Referral, tmp_path: Path, limits: Limits
+) -> None:
+    raw = fill.referral_to_raw(referral)
+    raw["question"] = "Esimene lõik & <teine>.\nTeine lõik: õäöü.\nKolmas lõik."
+    printed = _print_with_libreoffice(fill.fill_docx(blank_docx, raw), tmp_path)
+    (got,) = extract_bytes(printed, name="taidetud.pdf", limits=limits)
+    assert got.source.method == "pdf-text" and got.referral is not None
+    for key in ("child_views", "situation", "bottom_lines"):
+        assert "\n" in getattr(referral, key)
+        assert getattr(got.referral, key) == getattr(referral, key)
+    assert got.referral.question == raw["question"]
 
 
 def test_fill_docx_escapes_markup(blank_docx: bytes) -> None:

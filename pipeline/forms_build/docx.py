@@ -1,11 +1,11 @@
 """The blank referral form as a DOCX with content controls (python-docx + XML).
 
 Every field is a content control (`w:sdt`) whose `w:tag` is the spec key and
-whose alias is the printed label: plain text (multi-line for long texts),
-a check box (`w14:checkbox`, ☐/☒) per bool and per multi option, a
-drop-down for the family language. Scalars sit in label | value tables with
-shaded label cells and groups in tables with a header row, so that a printed
-or retyped copy still reads by its labels.
+whose alias is the printed label: plain text, rich text for long texts (one
+paragraph per line), a check box (`w14:checkbox`, ☐/☒) per bool and per
+multi option, a drop-down for the family language. Scalars sit in label |
+value tables with shaded label cells and groups in tables with a header row,
+so that a printed or retyped copy still reads by its labels.
 """
 
 from __future__ import annotations
@@ -250,8 +250,7 @@ def _long(doc: DocxDocument, f: FieldSpec, ids: count[int]) -> None:
     row = t.rows[0]
     row.height = Pt(layout.long_lines(f) * 13)
     row.cells[0].vertical_alignment = WD_ALIGN_VERTICAL.TOP
-    _text_control(row.cells[0].paragraphs[0], f.key, f.label, PLACEHOLDER, next(ids),
-                  multiline=True)
+    _long_control(row.cells[0].paragraphs[0], f.key, f.label, next(ids))
 
 
 def _group(doc: DocxDocument, g: GroupSpec, ids: count[int]) -> None:
@@ -312,17 +311,23 @@ def _content_run(text: str, *, color: str | None = None, font: str | None = None
     return r
 
 
-def _text_control(
-    p: Paragraph, key: str, alias: str, placeholder: str, sdt_id: int, *, multiline: bool = False
-) -> None:
+def _text_control(p: Paragraph, key: str, alias: str, placeholder: str, sdt_id: int) -> None:
     sdt, pr, content = _sdt(key, alias, sdt_id)
     pr.append(OxmlElement("w:showingPlcHdr"))
-    text = OxmlElement("w:text")
-    if multiline:
-        text.set(qn("w:multiLine"), "1")
-    pr.append(text)
+    pr.append(OxmlElement("w:text"))
     content.append(_content_run(placeholder, color=PLACEHOLDER_COLOR))
     p._p.append(sdt)
+
+
+def _long_control(p: Paragraph, key: str, alias: str, sdt_id: int) -> None:
+    """A rich-text control around the cell's paragraph: filled, it holds one
+    paragraph per line. (LibreOffice drops a `w:br` inside a multi-line
+    plain-text control when it prints, so the paragraphs of a long text were lost.)"""
+    sdt, pr, content = _sdt(key, alias, sdt_id)
+    pr.append(OxmlElement("w:showingPlcHdr"))
+    p._p.append(_content_run(PLACEHOLDER, color=PLACEHOLDER_COLOR))
+    p._p.addprevious(sdt)
+    content.append(p._p)  # lxml moves the paragraph into the control
 
 
 def _dropdown(p: Paragraph, f: FieldSpec, sdt_id: int) -> None:

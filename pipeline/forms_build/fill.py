@@ -9,6 +9,7 @@ Estonian letters go in and come back out unchanged.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import zipfile
@@ -214,35 +215,63 @@ def _set_checkbox(sdt: etree._Element, ticked: bool) -> None:
             t.text = ""
 
 
+def _typed_rpr(content: etree._Element) -> etree._Element | None:
+    """The first run's formatting without the placeholder's look (grey, its style)."""
+    rpr = content.find(".//w:r/w:rPr", NS)
+    if rpr is None:
+        return None
+    rpr = copy.deepcopy(rpr)
+    for el in rpr.findall("w:rStyle", NS) + rpr.findall("w:color", NS):
+        rpr.remove(el)
+    return rpr
+
+
+def _run(rpr: etree._Element | None, lines: list[str]) -> etree._Element:
+    r = etree.Element(_w("w:r"))
+    if rpr is not None:
+        r.append(copy.deepcopy(rpr))
+    for i, line in enumerate(lines):
+        if i:
+            etree.SubElement(r, _w("w:br"))
+        t = etree.SubElement(r, _w("w:t"))
+        t.text = line
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return r
+
+
 def _set_text(sdt: etree._Element, value: str) -> None:
+    """Replace the control's content by `value`, in the formatting of its first run.
+
+    A control holding paragraphs (the long texts) gets one paragraph per line:
+    LibreOffice drops a `w:br` inside a content control when it prints. An
+    inline control can only hold runs, so there lines are `w:br`.
+    """
     pr = sdt.find("w:sdtPr", NS)
     content = sdt.find("w:sdtContent", NS)
     assert pr is not None and content is not None
     ph = pr.find("w:showingPlcHdr", NS)
     if ph is not None:
         pr.remove(ph)
-    runs = content.findall(".//w:r", NS)
-    if not runs:
-        raise FillError("Sisukontrollil puudub tekstilõik.")
-    first = runs[0]
-    for r in runs[1:]:
-        parent = r.getparent()
+    rpr = _typed_rpr(content)
+    paragraphs = content.findall("w:p", NS)
+    if paragraphs:
+        ppr = paragraphs[0].find("w:pPr", NS)
+        for line in value.split("\n"):
+            p = etree.Element(_w("w:p"))
+            if ppr is not None:
+                p.append(copy.deepcopy(ppr))
+            p.append(_run(rpr, [line]))
+            paragraphs[0].addprevious(p)
+        old = paragraphs
+    else:
+        old = content.findall(".//w:r", NS)
+        if not old:
+            raise FillError("Sisukontrollil puudub tekstilõik.")
+        old[0].addprevious(_run(rpr, value.split("\n")))
+    for el in old:
+        parent = el.getparent()
         assert parent is not None
-        parent.remove(r)
-    # The placeholder's look (grey, its character style) must not stay.
-    rpr = first.find("w:rPr", NS)
-    for child in list(first):
-        if child is not rpr:
-            first.remove(child)
-    if rpr is not None:
-        for el in rpr.findall("w:rStyle", NS) + rpr.findall("w:color", NS):
-            rpr.remove(el)
-    for i, line in enumerate(value.split("\n")):
-        if i:
-            etree.SubElement(first, _w("w:br"))
-        t = etree.SubElement(first, _w("w:t"))
-        t.text = line
-        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        parent.remove(el)
 
 
 def _is_checkbox(sdt: etree._Element) -> bool:

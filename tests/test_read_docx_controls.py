@@ -161,6 +161,11 @@ def test_docx_controls_breaks_and_paragraphs_become_newlines(limits: Limits) -> 
     assert raw["question"] == "Üks\nKaks ja kolm"
 
 
+def test_docx_controls_blank_line_between_paragraphs_is_kept(limits: Limits) -> None:
+    block = sdt("situation", para(run("Esimene lõik.")) + para() + para(run("Teine lõik.")))
+    assert read(block, limits)["situation"] == "Esimene lõik.\n\nTeine lõik."
+
+
 def test_docx_controls_markup_characters_come_back_unchanged(limits: Limits) -> None:
     body = para(sdt("child_views", run('Ütleb: "kool &amp; sõbrad" &lt;väga&gt;')))
     assert read(body, limits)["child_views"] == 'Ütleb: "kool & sõbrad" <väga>'

@@ -57,7 +57,11 @@ def _on(el: Any, attr: str) -> bool:
 
 
 def _run_text(el: Any, parts: list[str]) -> None:
-    """Text of an element in document order: w:t, tabs, breaks; paragraphs end with \\n."""
+    """Text of an element in document order: w:t, tabs, breaks; paragraphs end with \\n.
+
+    Every paragraph after the first starts a new line, an empty one included,
+    so that a blank line typed between two paragraphs is kept."""
+    first_paragraph = True
     for node in el.iter(f"{_w}t", f"{_w}tab", f"{_w}br", f"{_w}cr", f"{_w}p",
                         f"{_w}noBreakHyphen"):
         tag = node.tag
@@ -71,8 +75,10 @@ def _run_text(el: Any, parts: list[str]) -> None:
             parts.append("\n")
         elif tag == f"{_w}noBreakHyphen":
             parts.append("-")
-        elif tag == f"{_w}p" and parts and node is not el and parts[-1] != "\n":
-            parts.append("\n")  # a new paragraph inside the control starts a new line
+        elif tag == f"{_w}p" and node is not el:
+            if not first_paragraph:
+                parts.append("\n")  # a new paragraph inside the control starts a new line
+            first_paragraph = False
 
 
 def control_text(content: Any) -> str | None:

@@ -301,7 +301,7 @@ class Watcher:
         # `grace` (a copy that is still running) is left for the next run.
         now = time.monotonic()
         st = self.inbox.stability
-        for name, seen in st.seen.items():
+        for seen in st.seen.values():
             if now - seen.since >= st.seconds or now - seen.first < self.inbox.grace:
                 return False
         return True

@@ -1,6 +1,10 @@
 """One claimed file through the pipeline: an ordered list of stages, one short loop.
 
-    read → duplicate → extract → register → render → mail → publish → close → place
+    read → duplicate → plan → extract → register → render → mail → publish → close → place
+
+A file is either a referral (form or e-mail) or an action plan the coordinator
+filled in and dropped back into the inbox; the plan stage recognises the latter
+and records it on its case instead of registering a referral.
 
 Each stage takes the `Work` of one file and either adds to it or decides the
 outcome (`duplicate`, `quarantined`), after which only the closing stages run.
@@ -40,6 +44,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from pipeline import logging as log
 from pipeline.config import Settings
 from pipeline.deliver import mail
+from pipeline.errors import PipelineError
 from pipeline.extract import Extraction, extract_bytes
 from pipeline.intake import claim
 from pipeline.intake.claim import Layout
@@ -95,6 +100,7 @@ class Work:
     data: bytes = b""
     extractions: list[Extraction] = field(default_factory=list)
     numbers: list[str] = field(default_factory=list)
+    plan_case: str | None = None  # a filled action plan for this case, not a referral
     result: ProcessResult | None = None  # set once the outcome is known
     decided: bool = False  # duplicate/quarantine: skip to the closing stages
     closed: bool = False
@@ -204,7 +210,69 @@ def _first_info(s: Session, sha256: str, entry_id: int) -> tuple[int, list[str]]
     return None if row is None else (row.id, list(row.cases or []))
 
 
+PLAN_ACTOR = "sissetulek"  # history actor for plans read from the inbox, with the entry id
+
+
+def stage_plan(w: Work) -> None:
+    """A filled action plan (DOCX with the case-number field) is recorded on its case.
+
+    Idempotent per ledger entry: the history row carries the entry id as its
+    actor, so a re-run after a crash finds the plan already saved.
+    """
+    from pipeline.read.base import Format, sniff
+    from pipeline.register import meetings
+    from pipeline.register.cases import get_case
+    from pipeline.register.tables import StateChange
+    from pipeline.render.plan_reader import read_plan
+
+    if sniff(w.data) is not Format.DOCX:
+        return
+    try:
+        number, plan = read_plan(w.data)
+    except PipelineError as exc:
+        if exc.code in ("not_a_plan", "unreadable_plan"):
+            return  # not a plan: the extract stage reads it as a referral, or says why not
+        _plan_refused(w, None, exc)  # a plan with no agreements, or too large
+        return
+    actor = f"{PLAN_ACTOR}:{w.job.entry_id}"
+
+    def tx(s: Session) -> str:
+        case = get_case(session=s, number=number)
+        done = s.execute(
+            select(StateChange.id).where(StateChange.case_id == case.id,
+                                         StateChange.actor == actor)
+        ).first()
+        if done is None:
+            meetings.save_plan(session=s, number=number, plan=plan, actor=actor)
+        return case.number
+
+    try:
+        w.plan_case = _tx(w.ctx, tx)
+    except PipelineError as exc:
+        _plan_refused(w, number, exc)
+        return
+    w.numbers = [w.plan_case]
+    w.result = ProcessResult(
+        REGISTERED, [w.plan_case], ["action_plan"],
+        f"Tegevusplaan salvestati juhtumile {w.plan_case}; plaan ja järelkohtumise kutsed "
+        "on kirjutatud.",
+    )
+
+
+def _plan_refused(w: Work, number: str | None, exc: PipelineError) -> None:
+    """A plan that cannot be recorded is kept in quarantine with the reason."""
+    why, code = exc.message, exc.code
+    where = f" (juhtum {number})" if number else ""
+    w.result = ProcessResult(
+        QUARANTINED, [], [code],
+        f"Fail on tegevusplaan{where}, kuid seda ei saanud salvestada: {why}",
+    )
+    w.decided = True
+
+
 def stage_extract(w: Work) -> None:
+    if w.plan_case:
+        return
     name = claim.original_name(w.path)
     w.extractions = extract_bytes(
         w.data, name=name, limits=w.ctx.settings.limits, today=w.job.received_at.date()
@@ -229,6 +297,8 @@ def stage_register(w: Work) -> None:
     from pipeline.register import cases
     from pipeline.register.tables import Case, ReferralVersion
 
+    if w.plan_case:
+        return
     valid = _valid(w)
 
     def tx(s: Session) -> list[str]:
@@ -289,10 +359,17 @@ def stage_render(w: Work) -> None:
     for number in w.numbers:
         view = _view(w, number)
         coord = view.coordinator.email if view.coordinator else None
-        rendered = docs.for_registration(view, engine=w.ctx.engine)
-        for doc, path in zip(rendered, write_documents(w.work_dir, number, rendered),
-                             strict=True):
-            rows.append({"folder": number, "file": path.name, "to": doc.email or coord})
+        if w.plan_case:
+            # The final plan and follow-up invitations: mailed to the coordinator, who
+            # hands them to the family; the outbox holds one per participant.
+            rendered = docs.for_plan(view, engine=w.ctx.engine)
+            to: list[str | None] = [coord] * len(rendered)
+        else:
+            rendered = docs.for_registration(view, engine=w.ctx.engine)
+            to = [doc.email or coord for doc in rendered]
+        written = write_documents(w.work_dir, number, rendered)
+        for path, address in zip(written, to, strict=True):
+            rows.append({"folder": number, "file": path.name, "to": address})
     name = claim.original_name(w.path)
     for x in _returned(w):
         letters = docs.for_return(x.referral, list(x.issues), x.source.attachment or name,
@@ -384,6 +461,7 @@ Stage = Callable[[Work], None]
 STAGES: tuple[tuple[str, Stage], ...] = (
     ("read", stage_read),
     ("duplicate", stage_duplicate),
+    ("plan", stage_plan),
     ("extract", stage_extract),
     ("register", stage_register),
     ("render", stage_render),

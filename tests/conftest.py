@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipeline.config import Limits
+from pipeline import process
+from pipeline.config import Limits, Settings
+from pipeline.intake.claim import Layout
 from pipeline.model.referral import Referral
 from pipeline.register.db import make_engine, migrate
 from pipeline.register.testing import ENV, PgServer, backends, sqlite_url
@@ -61,3 +63,11 @@ def session(db_url: str) -> Iterator[Session]:
     with sessionmaker(engine)() as s:
         yield s
     engine.dispose()
+
+
+@pytest.fixture
+def ctx(tmp_path: Path) -> process.Context:
+    """A pipeline worker's context on a fresh home folder and SQLite register."""
+    settings = Settings(home=tmp_path, database_url=None)
+    Layout(tmp_path).ensure()
+    return process.make_context(settings)

@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 
 from pipeline import process
-from pipeline.config import Settings
 from pipeline.forms_build.fill import fill_docx, fill_pdf, referral_to_raw
 from pipeline.intake import claim
-from pipeline.intake.claim import Layout, Owner
+from pipeline.intake.claim import Owner
 from pipeline.register import db, ledger
 from pipeline.samples import sample_referral
 
@@ -33,13 +32,6 @@ def bad_docx() -> bytes:
     raw["referrer.email"] = ""
     raw["children[0].id_code"] = "12345678901"
     return fill_docx((ROOT / "forms" / "suunamisvorm.docx").read_bytes(), raw)
-
-
-@pytest.fixture
-def ctx(tmp_path: Path) -> process.Context:
-    settings = Settings(home=tmp_path, database_url=None)
-    Layout(tmp_path).ensure()
-    return process.make_context(settings)
 
 
 def arrive(ctx: process.Context, name: str, data: bytes) -> process.Job:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from test_process_pipeline import arrive, ctx, entries, good_docx  # noqa: F401
+from test_process_pipeline import arrive, entries, good_docx
 from test_render_helpers import fill_sdts
 
 from pipeline import casework, process
@@ -42,7 +42,7 @@ def state_of(ctx: process.Context, number: str) -> str:
 
 
 def test_process_plan_in_inbox_is_recorded_and_documents_written(
-    ctx: process.Context,  # noqa: F811
+    ctx: process.Context,
 ) -> None:
     number, blank = scheduled_case(ctx)
     result = process.run(arrive(ctx, "plaan.docx", fill_sdts(blank, AGREEMENTS)), ctx)
@@ -60,7 +60,7 @@ def test_process_plan_in_inbox_is_recorded_and_documents_written(
 
 
 def test_process_plan_run_twice_after_a_crash_saves_one_plan(
-    ctx: process.Context,  # noqa: F811
+    ctx: process.Context,
 ) -> None:
     number, blank = scheduled_case(ctx)
     job = arrive(ctx, "plaan.docx", fill_sdts(blank, AGREEMENTS))
@@ -73,7 +73,7 @@ def test_process_plan_run_twice_after_a_crash_saves_one_plan(
 
 
 def test_process_plan_for_unknown_case_is_quarantined_with_reason(
-    ctx: process.Context,  # noqa: F811
+    ctx: process.Context,
 ) -> None:
     _, blank = scheduled_case(ctx)
     filled = fill_sdts(blank, {**AGREEMENTS, "case_number": "PLR-2026-9999"})
@@ -84,7 +84,7 @@ def test_process_plan_for_unknown_case_is_quarantined_with_reason(
 
 
 def test_process_plan_for_case_in_wrong_state_is_quarantined(
-    ctx: process.Context,  # noqa: F811
+    ctx: process.Context,
 ) -> None:
     number, blank = scheduled_case(ctx)
     assert process.run(arrive(ctx, "plaan.docx", fill_sdts(blank, AGREEMENTS)), ctx).cases
@@ -97,7 +97,7 @@ def test_process_plan_for_case_in_wrong_state_is_quarantined(
 
 @pytest.mark.parametrize("values", [{}, {"contingency": "Ainult see."}])
 def test_process_plan_without_agreements_is_quarantined(
-    ctx: process.Context, values: dict[str, str]  # noqa: F811
+    ctx: process.Context, values: dict[str, str]
 ) -> None:
     _, blank = scheduled_case(ctx)
     result = process.run(arrive(ctx, "tühi.docx", fill_sdts(blank, values)), ctx)

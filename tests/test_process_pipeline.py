@@ -139,3 +139,18 @@ def test_process_claim_recorded_before_crash_is_found_again(ctx: process.Context
     again = process.record_claimed(ctx, Path(job.path), job.sha256)
     assert (again.entry_id, again.received_at) == (job.entry_id, job.received_at)
     assert claim.original_name(Path(job.path)) == "suunamine.docx"
+
+
+def test_process_ledger_shows_the_name_the_file_arrived_with(ctx: process.Context) -> None:
+    process.run(arrive(ctx, "Suunamine – Tamm.docx", good_docx()), ctx)
+    (entry,) = entries(ctx)
+    assert entry.file == "Suunamine – Tamm.docx"
+    assert entry.to_json()["file"] == "Suunamine – Tamm.docx"
+    assert entry.file_name and entry.file_name.endswith("__Suunamine – Tamm.docx")
+
+
+def test_claim_id_has_no_run_of_digits_like_an_isikukood() -> None:
+    import re
+
+    for _ in range(200):
+        assert not re.search(r"\d{11}", claim.new_claim_id())

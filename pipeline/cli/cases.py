@@ -269,7 +269,7 @@ def register(app: typer.Typer) -> None:
             console.print(t(cfg.lang, "msg.no_entries"))
         else:
             _table(cfg.lang, "title.intake", ("received", "file", "outcome", "cases", "reason"),
-                   [[e.received_at.strftime("%d.%m.%Y %H:%M"), _d(e.file_name),
+                   [[e.received_at.strftime("%d.%m.%Y %H:%M"), _d(e.file),
                      t(cfg.lang, f"outcome.{e.outcome}"), ", ".join(e.cases) or "—",
                      _d(e.reason or ", ".join(e.codes))] for e in entries])
 

@@ -9,6 +9,7 @@ duplicate. Entries still `pending` after a crash are found by
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -30,6 +31,9 @@ class Outcome(StrEnum):
 FINAL_OUTCOMES = frozenset(o for o in Outcome if o is not Outcome.PENDING)
 
 
+_CLAIM_PREFIX = re.compile(r"^\d{8}T\d{6}-?[0-9a-f]{8}__")
+
+
 @dataclass(frozen=True)
 class LedgerEntry:
     id: int
@@ -42,11 +46,19 @@ class LedgerEntry:
     reason: str | None
     closed_at: dt.datetime | None
 
+    @property
+    def file(self) -> str | None:
+        """The name the file arrived with (the watcher records its claimed name,
+        `<claim id>__<original name>`, so that it can find the entry after a crash)."""
+        if self.file_name is None:
+            return None
+        return _CLAIM_PREFIX.sub("", self.file_name, count=1)
+
     def to_json(self) -> dict[str, object]:
         """Stable keys for `plr intake --json`."""
         return {
             "id": self.id,
-            "file": self.file_name,
+            "file": self.file,
             "sha256": self.sha256,
             "received_at": self.received_at.isoformat(timespec="seconds"),
             "outcome": self.outcome,

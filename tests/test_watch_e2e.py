@@ -45,6 +45,20 @@ def form(i: int, kind: str = "docx", *, bad: bool = False) -> bytes:
     return fill_pdf(blank, raw) if kind == "pdf" else fill_docx(blank, raw)
 
 
+def ledger_at(url: str) -> list[tuple[str, str, list[str]]]:
+    """The intake ledger of any register (SQLite file or PostgreSQL)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as con:
+            rows = con.execute(
+                text("select file_name, outcome, cases from intake_ledger order by id"))
+            return [(f, o, c if isinstance(c, list) else json.loads(c)) for f, o, c in rows]
+    finally:
+        engine.dispose()
+
+
 def ledger(home: Path) -> list[tuple[str, str, list[str]]]:
     con = sqlite3.connect(home / "data" / "plr.sqlite3")
     try:
@@ -193,25 +207,28 @@ def test_watch_sigkill_at_random_moments_loses_nothing(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_watch_two_watchers_share_one_inbox_without_double_work(tmp_path: Path) -> None:
+def test_watch_two_watchers_share_one_inbox_without_double_work(
+    tmp_path: Path, db_url: str
+) -> None:
+    """Two watchers (as on two hosts) on one inbox and one register: SQLite, and the
+    shared PostgreSQL server when PLR_TEST_DATABASE_URL is set."""
     home = tmp_path / "home"
-    url = os.environ.get("PLR_TEST_DATABASE_URL")
-    extra = {"PLR_DATABASE_URL": url} if url else {}
-    if url:
-        pytest.skip("PostgreSQL run: see the operations notes (needs a fresh database)")
-    a = start(home, "--workers", "1", **extra)
-    b = start(home, "--workers", "1", **extra)
+    a = start(home, "--workers", "1", PLR_DATABASE_URL=db_url)
+    b = start(home, "--workers", "1", PLR_DATABASE_URL=db_url)
     try:
         time.sleep(2)
         for i in range(30):
             (home / "inbox" / f"m{i:02d}.docx").write_bytes(form(300 + i))
-        wait_for(lambda: len(placed(home)) == 30, timeout=120)
+        wait_for(lambda: len(placed(home)) == 30, timeout=180)
     finally:
         for p in (a, b):
             p.send_signal(signal.SIGTERM)
         logs = [p.communicate(timeout=30)[1] for p in (a, b)]
-    rows = ledger(home)
+    rows = ledger_at(db_url)
     assert len(rows) == 30 and all(o == "registered" for _, o, _ in rows)
+    numbers = sorted(n for _, _, cases in rows for n in cases)
+    assert len(numbers) == len(set(numbers)) == 30
+    assert [int(n.rsplit("-", 1)[1]) for n in numbers] == list(range(1, 31))
     per_watcher = [sum(1 for line in log.splitlines() if '"event": "registered"' in line)
                    for log in logs]
     assert sum(per_watcher) == 30 and all(n > 0 for n in per_watcher)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +21,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from pipeline.config import Settings
-from pipeline.deliver.outbox import write_documents
+from pipeline.deliver import mail
+from pipeline.deliver.outbox import case_dir, write_documents
 from pipeline.errors import PipelineError, Refused
+from pipeline.intake.claim import Layout
 from pipeline.model.case import Participant, Role
 from pipeline.register import coordinators as coord
 from pipeline.register import ledger, lifecycle, meetings, purge
@@ -128,12 +131,18 @@ def coordinators(settings: Settings) -> list[dict[str, Any]]:
 
 
 def assign_case(settings: Settings, number: str, coordinator_ref: str) -> str:
-    def step(s: Session) -> str:
+    """Assign; the coordinator is sent the case summary written at registration."""
+    def step(s: Session) -> tuple[str, str]:
         get_case(session=s, number=number)  # a wrong number is named before a wrong name
         c = coord.find_coordinator(session=s, ref=coordinator_ref)
-        return lifecycle.assign(session=s, number=number, coordinator=c, actor=actor()).number
+        case = lifecycle.assign(session=s, number=number, coordinator=c, actor=actor())
+        return case.number, c.email
 
-    return _run(settings, step)
+    done, email = _run(settings, step)
+    summaries = sorted(case_dir(settings.outbox, done).glob("*juhtumi ülevaade*.docx"),
+                       key=lambda p: p.stat().st_mtime)
+    mail_to_coordinator(settings, done, email, "Uus juhtum", summaries[-1:])
+    return done
 
 
 def add_participant(
@@ -165,14 +174,41 @@ def engine(settings: Settings) -> Engine:
     return Engine(override_dir=settings.templates_dir)
 
 
+_STEP_SUBJECTS = {
+    "for_schedule": "Lahendusringi kutsed, päevakord ja tegevusplaani vorm",
+    "for_plan": "Tegevusplaan ja järelkohtumise kutsed",
+}
+
+
 def write_case_documents(
     settings: Settings, session: Session, number: str,
     render: Callable[..., list[RenderedDocument]],
 ) -> list[Path]:
-    """Render one moment's documents from the case as it now stands; write them."""
+    """Render one moment's documents from the case as it now stands; write them, and
+    queue them in one e-mail to the case's coordinator when mail is configured."""
     view = case_view(session=session, number=number)
     docs = render(view, engine=engine(settings))
-    return write_documents(settings.outbox, view.number, docs)
+    written = write_documents(settings.outbox, view.number, docs)
+    if view.coordinator is not None:
+        subject = _STEP_SUBJECTS.get(render.__name__, "Pere lahendusringi dokumendid")
+        mail_to_coordinator(settings, view.number, view.coordinator.email, subject, written)
+    return written
+
+
+def mail_to_coordinator(
+    settings: Settings, number: str, to: str, subject: str, files: list[Path]
+) -> bool:
+    """Queue the files in one message (the watcher's sender delivers it with retries).
+
+    The key is the case and the files' content, so repeating a step queues nothing
+    twice."""
+    if not settings.smtp_url or not files:
+        return False
+    contents = [(p.name, p.read_bytes()) for p in files]
+    digest = hashlib.sha256(b"".join(data for _, data in contents)).hexdigest()[:16]
+    msg = mail.documents_message(sender=settings.smtp_from, to=to, folder=number,
+                                 subject=subject, files=contents)
+    return mail.enqueue(Layout(settings.home).mail_spool, f"{number}-{digest}", msg)
 
 
 @dataclass(frozen=True)

@@ -80,24 +80,38 @@ def document_message(*, sender: str, to: str, folder: str, filename: str,
                      data: bytes) -> EmailMessage:
     """One document as an e-mail attachment, with a short Estonian cover note."""
     what = next((s for key, s in _SUBJECTS if key in filename), "Pere lahendusringi dokument")
+    return documents_message(sender=sender, to=to, folder=folder, subject=what,
+                             files=[(filename, data)])
+
+
+def documents_message(*, sender: str, to: str, folder: str, subject: str,
+                      files: list[tuple[str, bytes]]) -> EmailMessage:
+    """Documents of one step as attachments of one e-mail (a coordinator gets one
+    message per step, not one per participant's copy)."""
     case = folder if re.fullmatch(r"PLR-\d{4}-\d+", folder) else None
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = to
-    msg["Subject"] = f"{what}: pere lahendusring" + (f" ({case})" if case else "")
+    msg["Subject"] = f"{subject}: pere lahendusring" + (f" ({case})" if case else "")
     msg["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1])
+    names = "\n".join(f"  – {name}" for name, _ in files)
     msg.set_content(
         "Tere!\n\n"
-        f"Manuses on dokument „{filename}”.\n"
+        + ("Manuses on dokument:\n" if len(files) == 1 else "Manuses on dokumendid:\n")
+        + names + "\n"
         + (f"Juhtumi number: {case}.\n" if case else "")
         + "\nKüsimuste korral vastake palun sellele kirjale.\n\n"
         "Lugupidamisega\nPere lahendusringi meeskond\n"
     )
-    maintype, subtype = (DOCX if filename.endswith(".docx") else "application/octet-stream"
-                         ).split("/", 1)
-    if filename.endswith(".ics"):
-        maintype, subtype = "text", "calendar"
-    msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    for filename, data in files:
+        maintype, subtype = DOCX.split("/", 1)
+        if filename.endswith(".ics"):
+            maintype, subtype = "text", "calendar"
+        elif filename.endswith(".pdf"):
+            maintype, subtype = "application", "pdf"
+        elif not filename.endswith(".docx"):
+            maintype, subtype = "application", "octet-stream"
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     return msg
 
 

@@ -24,7 +24,6 @@ from pipeline.config import Settings
 from pipeline.deliver import mail
 from pipeline.deliver.outbox import case_dir, write_documents
 from pipeline.errors import PipelineError, Refused
-from pipeline.intake.claim import Layout
 from pipeline.model.case import Participant, Role
 from pipeline.register import coordinators as coord
 from pipeline.register import ledger, lifecycle, meetings, purge
@@ -208,7 +207,7 @@ def mail_to_coordinator(
     digest = hashlib.sha256(b"".join(data for _, data in contents)).hexdigest()[:16]
     msg = mail.documents_message(sender=settings.smtp_from, to=to, folder=number,
                                  subject=subject, files=contents)
-    return mail.enqueue(Layout(settings.home).mail_spool, f"{number}-{digest}", msg)
+    return mail.enqueue(settings.layout.mail_spool, f"{number}-{digest}", msg)
 
 
 @dataclass(frozen=True)

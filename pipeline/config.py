@@ -3,10 +3,74 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from pipeline.errors import ConfigError
+
+DIR_MODE = 0o700  # working folders hold children's data: owner only
+
+
+@dataclass(frozen=True)
+class Layout:
+    home: Path
+
+    @property
+    def inbox(self) -> Path:
+        return self.home / "inbox"
+
+    @property
+    def outbox(self) -> Path:
+        return self.home / "outbox"
+
+    @property
+    def data(self) -> Path:
+        return self.home / "data"
+
+    @property
+    def processing(self) -> Path:
+        return self.home / "processing"
+
+    @property
+    def archive(self) -> Path:
+        return self.home / "archive"
+
+    @property
+    def duplicates(self) -> Path:
+        return self.archive / "duplicates"
+
+    @property
+    def returned(self) -> Path:
+        return self.home / "returned"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.home / "quarantine"
+
+    @property
+    def mail_spool(self) -> Path:
+        return self.data / "mail"
+
+    def folders(self) -> list[Path]:
+        return [self.inbox, self.outbox, self.data, self.processing, self.archive,
+                self.returned, self.quarantine, self.mail_spool]
+
+    def ensure(self) -> None:
+        """Create missing folders (owner only); an unwritable one is a clear error now."""
+        for folder in self.folders():
+            try:
+                folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+            except OSError as exc:
+                raise ConfigError(
+                    f"Kausta {folder} ei saa luua ({exc.strerror}).", code="folder"
+                ) from None
+            if not os.access(folder, os.W_OK | os.X_OK):
+                raise ConfigError(
+                    f"Kausta {folder} ei saa kirjutada: kontrolli õigusi.", code="folder"
+                )
 
 
 class Limits(BaseSettings):
@@ -40,16 +104,12 @@ class Settings(BaseSettings):
     limits: Limits = Field(default_factory=Limits)
 
     @property
-    def inbox(self) -> Path:
-        return self.home / "inbox"
+    def layout(self) -> Layout:
+        return Layout(self.home)
 
     @property
     def outbox(self) -> Path:
-        return self.home / "outbox"
-
-    @property
-    def data_dir(self) -> Path:
-        return self.home / "data"
+        return self.layout.outbox
 
     @property
     def templates_dir(self) -> Path:
@@ -59,7 +119,7 @@ class Settings(BaseSettings):
     def db_url(self) -> str:
         if self.database_url:
             return self.database_url
-        return f"sqlite:///{(self.data_dir / 'plr.sqlite3').resolve()}"
+        return f"sqlite:///{(self.layout.data / 'plr.sqlite3').resolve()}"
 
     def with_home(self, home: Path | None) -> Settings:
         return self if home is None else self.model_copy(update={"home": home})

@@ -42,12 +42,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline import logging as log
-from pipeline.config import Settings
+from pipeline.config import DIR_MODE, Layout, Settings
 from pipeline.deliver import mail
 from pipeline.errors import PipelineError
 from pipeline.extract import Extraction, extract_bytes
 from pipeline.intake import claim
-from pipeline.intake.claim import Layout
 
 TALLINN = ZoneInfo("Europe/Tallinn")
 RETURNED_DIR = "tagastatud"
@@ -353,7 +352,7 @@ def stage_render(w: Work) -> None:
         return
     if w.work_dir.exists():
         shutil.rmtree(w.work_dir)  # a half-rendered set from before a crash: ours, redo it
-    w.work_dir.mkdir(mode=claim.DIR_MODE)
+    w.work_dir.mkdir(mode=DIR_MODE)
     # Who each staged document goes to, kept beside them for the mail stage.
     rows: list[dict[str, str | None]] = []
     for number in w.numbers:
@@ -412,7 +411,7 @@ def stage_publish(w: Work) -> None:
 
 def publish_file(src: Path, folder: Path) -> Path:
     """Move one staged document into the outbox; the same bytes already there count as done."""
-    folder.mkdir(parents=True, exist_ok=True, mode=claim.DIR_MODE)
+    folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
     stem, ext = os.path.splitext(src.name)
     n = 1
     while True:
@@ -531,7 +530,7 @@ def make_context(settings: Settings) -> Context:
     from pipeline.render.engine import Engine
 
     override = settings.templates_dir if settings.templates_dir.is_dir() else None
-    return Context(settings=settings, layout=Layout(settings.home),
+    return Context(settings=settings, layout=settings.layout,
                    sessions=db.session_factory(settings), engine=Engine(override))
 
 

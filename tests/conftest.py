@@ -11,8 +11,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline import process
-from pipeline.config import Limits, Settings
-from pipeline.intake.claim import Layout
+from pipeline.config import Layout, Limits, Settings
 from pipeline.model.referral import Referral
 from pipeline.register.db import make_engine, migrate
 from pipeline.register.testing import ENV, PgServer, backends, sqlite_url

@@ -10,8 +10,8 @@ from test_deliver_mail import smtp  # noqa: F401  (the aiosmtpd fixture)
 from test_process_pipeline import arrive, good_docx
 
 from pipeline import casework, process
+from pipeline.config import Layout
 from pipeline.deliver import mail
-from pipeline.intake.claim import Layout
 
 
 def test_casework_mail_summary_on_assign_and_documents_on_schedule(
@@ -30,7 +30,8 @@ def test_casework_mail_summary_on_assign_and_documents_on_schedule(
     sent, failed = mail.send_due(spool, mail.parse_url(settings.smtp_url or "", env={}))
     assert (sent, failed) == (2, 0)
     assert all(r == ["kadri.lepik@example.ee"] for r in inbox.rcpts)
-    summary, step = inbox.messages
+    # The spool sends in key order, not in queueing order: tell them by their size.
+    summary, step = sorted(inbox.messages, key=lambda m: len(list(m.iter_attachments())))
     assert number in summary["Subject"]
     assert [a.get_filename() for a in summary.iter_attachments()] == [
         p.name for p in (settings.outbox / number).glob("*juhtumi ülevaade*.docx")]

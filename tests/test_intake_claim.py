@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.config import Layout
 from pipeline.errors import ConfigError
 from pipeline.intake import claim
-from pipeline.intake.claim import Layout, Owner, Stability
+from pipeline.intake.claim import Owner, Stability
 
 
 @pytest.mark.parametrize(

@@ -31,9 +31,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.errors import ConfigError
+from pipeline.config import DIR_MODE, Layout
 
-DIR_MODE = 0o700
 SEP = "__"
 
 _IGNORED_PREFIXES = ("~$", ".~lock", ".")
@@ -50,65 +49,6 @@ def is_ignored(name: str) -> bool:
         or low.endswith(_IGNORED_SUFFIXES)
         or low.endswith(".reason.txt")
     )
-
-
-@dataclass(frozen=True)
-class Layout:
-    home: Path
-
-    @property
-    def inbox(self) -> Path:
-        return self.home / "inbox"
-
-    @property
-    def outbox(self) -> Path:
-        return self.home / "outbox"
-
-    @property
-    def data(self) -> Path:
-        return self.home / "data"
-
-    @property
-    def processing(self) -> Path:
-        return self.home / "processing"
-
-    @property
-    def archive(self) -> Path:
-        return self.home / "archive"
-
-    @property
-    def duplicates(self) -> Path:
-        return self.archive / "duplicates"
-
-    @property
-    def returned(self) -> Path:
-        return self.home / "returned"
-
-    @property
-    def quarantine(self) -> Path:
-        return self.home / "quarantine"
-
-    @property
-    def mail_spool(self) -> Path:
-        return self.data / "mail"
-
-    def folders(self) -> list[Path]:
-        return [self.inbox, self.outbox, self.data, self.processing, self.archive,
-                self.returned, self.quarantine, self.mail_spool]
-
-    def ensure(self) -> None:
-        """Create missing folders (owner only); an unwritable one is a clear error now."""
-        for folder in self.folders():
-            try:
-                folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-            except OSError as exc:
-                raise ConfigError(
-                    f"Kausta {folder} ei saa luua ({exc.strerror}).", code="folder"
-                ) from None
-            if not os.access(folder, os.W_OK | os.X_OK):
-                raise ConfigError(
-                    f"Kausta {folder} ei saa kirjutada: kontrolli õigusi.", code="folder"
-                )
 
 
 # --- completeness -------------------------------------------------------------------

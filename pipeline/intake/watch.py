@@ -33,10 +33,10 @@ from typing import Any
 
 from pipeline import logging as log
 from pipeline import process
-from pipeline.config import Settings
+from pipeline.config import Layout, Settings
 from pipeline.deliver import mail
 from pipeline.intake import claim
-from pipeline.intake.claim import Layout, Owner, Stability
+from pipeline.intake.claim import Owner, Stability
 from pipeline.intake.pool import Failure, WorkerPool
 
 TICK = 0.1

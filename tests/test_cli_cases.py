@@ -125,3 +125,12 @@ def test_cli_cases_wrong_use_never_a_traceback(home: Path) -> None:
     )
     assert result.returncode == 3 and "Traceback" not in result.stderr
     assert "PLR-2026-0001" in result.stderr
+
+
+def test_cli_case_show_gives_the_referral_in_its_own_words(home: Path, referral: Referral) -> None:
+    code, out = plr(home, "case", "show", "PLR-2026-0001")
+    assert code == 0
+    flat = " ".join(out.split())
+    for text in (referral.question, referral.factors.parenting.risk, "Suunamise alus",
+                 "Küsimus, millele pere plaan peab vastama", "Ajalugu"):
+        assert text and " ".join(text.split()) in flat

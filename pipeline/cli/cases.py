@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.padding import Padding
 from rich.table import Table
 
 from pipeline import casework
 from pipeline.cli.common import HomeOption, console, handle_errors, settings, write_json
 from pipeline.i18n import state_label, t
+from pipeline.model import spec
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (stable keys) for scripts.")]
 NumberArg = Annotated[str, typer.Argument(help="Case number, e.g. PLR-2026-0001.")]
@@ -60,6 +62,8 @@ def _show(d: dict[str, Any], lang: str) -> None:
     ]
     for label, value in facts:
         console.print(f"  {label + ':':<22} {value}", highlight=False)
+    if ref:
+        _referral_texts(ref)
     _table(lang, "title.participants", ("name", "role", "relation", "language", "parts"),
            [[p["name"], t(lang, f"role.{p['role']}"), _d(p["relation"]), p["language"],
              ",".join(map(str, p["parts"]))] for p in d["participants"]])
@@ -81,6 +85,30 @@ def _show(d: dict[str, Any], lang: str) -> None:
     _table(lang, "title.history", ("time", "change", "actor", "note"),
            [[_time(h["at"]), f"{state_label(h['from'], lang) if h['from'] else '—'} → "
              f"{state_label(h['to'], lang)}", h["actor"], _d(h["note"])] for h in d["history"]])
+
+
+# What a coordinator reads first, in the referral's own words, under the form's labels.
+_TEXT_KEYS = ("situation", "question", "bottom_lines", "child_views",
+              "factors.development.risk", "factors.development.protective",
+              "factors.parenting.risk", "factors.parenting.protective",
+              "factors.environment.risk", "factors.environment.protective")
+
+
+def _referral_texts(ref: dict[str, Any]) -> None:
+    grounds = spec.by_key()["grounds"]
+    chosen = [label for code, label in grounds.options if code in ref.get("grounds", [])]
+    if chosen:
+        console.print(f"\n[bold]{grounds.label}[/]", highlight=False)
+        for label in chosen:
+            console.print(f"  • {label}", highlight=False)
+    for key in _TEXT_KEYS:
+        value: Any = ref
+        for part in key.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if value:
+            console.print(f"\n[bold]{spec.by_key()[key].label}[/]", highlight=False)
+            console.print(Padding(str(value), (0, 0, 0, 2)), highlight=False)
+    console.print()
 
 
 def _meeting(m: dict[str, Any] | None) -> str:

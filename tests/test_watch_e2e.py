@@ -216,7 +216,10 @@ def test_watch_two_watchers_share_one_inbox_without_double_work(
     a = start(home, "--workers", "1", PLR_DATABASE_URL=db_url)
     b = start(home, "--workers", "1", PLR_DATABASE_URL=db_url)
     try:
-        time.sleep(2)
+        # Both must be up before the files land, or the first would rightly take them all.
+        for p in (a, b):
+            assert p.stderr is not None
+            wait_for(lambda p=p: "watch_started" in p.stderr.readline(), timeout=60)
         for i in range(30):
             (home / "inbox" / f"m{i:02d}.docx").write_bytes(form(300 + i))
         wait_for(lambda: len(placed(home)) == 30, timeout=180)

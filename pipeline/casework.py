@@ -188,10 +188,23 @@ def write_case_documents(
     view = case_view(session=session, number=number)
     docs = render(view, engine=engine(settings))
     written = write_documents(settings.outbox, view.number, docs)
+    written += pdf_copies(settings, written)
     if view.coordinator is not None:
         subject = _STEP_SUBJECTS.get(render.__name__, "Pere lahendusringi dokumendid")
         mail_to_coordinator(settings, view.number, view.coordinator.email, subject, written)
     return written
+
+
+def pdf_copies(settings: Settings, files: list[Path]) -> list[Path]:
+    """PDFs beside the DOCX files when asked for (`PLR_PDF`) and LibreOffice is there."""
+    from pipeline.render.pdf import PdfPool, available
+
+    docx = [p for p in files if p.suffix == ".docx"]
+    if not settings.pdf or not available() or not docx:
+        return []
+    with PdfPool(workers=2) as pool:
+        made = [f.result() for f in [pool.submit(p) for p in docx]]
+    return [p for p in made if p is not None]
 
 
 def mail_to_coordinator(

@@ -79,6 +79,7 @@ class ProcessResult:
     placed: str | None = None
     documents: int = 0
     mails: int = 0
+    published: list[str] = field(default_factory=list)  # outbox paths, for PDF copies
 
 
 @dataclass
@@ -400,13 +401,12 @@ def stage_mail(w: Work) -> None:
 
 
 def stage_publish(w: Work) -> None:
-    count = 0
+    assert w.result is not None
     for folder in sorted(p for p in w.work_dir.iterdir() if p.is_dir()):
         for doc in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
-            publish_file(doc, w.ctx.layout.outbox / folder.name)
-            count += 1
-    assert w.result is not None
-    w.result.documents = count
+            target = publish_file(doc, w.ctx.layout.outbox / folder.name)
+            w.result.published.append(str(target))
+    w.result.documents = len(w.result.published)
 
 
 def publish_file(src: Path, folder: Path) -> Path:

@@ -288,3 +288,18 @@ def test_watch_sigterm_finishes_files_in_hand_then_stops(tmp_path: Path) -> None
     assert len(placed(home)) == len(rows)
     assert len(rows) + len(list((home / "inbox").iterdir())) == 8
     assert not [p for p in (home / "processing").rglob("*") if p.is_file()]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_watch_pdf_copies_beside_each_docx(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    (home / "inbox").mkdir(parents=True)
+    (home / "inbox" / "a.docx").write_bytes(form(900))
+    result = once(home, "--pdf")
+    assert result.returncode == 0, result.stderr
+    docx = sorted((home / "outbox").rglob("*.docx"))
+    assert len(docx) == 2
+    for d in docx:
+        pdf = d.with_suffix(".pdf")
+        assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF-")

@@ -26,13 +26,16 @@ def register(app: typer.Typer) -> None:
             show_default=False)] = None,
         log_json: Annotated[bool, typer.Option(
             "--log-json", help="One JSON object per log line.")] = False,
+        pdf: Annotated[bool, typer.Option(
+            "--pdf", help="Also a PDF beside each DOCX (LibreOffice; default $PLR_PDF).")]
+        = False,
         home: HomeOption = None,
     ) -> None:
         """Watch inbox/: read each referral, register it, write its documents into outbox/."""
         from pipeline.intake.watch import Options, watch
 
         cfg = settings(home)
-        cfg = cfg.model_copy(update={"home": cfg.home.resolve()})
+        cfg = cfg.model_copy(update={"home": cfg.home.resolve(), "pdf": pdf or cfg.pdf})
         if cfg.stable_seconds < 0:
             raise ConfigError("PLR_STABLE_SECONDS ei tohi olla negatiivne.", code="config")
         log.setup(as_json=log_json)

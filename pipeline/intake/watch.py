@@ -38,6 +38,8 @@ from pipeline.deliver import mail
 from pipeline.intake import claim
 from pipeline.intake.claim import Owner, Stability
 from pipeline.intake.pool import Failure, WorkerPool
+from pipeline.render.pdf import PdfPool
+from pipeline.render.pdf import available as pdf_available
 
 TICK = 0.1
 POLL_SECONDS = 1.0
@@ -155,6 +157,7 @@ class Watcher:
         self.inbox = Inbox(self.layout.inbox, Stability(settings.stable_seconds),
                            grace=max(10.0, 10 * settings.stable_seconds))
         self.sender: mail.Sender | None = None
+        self.pdf: PdfPool | None = None
         self.started_at: dict[str, float] = {}
         self.scans = 0
 
@@ -172,6 +175,10 @@ class Watcher:
         self.pool = WorkerPool(size, "pipeline.process:worker_run", init,
                                time_limit=2 * lim.read_seconds + 30,
                                memory_mb=2 * lim.read_memory_mb + 512)
+        if self.settings.pdf and pdf_available():
+            # PDF copies are made beside the DOCX in threads of this process: a second
+            # or two each, never on a worker, so intake does not wait for LibreOffice.
+            self.pdf = PdfPool(workers=max(1, size // 2))
         if self.settings.smtp_url:
             target = mail.parse_url(self.settings.smtp_url)
             if not self.opts.once:
@@ -198,6 +205,8 @@ class Watcher:
         return job
 
     def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close(wait=True)  # --once and SIGTERM: the copies in hand are finished
         if self.sender is not None:
             self.sender.stop()
         if self.pool is not None:
@@ -250,6 +259,10 @@ class Watcher:
                 log.error("place_failed", sha256=job.sha256, error=type(exc).__name__)
                 return
         self.counts.add(result.outcome)
+        if self.pdf is not None:
+            for doc in result.published:
+                if doc.endswith(".docx"):
+                    self.pdf.submit(Path(doc))
         log.event(result.outcome, sha256=job.sha256, cases=result.cases, codes=result.codes,
                   seconds=round(took, 3))
 

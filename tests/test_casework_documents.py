@@ -20,7 +20,9 @@ from pipeline.register.cases import register_referral
 from pipeline.register.db import session_factory
 
 runner = CliRunner()
-CONFERENCE = "2027-01-14 17:00"
+# A Thursday some weeks ahead: booking a conference in the past is refused.
+DAY = dt.date.today() + dt.timedelta(days=42 + (3 - dt.date.today().weekday()) % 7)
+CONFERENCE = f"{DAY.isoformat()} 17:00"
 
 
 def plr(home: Path, *args: str) -> tuple[int, str]:
@@ -87,17 +89,17 @@ def test_casework_schedule_writes_invitations_agenda_and_blank_plan(
     names = sorted(p.name for p in folder.iterdir())
     people = [c.name for c in referral.caregivers] + [n.name for n in referral.network]
     for person in people:
-        assert f"2027-01-14 kutse – {person}.docx" in names
-        assert f"2027-01-14 kutse – {person}.ics" in names
-        assert person in _texts(folder / f"2027-01-14 kutse – {person}.docx")
+        assert f"{DAY} kutse – {person}.docx" in names
+        assert f"{DAY} kutse – {person}.ics" in names
+        assert person in _texts(folder / f"{DAY} kutse – {person}.docx")
     assert any("päevakord" in n for n in names)
     blank = next(folder.glob("*tegevusplaani vorm*.docx"))
     with zipfile.ZipFile(blank) as zf:
         body = zf.read("word/document.xml").decode()
         footers = "".join(zf.read(n).decode() for n in zf.namelist() if "footer" in n)
     assert "PLR-2026-0001" in body and "PLR-2026-0001" in footers
-    ics = (folder / f"2027-01-14 kutse – {people[0]}.ics").read_text()
-    assert "DTSTART;TZID=Europe/Tallinn:20270114T170000" in ics
+    ics = (folder / f"{DAY} kutse – {people[0]}.ics").read_text()
+    assert f"DTSTART;TZID=Europe/Tallinn:{DAY:%Y%m%d}T170000" in ics
     assert "kadri.lepik@example.ee" in ics
     assert not list(folder.glob("*.tmp*"))
 
@@ -133,14 +135,15 @@ def test_casework_plan_writes_final_plan_and_follow_up(home: Path, referral: Ref
     )
     code, out = plr(home, "case", "plan", "PLR-2026-0001", str(filled))
     assert code == 0, out
-    plans = sorted(folder.glob("2027-01-14 tegevusplaan – *.docx"))
+    plans = sorted(folder.glob(f"{DAY} tegevusplaan – *.docx"))
     assert len(plans) >= len(referral.caregivers)
     assert "Jüri läheb iga päev kooli & vanaema saadab ta bussini." in _texts(plans[0])
     follow_ups = sorted(folder.glob("* järelkohtumise kutse – *.ics"))
     assert follow_ups
     day = dt.date.fromisoformat(follow_ups[0].name[:10])
     assert day.weekday() < 5 and day not in holidays.country_holidays("EE", years=day.year)
-    assert dt.date(2027, 2, 14) <= day <= dt.date(2027, 2, 20)
+    month_later = dt.date(DAY.year + DAY.month // 12, DAY.month % 12 + 1, min(DAY.day, 28))
+    assert month_later <= day <= month_later + dt.timedelta(days=7)
     code, out = plr(home, "case", "show", "PLR-2026-0001", "--json")
     shown = json.loads(out)
     assert shown["state"] == "plan_agreed"

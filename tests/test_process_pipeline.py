@@ -15,6 +15,8 @@ from pipeline.register import db, ledger
 from pipeline.samples import sample_referral
 
 ROOT = Path(__file__).resolve().parents[1]
+# Cases are numbered by the year they arrive in: these arrive now, in Tallinn.
+FIRST = f"PLR-{process.now_local().year}-0001"
 
 
 def good_docx() -> bytes:
@@ -55,10 +57,10 @@ def outbox_files(ctx: process.Context) -> list[str]:
 def test_process_valid_form_registers_and_writes_documents(ctx: process.Context) -> None:
     job = arrive(ctx, "suunamine.docx", good_docx())
     result = process.run(job, ctx)
-    assert result.outcome == "registered" and result.cases == ["PLR-2026-0001"]
-    assert (ctx.layout.archive / "PLR-2026-0001" / "suunamine.docx").exists()
+    assert result.outcome == "registered" and result.cases == [FIRST]
+    assert (ctx.layout.archive / FIRST / "suunamine.docx").exists()
     docs = outbox_files(ctx)
-    assert len(docs) == 2 and all(d.startswith("PLR-2026-0001/") for d in docs)
+    assert len(docs) == 2 and all(d.startswith(f"{FIRST}/") for d in docs)
     assert [e.outcome for e in entries(ctx)] == ["registered"]
     assert not any(p.is_file() for p in ctx.layout.processing.rglob("*") if p.name != ".lock")
 
@@ -110,10 +112,10 @@ def test_process_crash_after_any_stage_finishes_exactly_once(
         fn(w)  # ...and then the process is killed
     if Path(job.path).exists():
         result = process.run(job, ctx)
-        assert result.cases == ["PLR-2026-0001"]
-    assert [(e.outcome, e.cases) for e in entries(ctx)] == [("registered", ["PLR-2026-0001"])]
+        assert result.cases == [FIRST]
+    assert [(e.outcome, e.cases) for e in entries(ctx)] == [("registered", [FIRST])]
     assert len(outbox_files(ctx)) == 2
-    assert list((ctx.layout.archive / "PLR-2026-0001").iterdir())
+    assert list((ctx.layout.archive / FIRST).iterdir())
 
 
 def test_process_crash_half_way_through_publishing_writes_no_copy(
@@ -125,10 +127,10 @@ def test_process_crash_half_way_through_publishing_writes_no_copy(
         if name == "publish":
             break
         fn(w)
-    staged = sorted((w.work_dir / "PLR-2026-0001").iterdir())
+    staged = sorted((w.work_dir / FIRST).iterdir())
     # Linked into the outbox but killed before the staged name was removed.
-    (ctx.layout.outbox / "PLR-2026-0001").mkdir(parents=True)
-    (ctx.layout.outbox / "PLR-2026-0001" / staged[0].name).hardlink_to(staged[0])
+    (ctx.layout.outbox / FIRST).mkdir(parents=True)
+    (ctx.layout.outbox / FIRST / staged[0].name).hardlink_to(staged[0])
     process.run(job, ctx)
     assert len(outbox_files(ctx)) == 2
     assert not any(" (2)" in f for f in outbox_files(ctx))

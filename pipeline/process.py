@@ -107,7 +107,7 @@ class Work:
 
     @property
     def work_dir(self) -> Path:
-        return self.path.with_name(claim.claim_id_of(self.path) + ".work")
+        return self.path.with_name(claim.claim_id_of(self.path) + claim.WORK_SUFFIX)
 
 
 # --- database helpers -----------------------------------------------------------------

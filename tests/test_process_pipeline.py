@@ -156,3 +156,28 @@ def test_claim_id_has_no_run_of_digits_like_an_isikukood() -> None:
 
     for _ in range(200):
         assert not re.search(r"\d{11}", claim.new_claim_id())
+
+
+@pytest.mark.parametrize("crash_after", range(1, len(process.STAGES)))
+def test_process_crash_then_another_watcher_adopts_and_finishes_once(
+    ctx: process.Context, crash_after: int
+) -> None:
+    data = good_docx()
+    src = ctx.layout.inbox / "suunamine.docx"
+    src.write_bytes(data)
+    dead = Owner(ctx.layout)
+    claimed = dead.claim(src)
+    assert claimed is not None
+    job = process.record_claimed(ctx, claimed, hashlib.sha256(data).hexdigest())
+    w = process.Work(job=job, ctx=ctx, path=Path(job.path))
+    for _name, fn in process.STAGES[:crash_after]:
+        fn(w)
+    dead.close()  # the watcher dies: its lock is free, its files wait in processing/
+    heir = Owner(ctx.layout)
+    adopted = heir.adopt_orphans()
+    if adopted:
+        (path,) = adopted
+        process.run(process.record_claimed(ctx, path, job.sha256), ctx)
+    assert [(e.outcome, e.cases) for e in entries(ctx)] == [("registered", [FIRST])]
+    assert len(outbox_files(ctx)) == 2, outbox_files(ctx)
+    assert not [p for p in ctx.layout.processing.rglob("*") if p.is_file() and p.name != ".lock"]

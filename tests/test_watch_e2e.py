@@ -219,7 +219,11 @@ def test_watch_two_watchers_share_one_inbox_without_double_work(
         # Both must be up before the files land, or the first would rightly take them all.
         for p in (a, b):
             assert p.stderr is not None
-            wait_for(lambda p=p: "watch_started" in p.stderr.readline(), timeout=60)
+            started = ""
+            while "watch_started" not in started:
+                line = p.stderr.readline()
+                assert line or p.poll() is None, f"watcher ended: {started[-2000:]}"
+                started += line
         for i in range(30):
             (home / "inbox" / f"m{i:02d}.docx").write_bytes(form(300 + i))
         wait_for(lambda: len(placed(home)) == 30, timeout=180)

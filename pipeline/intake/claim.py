@@ -34,6 +34,7 @@ from pathlib import Path
 from pipeline.config import DIR_MODE, Layout
 
 SEP = "__"
+WORK_SUFFIX = ".work"  # `<claim id>.work`: a claimed file's rendered documents
 
 _IGNORED_PREFIXES = ("~$", ".~lock", ".")
 _IGNORED_SUFFIXES = (".tmp", ".part", ".crdownload", ".partial", ".download", ".swp")
@@ -186,6 +187,13 @@ class Owner:
                     orphans = sorted(other.iterdir())
                 except FileNotFoundError:
                     continue  # another watcher adopted them first
+                # A file's work folder (`<claim id>.work`: rendered documents, the mark
+                # that they are complete) moves with it, first: without it a re-run would
+                # render and publish the documents a second time.
+                for f in orphans:
+                    if f.is_dir() and f.name.endswith(WORK_SUFFIX):
+                        with contextlib.suppress(FileNotFoundError):
+                            os.rename(f, self.dir / f.name)
                 for f in orphans:
                     if f.is_file() and SEP in f.name:
                         target = self.dir / f.name

@@ -23,7 +23,7 @@ from pipeline.samples import sample_referral
 ROOT = Path(__file__).resolve().parents[1]
 PLR = [sys.executable, "-m", "pipeline"]
 BURST = int(os.environ.get("PLR_TEST_BURST", "200"))
-CRASH_RUNS = int(os.environ.get("PLR_TEST_CRASH_RUNS", "8"))
+CRASH_RUNS = int(os.environ.get("PLR_TEST_CRASH_RUNS", "12"))
 
 
 def env(home: Path, **extra: str) -> dict[str, str]:
@@ -307,3 +307,28 @@ def test_watch_pdf_copies_beside_each_docx(tmp_path: Path) -> None:
     for d in docx:
         pdf = d.with_suffix(".pdf")
         assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF-")
+
+
+@pytest.mark.slow
+def test_watch_polling_reports_a_vanished_share_and_carries_on(tmp_path: Path) -> None:
+    """--polling (SMB/NFS shares give no file events): a share that disappears is
+    reported, not a silent stop; when it is back, files are taken again."""
+    home = tmp_path / "home"
+    w = start(home, "--polling", "--workers", "1")
+    inbox, away = home / "inbox", tmp_path / "unmounted"
+    try:
+        (inbox / "a.docx").write_bytes(form(700))
+        wait_for(lambda: len(placed(home)) == 1)
+        inbox.rename(away)  # the share goes away
+        time.sleep(3)
+        assert w.poll() is None, "the watcher stopped"
+        away.rename(inbox)  # …and comes back
+        (inbox / "b.docx").write_bytes(form(701))
+        wait_for(lambda: len(placed(home)) == 2)
+    finally:
+        w.send_signal(signal.SIGTERM)
+        _, err = w.communicate(timeout=30)
+    events = [json.loads(line)["event"] for line in err.splitlines() if line.startswith("{")]
+    assert "inbox_unavailable" in events and "inbox_available" in events
+    assert events.index("inbox_unavailable") < events.index("inbox_available")
+    assert events.count("registered") == 2

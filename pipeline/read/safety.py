@@ -26,6 +26,7 @@ from collections.abc import Callable
 from io import BytesIO
 from typing import Any, ParamSpec, TypeVar
 
+from pipeline import logging as log
 from pipeline.config import Limits
 from pipeline.errors import NotAReferral, PipelineError, ResourceLimit, UnreadableFile
 
@@ -310,6 +311,9 @@ def run_limited(
     if kind == "pipeline":
         cls_name, message, code, field = value
         raise _KINDS.get(cls_name, UnreadableFile)(message, code=code, field=field)
+    # The class name tells a broken file (a parser's ValueError) from a bug of ours
+    # (an ImportError) in the log; it carries no text of the file.
+    log.warn("reader_crashed", error=str(value))
     raise UnreadableFile(
         "Faili ei saa lugeda: see on katki või vigane.", code="corrupt"
     )

@@ -36,7 +36,7 @@ def _load() -> None:
 
 @app.callback()
 def _root() -> None:
-    """Pere lahendusringi dokumenditöötlus (family group conference pipeline)."""
+    """Pere lahendusringi dokumenditöötlus: suunamised, juhtumid, dokumendid."""
 
 
 _load()

@@ -17,9 +17,11 @@ from pipeline import casework
 from pipeline.cli.common import HomeOption, console, handle_errors, settings, write_json
 from pipeline.i18n import state_label, t
 from pipeline.model import spec
+from pipeline.model.case import State
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (stable keys) for scripts.")]
-NumberArg = Annotated[str, typer.Argument(help="Case number, e.g. PLR-2026-0001.")]
+JsonOption = Annotated[bool, typer.Option(
+    "--json", help="Väljasta JSON-vormingus skriptide jaoks (väljade nimed ei muutu).")]
+NumberArg = Annotated[str, typer.Argument(help="Juhtumi number, nt PLR-2026-0001.")]
 
 
 def _d(value: Any) -> str:
@@ -125,10 +127,11 @@ def _table(lang: str, title: str, cols: tuple[str, ...], rows: list[list[str]]) 
 
 
 def register(app: typer.Typer) -> None:
-    case_app = typer.Typer(help="One case: show, assign, participants, conference, plan, close.",
+    case_app = typer.Typer(help="Ühe juhtumi toimingud: vaatamine, koordinaatori määramine, "
+                           "osalejad, lahendusring, tegevusplaan, järelkohtumine ja sulgemine.",
                            no_args_is_help=True)
-    participant_app = typer.Typer(help="A case's participants.", no_args_is_help=True)
-    coord_app = typer.Typer(help="Coordinators: add and list.", no_args_is_help=True)
+    participant_app = typer.Typer(help="Juhtumi osalejad.", no_args_is_help=True)
+    coord_app = typer.Typer(help="Koordinaatorid: lisamine ja nimekiri.", no_args_is_help=True)
     app.add_typer(case_app, name="case")
     app.add_typer(coord_app, name="coordinator")
     case_app.add_typer(participant_app, name="participant")
@@ -136,12 +139,18 @@ def register(app: typer.Typer) -> None:
     @app.command("cases")
     @handle_errors
     def cases_cmd(
-        state: Annotated[str | None, typer.Option("--state", help="Only cases in this state.")]
+        state: Annotated[str | None, typer.Option(
+            "--state", help="Näita ainult selles olekus juhtumeid. Olekud: "
+            + ", ".join(f"{s} ({state_label(s)})" for s in State) + ".")]
         = None,
         as_json: JsonOption = False,
         home: HomeOption = None,
     ) -> None:
-        """List cases in arrival order (number, state, received, children, coordinator)."""
+        """Näita juhtumeid saabumise järjekorras.
+
+        Tabelis on number, olek, saabumisaeg, omavalitsus, lapsed, koordinaator ja koht
+        järjekorras.
+        """
         cfg = settings(home)
         rows = casework.cases(cfg, state)
         if as_json:
@@ -154,7 +163,10 @@ def register(app: typer.Typer) -> None:
     @case_app.command("show")
     @handle_errors
     def show_cmd(number: NumberArg, as_json: JsonOption = False, home: HomeOption = None) -> None:
-        """Everything about one case: data, participants, meetings, plan, history, warnings."""
+        """Näita kõike ühe juhtumi kohta.
+
+        Näidatakse suunamise andmed, osalejad, kohtumised, tegevusplaan, hoiatused ja ajalugu.
+        """
         cfg = settings(home)
         details = casework.show_case(cfg, number)
         if as_json:
@@ -166,10 +178,14 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def assign_cmd(
         number: NumberArg,
-        coordinator: Annotated[str, typer.Argument(help="Coordinator id, e-mail or name.")],
+        coordinator: Annotated[str, typer.Argument(
+            help="Koordinaatori number (vt plr coordinator list), e-posti aadress või nimi.")],
         home: HomeOption = None,
     ) -> None:
-        """Assign a coordinator (refused if they are the referrer or at capacity)."""
+        """Määra juhtumile koordinaator.
+
+        Koordinaatoriks ei saa määrata juhtumi suunajat ega kedagi, kelle juhtumite piir on täis.
+        """
         cfg = settings(home)
         done = casework.assign_case(cfg, number, coordinator)
         console.print(t(cfg.lang, "msg.assigned", number=done))
@@ -178,16 +194,18 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def participant_add_cmd(
         number: NumberArg,
-        name: Annotated[str, typer.Option("--name", help="Full name.")],
-        role: Annotated[str, typer.Option("--role", help="information_giver or network.")]
-        = "information_giver",
-        email: Annotated[str | None, typer.Option("--email", help="E-mail.")] = None,
-        phone: Annotated[str | None, typer.Option("--phone", help="Phone.")] = None,
-        relation: Annotated[str | None, typer.Option("--relation", help="E.g. klassijuhataja.")]
+        name: Annotated[str, typer.Option("--name", help="Ees- ja perekonnanimi.")],
+        role: Annotated[str, typer.Option(
+            "--role", help="Roll: information_giver (spetsialist, osaleb ainult infojagamisel) "
+            "või network (võrgustiku liige).")] = "information_giver",
+        email: Annotated[str | None, typer.Option("--email", help="E-posti aadress.")] = None,
+        phone: Annotated[str | None, typer.Option("--phone", help="Telefoninumber.")] = None,
+        relation: Annotated[str | None, typer.Option(
+            "--relation", help="Seos lapse või perega, nt klassijuhataja.")]
         = None,
         home: HomeOption = None,
     ) -> None:
-        """Add an information giver (information-sharing part only) or a network member."""
+        """Lisa juhtumile spetsialist (osaleb ainult infojagamisel) või võrgustiku liige."""
         cfg = settings(home)
         done = casework.add_participant(cfg, number, name=name, role=role, email=email,
                                         phone=phone, relation=relation)
@@ -197,12 +215,16 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def schedule_cmd(
         number: NumberArg,
-        at: Annotated[str, typer.Option("--at", help='Start, e.g. "2026-12-03 17:00".')],
-        place: Annotated[str, typer.Option("--place", help="Where the conference is held.")],
-        hours: Annotated[float, typer.Option("--hours", help="Length in hours.")] = 3.0,
+        at: Annotated[str, typer.Option(
+            "--at", help='Algusaeg, nt "2026-12-03 17:00" või "03.12.2026 17:00".')],
+        place: Annotated[str, typer.Option("--place", help="Lahendusringi toimumiskoht.")],
+        hours: Annotated[float, typer.Option("--hours", help="Kestus tundides.")] = 3.0,
         home: HomeOption = None,
     ) -> None:
-        """Book (or move) the conference."""
+        """Salvesta lahendusringi aeg ja koht või muuda neid.
+
+        Koostatakse kutsed, päevakord ja tegevusplaani vorm.
+        """
         cfg = settings(home)
         done = casework.schedule_conference(cfg, number, at=at, place=place, hours=hours)
         console.print(t(cfg.lang, "msg.scheduled", number=number.upper(),
@@ -213,10 +235,13 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def plan_cmd(
         number: NumberArg,
-        file: Annotated[Path, typer.Argument(help="The filled action-plan DOCX.")],
+        file: Annotated[Path, typer.Argument(help="Täidetud tegevusplaani vorm (DOCX).")],
         home: HomeOption = None,
     ) -> None:
-        """Record the agreed action plan from its filled DOCX; books the follow-up."""
+        """Salvesta kokkulepitud tegevusplaan täidetud vormist (DOCX).
+
+        Ühtlasi määratakse järelkohtumine ja koostatakse tegevusplaan ning järelkohtumise kutsed.
+        """
         cfg = settings(home)
         done = casework.record_plan(cfg, number, file)
         console.print(t(cfg.lang, "msg.plan_recorded", number=number.upper(),
@@ -228,11 +253,13 @@ def register(app: typer.Typer) -> None:
     def followup_cmd(
         number: NumberArg,
         outcome: Annotated[str, typer.Option("--outcome",
-                                             help="continue, revise or new_conference.")],
-        note: Annotated[str | None, typer.Option("--note", help="A short note.")] = None,
+                                             help="Tulemus: continue (plaan jätkub), "
+                                             "revise (plaani muudetakse) või new_conference "
+                                             "(on vaja uut lahendusringi).")],
+        note: Annotated[str | None, typer.Option("--note", help="Lühike märkus.")] = None,
         home: HomeOption = None,
     ) -> None:
-        """Record the follow-up meeting's outcome."""
+        """Salvesta järelkohtumise tulemus."""
         cfg = settings(home)
         casework.record_followup(cfg, number, outcome=outcome, note=note)
         console.print(t(cfg.lang, "msg.followed_up", number=number.upper()))
@@ -241,12 +268,17 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def close_cmd(
         number: NumberArg,
-        reason: Annotated[str, typer.Option("--reason", help="plan_working, consent_withdrawn, "
-                                            "moved_away, referred_elsewhere or other.")],
-        note: Annotated[str | None, typer.Option("--note", help="A short note.")] = None,
+        reason: Annotated[str, typer.Option("--reason", help="Põhjus: plan_working (plaan toimib), "
+                                            "consent_withdrawn (pere võttis nõusoleku tagasi), "
+                                            "moved_away (pere kolis ära), referred_elsewhere "
+                                            "(suunati mujale) või other (muu).")],
+        note: Annotated[str | None, typer.Option("--note", help="Lühike märkus.")] = None,
         home: HomeOption = None,
     ) -> None:
-        """Close a case with a reason; names the waiting case to offer next."""
+        """Sulge juhtum ja märgi põhjus.
+
+        Kui koordinaatoril vabaneb koht, näidatakse järjekorras esimest juhtumit.
+        """
         cfg = settings(home)
         offer = casework.close_case(cfg, number, reason=reason, note=note)
         console.print(t(cfg.lang, "msg.closed", number=number.upper()))
@@ -256,14 +288,17 @@ def register(app: typer.Typer) -> None:
     @coord_app.command("add")
     @handle_errors
     def coord_add_cmd(
-        name: Annotated[str, typer.Option("--name", help="Full name.")],
-        email: Annotated[str, typer.Option("--email", help="E-mail.")],
-        phone: Annotated[str | None, typer.Option("--phone", help="Phone.")] = None,
-        languages: Annotated[str, typer.Option("--languages", help="E.g. et,ru.")] = "et",
-        capacity: Annotated[int, typer.Option("--capacity", help="Open cases at most.")] = 5,
+        name: Annotated[str, typer.Option("--name", help="Ees- ja perekonnanimi.")],
+        email: Annotated[str, typer.Option("--email", help="E-posti aadress.")],
+        phone: Annotated[str | None, typer.Option("--phone", help="Telefoninumber.")] = None,
+        languages: Annotated[str, typer.Option(
+            "--languages", help="Keeled, mida koordinaator oskab, komadega eraldatult, nt et,ru.")
+        ] = "et",
+        capacity: Annotated[int, typer.Option(
+            "--capacity", help="Mitu avatud juhtumit võib koordinaatoril korraga olla.")] = 5,
         home: HomeOption = None,
     ) -> None:
-        """Add a coordinator."""
+        """Lisa koordinaator."""
         cfg = settings(home)
         cid = casework.add_coordinator(cfg, name=name, email=email, phone=phone,
                                        languages=languages.split(","), capacity=capacity)
@@ -272,7 +307,7 @@ def register(app: typer.Typer) -> None:
     @coord_app.command("list")
     @handle_errors
     def coord_list_cmd(as_json: JsonOption = False, home: HomeOption = None) -> None:
-        """List coordinators with their open cases and capacity."""
+        """Näita koordinaatoreid koos nende avatud juhtumite arvu ja juhtumite piiriga."""
         cfg = settings(home)
         rows = casework.coordinators(cfg)
         if as_json:
@@ -288,7 +323,7 @@ def register(app: typer.Typer) -> None:
     @app.command("intake")
     @handle_errors
     def intake_cmd(as_json: JsonOption = False, home: HomeOption = None) -> None:
-        """The intake ledger: every file that arrived and what became of it."""
+        """Näita sissetulekute registrit: kõik saabunud failid ja mis igaühest sai."""
         cfg = settings(home)
         entries = casework.intake(cfg)
         if as_json:
@@ -304,14 +339,21 @@ def register(app: typer.Typer) -> None:
     @app.command("purge")
     @handle_errors
     def purge_cmd(
-        older_than: Annotated[str, typer.Option("--older-than", help="E.g. 5y, 18m, 90d.")],
-        dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list the cases.")]
+        older_than: Annotated[str, typer.Option(
+            "--older-than", help="Säilitusaeg juhtumi sulgemisest arvates, "
+            "nt 5y (5 aastat), 18m (18 kuud) või 90d (90 päeva).")],
+        dry_run: Annotated[bool, typer.Option(
+            "--dry-run", help="Ainult näita, milliste juhtumite andmed kustutataks; "
+            "midagi ei kustutata.")]
         = False,
-        yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")]
+        yes: Annotated[bool, typer.Option("--yes", help="Ära küsi kinnitust.")]
         = False,
         home: HomeOption = None,
     ) -> None:
-        """Remove closed cases' personal data after the retention period (keeps statistics)."""
+        """Kustuta suletud juhtumite isikuandmed pärast säilitustähtaja lõppu.
+
+        Statistika jaoks vajalikud andmed jäävad alles.
+        """
         cfg = settings(home)
 
         def confirm(numbers: list[str]) -> bool:

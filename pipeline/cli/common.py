@@ -24,8 +24,8 @@ HomeOption = Annotated[
     Path | None,
     typer.Option(
         "--home",
-        help="Working folder with inbox/, outbox/, data/ "
-        "(default: $PLR_HOME, else the current folder).",
+        help="Töökaust, kus on postkast (inbox/), väljundkaust (outbox/) ja andmed (data/). "
+        "Vaikimisi $PLR_HOME; kui see pole määratud, siis praegune kaust.",
         show_default=False,
     ),
 ]

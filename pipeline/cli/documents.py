@@ -66,9 +66,10 @@ def register(app: typer.Typer) -> None:
     def check_cmd(
         home: HomeOption = None,
         verbose: Annotated[bool, typer.Option("--verbose", "-v",
-                                              help="Näita iga põhja muutujaid.")] = False,
+                                              help="Näita iga põhja muutujaid ka siis, "
+                                                   "kui vigu ei ole.")] = False,
     ) -> None:
-        """Kontrolli, et iga dokumendipõhi kasutab ainult muutujaid, mida programm annab."""
+        """Kontrolli, et dokumendipõhjad kasutavad ainult muutujaid, mida programm täidab."""
         cfg = settings(home)
         failed = 0
         for r in check_all(Engine(cfg.templates_dir)):
@@ -89,17 +90,23 @@ def register(app: typer.Typer) -> None:
     @app.command("preview")
     @handle_errors
     def preview_cmd(
-        document: Annotated[str, typer.Argument(help="Dokument: " + ", ".join(d.KINDS))],
-        lang: Annotated[str, typer.Option("--lang", help="Keel: et, ru või en.")] = "et",
+        document: Annotated[str, typer.Argument(
+            help="Dokument: " + ", ".join(d.KINDS)
+            + ". Sobib ka eestikeelne nimi, nt kutse, päevakord või tegevusplaan.")],
+        lang: Annotated[str, typer.Option("--lang", help="Dokumendi keel: et, ru või en.")] = "et",
         out: Annotated[
-            Path | None, typer.Option("--out", help="Kaust (vaikimisi <home>/eelvaade).")
+            Path | None, typer.Option("--out", help="Kaust, kuhu eelvaade salvestada "
+                                      "(vaikimisi töökausta alamkaust eelvaade/).")
         ] = None,
         pdf: Annotated[
             bool, typer.Option("--pdf", help="Tee ka PDF (vajab LibreOffice'i).")
         ] = False,
         home: HomeOption = None,
     ) -> None:
-        """Täida dokumendipõhi näidisandmetega, et näha muudetud põhja enne kasutamist."""
+        """Tee dokumendist näidisandmetega eelvaade.
+
+        Nii saab muudetud dokumendipõhja enne kasutuselevõttu üle vaadata.
+        """
         from pipeline.deliver.outbox import write_atomic
         from pipeline.render.pdf import PdfPool
 

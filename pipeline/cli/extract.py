@@ -16,14 +16,17 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def extract_cmd(
         file: Annotated[
-            Path, typer.Argument(help="A referral form (PDF, DOCX) or an e-mail (.eml, .msg).")
+            Path, typer.Argument(help="Suunamisvorm (PDF, DOCX) või e-kiri (.eml, .msg).")
         ],
         as_json: Annotated[
-            bool, typer.Option("--json", help="Print the extraction contract as JSON.")
+            bool, typer.Option("--json", help="Väljasta loetud andmed ja vead JSON-vormingus.")
         ] = False,
         home: HomeOption = None,
     ) -> None:
-        """Read a filled referral form and validate it (exit 0 ok, 1 errors, 2 unreadable)."""
+        """Loe täidetud suunamisvorm ja kontrolli selle andmeid.
+
+        Väljumiskood: 0 – korras, 1 – leiti vigu, 2 – faili ei saa lugeda.
+        """
         cfg = settings(home)
         results = extract_file(file, cfg.limits)
         if as_json:

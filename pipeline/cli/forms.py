@@ -20,11 +20,12 @@ def register(app: typer.Typer) -> None:
     def build_cmd(
         out: Annotated[
             Path | None,
-            typer.Option("--out", help="Kaust, kuhu vorm kirjutada (vaikimisi <home>/forms)."),
+            typer.Option("--out", help="Kaust, kuhu vorm salvestada "
+                         "(vaikimisi töökausta alamkaust forms/)."),
         ] = None,
         home: HomeOption = None,
     ) -> None:
-        """Kirjuta tühi suunamisvorm: suunamisvorm.pdf ja suunamisvorm.docx."""
+        """Loo tühi suunamisvorm: failid suunamisvorm.pdf ja suunamisvorm.docx."""
         target = out if out is not None else settings(home).home / "forms"
         for path in write_forms(target):
             console.print(f"Kirjutatud: {path}", highlight=False)

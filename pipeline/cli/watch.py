@@ -17,21 +17,29 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def watch_cmd(
         once: Annotated[bool, typer.Option(
-            "--once", help="Process what is in the inbox now, then exit (cron, tests).")] = False,
+            "--once", help="Töötle postkastis praegu olevad failid ja lõpeta "
+            "(nt ajastatud käivitamisel cron'iga).")] = False,
         polling: Annotated[bool, typer.Option(
-            "--polling", help="Look at the inbox at intervals instead of file events "
-            "(network shares: SMB/NFS give no events).")] = False,
+            "--polling", help="Kontrolli postkasti korrapäraselt, selle asemel et oodata teadet "
+            "uue faili kohta. Vajalik võrgukausta puhul (SMB/NFS), sest see teateid ei saada.")]
+        = False,
         workers: Annotated[int | None, typer.Option(
-            "--workers", min=1, help="Worker processes (default: the number of cores).",
+            "--workers", min=1,
+            help="Paralleelsete töötlusprotsesside arv (vaikimisi protsessori tuumade arv).",
             show_default=False)] = None,
         log_json: Annotated[bool, typer.Option(
-            "--log-json", help="One JSON object per log line.")] = False,
+            "--log-json", help="Logi JSON-vormingus: igal real üks JSON-objekt.")] = False,
         pdf: Annotated[bool, typer.Option(
-            "--pdf", help="Also a PDF beside each DOCX (LibreOffice; default $PLR_PDF).")]
+            "--pdf", help="Tee iga DOCX-faili kõrvale ka PDF (vajab LibreOffice'i). "
+            "Vaikimisi järgitakse muutujat $PLR_PDF.")]
         = False,
         home: HomeOption = None,
     ) -> None:
-        """Watch inbox/: read each referral, register it, write its documents into outbox/."""
+        """Jälgi postkasti (inbox/) ja töötle iga saabunud suunamine.
+
+        Iga suunamine loetakse ja registreeritakse ning selle dokumendid salvestatakse
+        väljundkausta (outbox/).
+        """
         from pipeline.intake.watch import Options, watch
 
         cfg = settings(home)

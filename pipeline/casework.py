@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import hashlib
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -286,10 +287,28 @@ def purge_closed(settings: Settings, *, older_than: str, dry_run: bool,
                  confirm: Callable[[list[str]], bool]) -> tuple[list[str], list[str]]:
     """Purge closed cases older than the period; `confirm` sees the numbers first.
 
-    Returns (cases found, cases purged)."""
+    The register keeps anonymous statistics; the files kept for each case — the
+    arrived form in `archive/<number>/`, its documents in `outbox/<number>/`, the
+    e-mails queued or sent to its coordinator — are personal data too and go with
+    it. This is the one place where the pipeline deletes files, and only after the
+    confirmation. Returns (cases found, cases purged)."""
     before = purge.cutoff(older_than, today=now())
     found = _run(settings, lambda s: purge.purgeable(session=s, before=before))
     numbers = [c.number for c in found]
     if dry_run or not numbers or not confirm(numbers):
         return numbers, []
-    return numbers, _run(settings, lambda s: purge.purge(session=s, before=before, only=numbers))
+    purged = _run(settings, lambda s: purge.purge(session=s, before=before, only=numbers))
+    for number in purged:
+        remove_case_files(settings, number)
+    return numbers, purged
+
+
+def remove_case_files(settings: Settings, number: str) -> None:
+    """Delete a purged case's folders and its coordinator e-mails (keyed by number)."""
+    layout = settings.layout
+    for folder in (layout.archive / number, layout.outbox / number):
+        shutil.rmtree(folder, ignore_errors=True)
+    for spool in (layout.mail_spool, layout.mail_spool / "sent", layout.mail_spool / "failed"):
+        if spool.is_dir():
+            for f in spool.glob(f"{number}-*"):
+                f.unlink(missing_ok=True)

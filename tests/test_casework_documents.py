@@ -158,3 +158,27 @@ def test_casework_plan_of_another_case_is_refused(home: Path, tmp_path: Path) ->
     code, out = plr(home, "case", "plan", "PLR-2026-0002", str(blank))
     assert code != 0
     assert "Traceback" not in out
+
+
+def test_casework_purge_removes_the_case_files_too(home: Path) -> None:
+    from pipeline.register.cases import get_case
+    from pipeline.register.db import transaction
+
+    assert plr(home, "case", "schedule", "PLR-2026-0001", "--at", CONFERENCE,
+               "--place", "Türi")[0] == 0
+    archived = home / "archive" / "PLR-2026-0001"
+    archived.mkdir(parents=True)
+    (archived / "suunamine.pdf").write_bytes(b"%PDF-1.4")
+    other = home / "outbox" / "PLR-2026-0002"
+    other.mkdir()
+    (other / "kiri.docx").write_bytes(b"PK")
+    assert plr(home, "case", "close", "PLR-2026-0001", "--reason", "moved_away")[0] == 0
+    with transaction(session_factory(Settings(home=home))) as s:
+        get_case(session=s, number="PLR-2026-0001").closed_at = dt.datetime(2020, 1, 1)
+    code, out = plr(home, "purge", "--older-than", "5y", "--dry-run")
+    assert code == 0 and "PLR-2026-0001" in out
+    assert (home / "outbox" / "PLR-2026-0001").is_dir()  # a dry run deletes nothing
+    code, out = plr(home, "purge", "--older-than", "5y", "--yes")
+    assert code == 0, out
+    assert not (home / "outbox" / "PLR-2026-0001").exists() and not archived.exists()
+    assert (other / "kiri.docx").exists()

@@ -71,6 +71,19 @@ class Layout:
                 raise ConfigError(
                     f"Kausta {folder} ei saa kirjutada: kontrolli õigusi.", code="folder"
                 )
+            if folder != self.inbox:
+                _owner_only(folder)
+
+
+def _owner_only(folder: Path) -> None:
+    """Tighten a folder the pipeline writes children's data into, if it is ours.
+
+    A folder that already existed (the bundled `outbox/` of a fresh clone, one an
+    office made) may be readable by others; the inbox is left as the office set it,
+    since other people must be able to save files into it."""
+    st = folder.stat()
+    if st.st_uid == os.getuid() and st.st_mode & 0o077:
+        folder.chmod(DIR_MODE)
 
 
 class Limits(BaseSettings):

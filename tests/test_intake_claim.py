@@ -83,6 +83,16 @@ def test_claim_layout_creates_owner_only_folders(tmp_path: Path) -> None:
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
 
 
+def test_claim_layout_tightens_existing_output_folders_not_the_inbox(tmp_path: Path) -> None:
+    layout = Layout(tmp_path / "home")
+    for folder in (layout.inbox, layout.outbox):
+        folder.mkdir(parents=True, mode=0o755)
+        folder.chmod(0o775)  # as a fresh clone or an office's own folder may be
+    layout.ensure()
+    assert stat.S_IMODE(layout.outbox.stat().st_mode) == 0o700
+    assert stat.S_IMODE(layout.inbox.stat().st_mode) == 0o775
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
 def test_claim_layout_unwritable_home_is_a_clear_error(tmp_path: Path) -> None:
     home = tmp_path / "home"

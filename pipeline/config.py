@@ -113,6 +113,9 @@ class Settings(BaseSettings):
     stable_seconds: float = 1.0
     rescan_seconds: float = 30.0
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1)
+    # A worker process is replaced after this many files (0: never), so memory held
+    # by the libraries stays bounded across a long backlog.
+    worker_max_files: int = 100
     pdf: bool = False
     limits: Limits = Field(default_factory=Limits)
 

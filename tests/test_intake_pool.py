@@ -20,6 +20,8 @@ def run(job, state):
         return len(bytearray(arg * 1024 * 1024))
     elif kind == "exit":
         os._exit(3)
+    elif kind == "pid":
+        return os.getpid()
     return (kind, arg, state)
 '''
 
@@ -57,3 +59,18 @@ def test_intake_pool_limits_stop_bad_jobs_and_the_rest_finish(pool: WorkerPool) 
     assert out[("alloc", 20)] == 20 * 1024 * 1024
     assert time.monotonic() - t < 20  # the slow job did not hold the others up
     assert pool.idle == 2  # killed workers were replaced
+
+
+def test_intake_pool_retires_a_worker_after_its_share(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "pooltarget_h7.py").write_text(TARGET)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    pool = WorkerPool(1, "pooltarget_h7:run", "S", time_limit=10.0, memory_mb=200, max_jobs=3)
+    try:
+        out = drain(pool, [("pid", i) for i in range(7)])
+    finally:
+        pool.close()
+    pids = [out[("pid", i)] for i in range(7)]
+    # One worker at a time, each doing three files: 3 + 3 + 1.
+    assert [pids.count(p) for p in dict.fromkeys(pids)] == [3, 3, 1]

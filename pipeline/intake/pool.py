@@ -45,6 +45,7 @@ class _Worker:
     conn: Connection
     job: Any = None
     started: float = 0.0
+    jobs_done: int = 0
 
 
 def _die_with_parent(parent_pid: int) -> None:
@@ -121,8 +122,12 @@ class WorkerPool:
         *,
         time_limit: float = 60.0,
         memory_mb: int = 1024,
+        max_jobs: int = 0,
     ) -> None:
+        """`max_jobs` > 0 retires a worker after that many files and starts a fresh one,
+        so that what libraries keep in memory cannot grow across a long backlog."""
         self.size = max(1, size)
+        self.max_jobs = max_jobs
         self.target = target
         self.init = init
         self.time_limit = time_limit
@@ -162,6 +167,13 @@ class WorkerPool:
                 return
         raise RuntimeError("no idle worker")
 
+    def _retire(self, w: _Worker) -> None:
+        """An idle worker that has done its share: ask it to leave, start a fresh one."""
+        with contextlib.suppress(OSError):
+            w.conn.send(None)
+        w.proc.join(5)
+        self._replace(w)
+
     def _replace(self, w: _Worker) -> None:
         if w.proc.is_alive():
             w.proc.kill()
@@ -192,9 +204,12 @@ class WorkerPool:
                     broken = True
                 if not broken:
                     w.job = None
+                    w.jobs_done += 1
                     done.append((job, result))
                     if isinstance(result, Failure) and result.code == "memory_limit":
                         self._replace(w)
+                    elif self.max_jobs and w.jobs_done >= self.max_jobs:
+                        self._retire(w)
                     continue
                 w.proc.join(1)
             if not w.proc.is_alive():

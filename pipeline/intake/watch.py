@@ -174,7 +174,8 @@ class Watcher:
         # in a child process); the pool's limits are the backstop for everything else.
         self.pool = WorkerPool(size, "pipeline.process:worker_run", init,
                                time_limit=2 * lim.read_seconds + 30,
-                               memory_mb=2 * lim.read_memory_mb + 512)
+                               memory_mb=2 * lim.read_memory_mb + 512,
+                               max_jobs=self.settings.worker_max_files)
         if self.settings.pdf and pdf_available():
             # PDF copies are made beside the DOCX in threads of this process: a second
             # or two each, never on a worker, so intake does not wait for LibreOffice.

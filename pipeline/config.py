@@ -115,7 +115,7 @@ class Settings(BaseSettings):
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1)
     # A worker process is replaced after this many files (0: never), so memory held
     # by the libraries stays bounded across a long backlog.
-    worker_max_files: int = 100
+    worker_max_files: int = 200
     pdf: bool = False
     limits: Limits = Field(default_factory=Limits)
 

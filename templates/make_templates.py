@@ -477,7 +477,7 @@ def agenda(lang: str) -> None:
         cells = tbl.add_row().cells
         for c, v in zip(cells, (f"{{{{ part{i}.start }}}}–{{{{ part{i}.end }}}}", name, what),
                         strict=True):
-            c.paragraphs[0].add_run(v)
+            c.paragraphs[0].add_run(v).font.size = Pt(10)  # as the first row's cells
     for row in tbl.rows[1:]:
         row.cells[1].paragraphs[0].runs[0].bold = True
     b.widths(tbl, [2.6, 4.2, 9.8])

@@ -9,7 +9,8 @@ flattened PDF, e-mails carrying a DOCX):
   each form, render the same documents), and floor / cores;
 - the drain time of `plr watch --once` with the default pool and with one
   worker, and the speed-up between them;
-- the watcher's memory (RSS of the watcher and its workers) across the drain;
+- the watcher's memory (PSS of the watcher and its workers) across the drain, as the
+  median of each quarter of the samples;
 - the latency from a file landing in the inbox to its documents in the
   outbox with the watcher idle (median, 95th percentile), beside the
   configured stability wait.
@@ -100,7 +101,10 @@ def floor(folder: Path) -> float:
 
 
 def _tree_rss(pid: int) -> int:
-    """RSS in bytes of `pid` and its descendants (from /proc)."""
+    """PSS in bytes of `pid` and its descendants (from /proc).
+
+    Proportional set size, not RSS: a reader's forked child shares most of its
+    worker's pages, and summing RSS would count them twice."""
     children: dict[int, list[int]] = {}
     for p in Path("/proc").iterdir():
         if p.name.isdigit():
@@ -114,8 +118,8 @@ def _tree_rss(pid: int) -> int:
         cur = todo.pop()
         todo += children.get(cur, [])
         try:
-            for line in Path(f"/proc/{cur}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{cur}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
                     total += int(line.split()[1]) * 1024
         except OSError:
             pass
@@ -209,9 +213,10 @@ def main() -> None:
           f"= {pooled / (base / cores):.2f} × floor/cores (target ≤ 1.5)")
     print(f"plr watch --once --workers 1:        {single:7.1f} s   speed-up of pool "
           f"{single / pooled:.2f}×")
-    if rss:
-        q = [rss[int(len(rss) * f)] // 2**20 for f in (0.1, 0.35, 0.6, 0.9)]
-        print(f"memory (watcher + workers RSS, MB) at 10/35/60/90 % of the drain: {q}")
+    if len(rss) >= 4:
+        n = len(rss)
+        q = [int(statistics.median(rss[i * n // 4:(i + 1) * n // 4])) // 2**20 for i in range(4)]
+        print(f"memory (watcher + workers PSS, MB), median of each quarter of the drain: {q}")
     if lat:
         med = statistics.median(lat)
         p95 = sorted(lat)[max(0, round(0.95 * len(lat)) - 1)]

@@ -88,11 +88,7 @@ def extract_bytes(
     try:
         if not data:
             raise UnreadableFile("Fail on tühi.", code="empty")
-        if len(data) > limits.max_file_bytes:
-            raise UnreadableFile(
-                f"Fail on liiga suur ({len(data)} baiti, lubatud {limits.max_file_bytes}).",
-                code="too_large",
-            )
+        _check_size(len(data), limits)
         fmt = sniff(data)
         if fmt is None:
             raise UnreadableFile(
@@ -104,7 +100,19 @@ def extract_bytes(
             return _extract_mail(data, fmt, source, limits, today)
         return [read_form(data, fmt, source, limits, today)]
     except PipelineError as exc:
-        return [Extraction(source=source, error=ExtractError(code=exc.code, message=exc.message))]
+        return [_unreadable(source, exc)]
+
+
+def _check_size(size: int, limits: Limits) -> None:
+    if size > limits.max_file_bytes:
+        raise UnreadableFile(
+            f"Fail on liiga suur ({size} baiti, lubatud {limits.max_file_bytes}).",
+            code="too_large",
+        )
+
+
+def _unreadable(source: Source, exc: PipelineError) -> Extraction:
+    return Extraction(source=source, error=ExtractError(code=exc.code, message=exc.message))
 
 
 def _extract_mail(
@@ -126,9 +134,7 @@ def _extract_mail(
         except NotAReferral:
             continue  # some other document attached beside the form
         except PipelineError as exc:
-            found.append(
-                Extraction(source=src, error=ExtractError(code=exc.code, message=exc.message))
-            )
+            found.append(_unreadable(src, exc))
     if not found:
         raise NotAReferral(
             "E-kirjas ei ole suunamisvormi (PDF- või DOCX-manust, mis oleks suunamisvorm).",
@@ -138,26 +144,15 @@ def _extract_mail(
 
 
 def extract_file(path: Path, limits: Limits, today: dt.date | None = None) -> list[Extraction]:
+    source = Source(file=path.name, sha256="")
     try:
-        size = path.stat().st_size
-        if size > limits.max_file_bytes:
-            data = b""
-            src = Source(file=path.name, sha256="")
-            return [
-                Extraction(
-                    source=src,
-                    error=ExtractError(code="too_large", message="Fail on liiga suur."),
-                )
-            ]
+        _check_size(path.stat().st_size, limits)  # before a huge file is read into memory
         data = path.read_bytes()
+    except PipelineError as exc:
+        return [_unreadable(source, exc)]
     except OSError as exc:
-        src = Source(file=path.name, sha256="")
-        return [
-            Extraction(
-                source=src,
-                error=ExtractError(code="io", message=f"Faili ei saa lugeda: {exc.strerror}."),
-            )
-        ]
+        return [_unreadable(source, UnreadableFile(f"Faili ei saa lugeda: {exc.strerror}.",
+                                                   code="io"))]
     return extract_bytes(data, name=path.name, limits=limits, today=today)
 
 

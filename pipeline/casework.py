@@ -29,7 +29,7 @@ from pipeline.model.case import Participant, Role
 from pipeline.register import coordinators as coord
 from pipeline.register import ledger, lifecycle, meetings, purge
 from pipeline.register.cases import case_view, get_case, list_cases, now
-from pipeline.register.db import DatabaseError, session_factory, transaction, with_retry
+from pipeline.register.db import session_factory, transaction, unreachable, with_retry
 from pipeline.register.views import case_details, case_summary
 from pipeline.render.documents import RenderedDocument, for_plan, for_schedule
 from pipeline.render.engine import Engine
@@ -56,10 +56,7 @@ def _run(settings: Settings, step: Callable[[Session], T]) -> T:
         return with_retry(once)
     except SQLAlchemyError as exc:
         # Driver messages may quote row values: only the error class is named.
-        raise DatabaseError(
-            f"Andmebaasi viga ({type(exc).__name__}); kontrollige PLR_DATABASE_URL-i ja "
-            "andmebaasi ühendust.", code="database",
-        ) from None
+        raise unreachable(exc) from None
 
 
 def _queue_positions(session: Session) -> dict[str, int]:

@@ -55,3 +55,15 @@ def test_cli_extract_missing_file_exit_2(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert '"error"' in result.stdout
+
+
+def test_cli_unreachable_database_is_a_clear_error(tmp_path: Path) -> None:
+    import os
+
+    env = {**os.environ, "PLR_DATABASE_URL": "postgresql+psycopg://plr:salajane@127.0.0.1:1/x"}
+    for args in (["watch", "--once"], ["cases"], ["intake", "--json"]):
+        result = subprocess.run([sys.executable, "-m", "pipeline", *args, "--home", str(tmp_path)],
+                                capture_output=True, text=True, timeout=120, env=env)
+        assert result.returncode == 2, args
+        assert "Traceback" not in result.stderr and "PLR_DATABASE_URL" in result.stderr
+        assert "salajane" not in result.stderr + result.stdout  # never the password

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.config import Settings
@@ -99,11 +99,24 @@ def engine_for(url: str) -> Engine:
 
 
 def session_factory(settings: Settings) -> sessionmaker[Session]:
-    """Sessions on the register named by `settings` (migrated to the newest schema)."""
+    """Sessions on the register named by `settings` (migrated to the newest schema).
+
+    A register that cannot be reached or opened is a `DatabaseError` naming only the
+    error class: a driver's message may quote the URL with its password."""
     url = settings.db_url
-    engine = engine_for(url)
-    migrate(url, engine=engine)
+    try:
+        engine = engine_for(url)
+        migrate(url, engine=engine)
+    except SQLAlchemyError as exc:
+        raise unreachable(exc) from None
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def unreachable(exc: SQLAlchemyError) -> DatabaseError:
+    return DatabaseError(
+        f"Andmebaasi viga ({type(exc).__name__}); kontrollige PLR_DATABASE_URL-i ja "
+        "andmebaasi ühendust.", code="database",
+    )
 
 
 @contextmanager

@@ -175,14 +175,11 @@ def _read(data: bytes, limits: Limits) -> ReadResult:
 
 def _preload() -> None:
     """Import the heavy libraries before forking, so that no child pays for it."""
-    try:
-        import pdfplumber  # noqa: F401
-        import pypdf  # noqa: F401
+    import pdfplumber  # noqa: F401
+    import pypdf  # noqa: F401
 
-        import pipeline.read.labels
-        import pipeline.read.pdf_layout  # noqa: F401
-    except ImportError:
-        pass  # the layout reader is not there yet; the child reports it
+    import pipeline.read.labels
+    import pipeline.read.pdf_layout  # noqa: F401
 
 
 class PdfReader:

@@ -118,7 +118,7 @@ def _unreadable(source: Source, exc: PipelineError) -> Extraction:
 def _extract_mail(
     data: bytes, fmt: Format, source: Source, limits: Limits, today: dt.date
 ) -> list[Extraction]:
-    from pipeline.intake.mail import unpack  # type: ignore[import-not-found,unused-ignore]
+    from pipeline.intake.mail import unpack
 
     mail = unpack(data, fmt, limits)
     found: list[Extraction] = []

@@ -119,7 +119,7 @@ def reader_for(fmt: Format) -> Reader | None:
 
 def _load_default_readers() -> None:
     # Imported late so that a reader's heavy library is loaded only when used.
-    from pipeline.read import docx_reader, pdf_reader  # type: ignore[attr-defined,unused-ignore]
+    from pipeline.read import docx_reader, pdf_reader
 
     register(Format.PDF, pdf_reader.PdfReader())
     register(Format.DOCX, docx_reader.DocxReader())

@@ -472,6 +472,19 @@ STAGES: tuple[tuple[str, Stage], ...] = (
 CLOSING = frozenset({"close", "place"})
 
 
+# Exception class names that mean "the register cannot be reached", as the worker pool
+# reports them (`Failure.detail`); the watcher retries such a file later.
+DATABASE_DOWN = frozenset({"OperationalError", "InterfaceError", "DatabaseError"})
+
+
+def database_down(exc: BaseException) -> bool:
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    from pipeline.register.db import DatabaseError
+
+    return isinstance(exc, (OperationalError, InterfaceError, DatabaseError))
+
+
 def run(job: Job, ctx: Context) -> ProcessResult:
     """Take one claimed file to its end; never raises for a bad file."""
     w = Work(job=job, ctx=ctx, path=Path(job.path))
@@ -482,6 +495,12 @@ def run(job: Job, ctx: Context) -> ProcessResult:
                 continue
             fn(w)
     except Exception as exc:
+        if database_down(exc):
+            # Not the file's fault: decide nothing, keep it in processing/, and let the
+            # watcher hand it out again once the register answers.
+            log.warn("database_unavailable", sha256=job.sha256, stage=stage,
+                     error=type(exc).__name__)
+            raise
         log.error("stage_failed", sha256=job.sha256, stage=stage, error=type(exc).__name__)
         if stage in CLOSING and w.closed:
             raise  # the ledger is closed; the watcher retries placing on its next start

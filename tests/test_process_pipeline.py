@@ -181,3 +181,35 @@ def test_process_crash_then_another_watcher_adopts_and_finishes_once(
     assert [(e.outcome, e.cases) for e in entries(ctx)] == [("registered", [FIRST])]
     assert len(outbox_files(ctx)) == 2, outbox_files(ctx)
     assert not [p for p in ctx.layout.processing.rglob("*") if p.is_file() and p.name != ".lock"]
+
+
+def test_process_register_down_decides_nothing_and_the_file_waits(ctx: process.Context) -> None:
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import sessionmaker
+
+    job = arrive(ctx, "suunamine.docx", good_docx())
+    working = ctx.sessions
+    # The register stops answering (a PostgreSQL server on a port where nothing listens).
+    ctx.sessions = sessionmaker(create_engine("postgresql+psycopg://plr@127.0.0.1:1/plr"))
+    with pytest.raises(OperationalError):
+        process.run(job, ctx)
+    assert Path(job.path).exists()  # still claimed, not quarantined
+    assert not any(ctx.layout.quarantine.iterdir())
+    ctx.sessions = working  # …and it is back: the same job finishes normally
+    assert process.run(job, ctx).cases == [FIRST]
+    assert [e.outcome for e in entries(ctx)] == ["registered"]
+
+
+def test_watch_defers_a_file_whose_worker_found_the_register_down(
+    ctx: process.Context,
+) -> None:
+    from pipeline.intake.pool import Failure
+    from pipeline.intake.watch import Options, Watcher
+
+    watcher = Watcher(ctx.settings, Options(once=True))
+    watcher.ctx = ctx
+    job = arrive(ctx, "suunamine.docx", good_docx())
+    watcher._finished(job, Failure("crashed", "OperationalError"))
+    assert [j for _, j in watcher.deferred] == [job]
+    assert Path(job.path).exists() and watcher.counts.quarantined == 0

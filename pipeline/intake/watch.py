@@ -42,6 +42,7 @@ from pipeline.render.pdf import PdfPool
 from pipeline.render.pdf import available as pdf_available
 
 TICK = 0.1
+DB_RETRY_SECONDS = 10.0  # a file whose worker could not reach the register waits this long
 POLL_SECONDS = 1.0
 
 
@@ -151,6 +152,8 @@ class Watcher:
         self.stop = threading.Event()
         self.wake = threading.Event()
         self.queue: collections.deque[process.Job] = collections.deque()
+        # Files whose worker could not reach the register: (when to retry, job).
+        self.deferred: list[tuple[float, process.Job]] = []
         self.ctx: process.Context | None = None
         self.pool: WorkerPool | None = None
         self.owner: Owner | None = None
@@ -229,6 +232,10 @@ class Watcher:
         assert self.pool is not None and self.owner is not None
         if not self.stop.is_set():
             self.inbox.scan(now)
+        due = [job for at, job in self.deferred if at <= now]
+        if due:
+            self.deferred = [(at, job) for at, job in self.deferred if at > now]
+            self.queue.extend(due)
         while self.pool.idle and not self.stop.is_set():
             if not self.queue:
                 if not self.inbox.ready:
@@ -246,12 +253,17 @@ class Watcher:
         wait = TICK if (self.inbox.settling or self.pool.busy) else 0.0
         for job, result in self.pool.collect(wait):
             self._finished(job, result)
-        self.counts.waiting = len(self.inbox.ready) + self.inbox.settling + len(self.queue)
+        self.counts.waiting = (len(self.inbox.ready) + self.inbox.settling + len(self.queue)
+                               + len(self.deferred))
         self.counts.in_progress = self.pool.busy
 
     def _finished(self, job: process.Job, result: Any) -> None:
         assert self.ctx is not None
         took = time.monotonic() - self.started_at.pop(job.path, time.monotonic())
+        if isinstance(result, Failure) and result.detail in process.DATABASE_DOWN:
+            # The register is down, not the file bad: it stays claimed and is tried again.
+            self.deferred.append((time.monotonic() + DB_RETRY_SECONDS, job))
+            return
         if isinstance(result, Failure):
             log.warn("worker_failed", sha256=job.sha256, code=result.code)
             try:
@@ -290,7 +302,10 @@ class Watcher:
                             self.settings.rescan_seconds)
                         if self.opts.once:
                             interval = TICK
-                        self.wake.wait(max(0.0, last_scan + interval - time.monotonic()))
+                        until = last_scan + interval
+                        if self.deferred:
+                            until = min(until, min(at for at, _ in self.deferred))
+                        self.wake.wait(max(0.0, until - time.monotonic()))
                         self.wake.clear()
                     last_scan = now
         finally:

@@ -123,40 +123,13 @@ def _tx(ctx: Context, fn: Callable[[Session], Any]) -> Any:
     return db.with_retry(once)
 
 
-def entry_for_file(session: Session, file_name: str) -> Any:
-    from pipeline.register.tables import IntakeEntry
-
-    stmt = select(IntakeEntry).where(IntakeEntry.file_name == file_name).order_by(IntakeEntry.id)
-    return session.execute(stmt).scalars().first()
-
-
-def _earlier_copy(session: Session, sha256: str, entry_id: int) -> Any:
-    """The first earlier entry for the same bytes that was not quarantined or a duplicate.
-
-    A quarantined file put back in the inbox is a retry, not a duplicate.
-    """
-    from pipeline.register.tables import IntakeEntry
-
-    stmt = (
-        select(IntakeEntry)
-        .where(
-            IntakeEntry.sha256 == sha256,
-            IntakeEntry.id < entry_id,
-            IntakeEntry.outcome.not_in([DUPLICATE, QUARANTINED]),
-        )
-        .order_by(IntakeEntry.id)
-        .limit(1)
-    )
-    return session.execute(stmt).scalars().first()
-
-
 def record_claimed(ctx: Context, path: Path, sha256: str) -> Job:
     """The pending ledger entry of a claimed file: recorded now, or found if it was
     recorded before a crash (the claimed name, with its claim id, is unique)."""
     from pipeline.register import ledger
 
     def tx(s: Session) -> tuple[int, dt.datetime]:
-        row = entry_for_file(s, path.name)
+        row = ledger.entry_by_file(session=s, file_name=path.name)
         if row is not None:
             return row.id, row.received_at
         at = now_local()
@@ -171,11 +144,13 @@ def record_claimed(ctx: Context, path: Path, sha256: str) -> Job:
 
 
 def stage_read(w: Work) -> None:
-    entry = _tx(w.ctx, lambda s: _entry_state(s, w.job.entry_id))
-    if entry is not None and entry[0] != "pending":
+    from pipeline.register import ledger
+
+    entry = _tx(w.ctx, lambda s: ledger.get_entry(session=s, entry_id=w.job.entry_id))
+    if entry is not None and entry.outcome != "pending":
         # Closed before a crash: only the placing is left to do.
-        outcome, cases, codes, reason = entry
-        w.result = ProcessResult(outcome, list(cases), list(codes), reason)
+        w.result = ProcessResult(entry.outcome, list(entry.cases), list(entry.codes),
+                                 entry.reason)
         w.decided = w.closed = True
         return
     w.data = w.path.read_bytes()
@@ -183,31 +158,20 @@ def stage_read(w: Work) -> None:
         raise RuntimeError("claimed file changed")  # cannot happen: the file is ours alone
 
 
-def _entry_state(s: Session, entry_id: int) -> tuple[str, list[str], list[str], str | None] | None:
-    from pipeline.register.tables import IntakeEntry
-
-    row = s.get(IntakeEntry, entry_id)
-    if row is None:
-        return None
-    return row.outcome, list(row.cases or []), list(row.codes or []), row.reason
-
-
 def stage_duplicate(w: Work) -> None:
-    first = _tx(w.ctx, lambda s: _first_info(s, w.job.sha256, w.job.entry_id))
+    from pipeline.register import ledger
+
+    first = _tx(w.ctx, lambda s: ledger.find_by_sha256(
+        session=s, sha256=w.job.sha256, before_id=w.job.entry_id))
     if first is None:
         return
-    first_id, cases = first
-    where = ", ".join(cases) if cases else f"sissetulekute kirje {first_id}"
+    cases = list(first.cases)
+    where = ", ".join(cases) if cases else f"sissetulekute kirje {first.id}"
     w.result = ProcessResult(
         DUPLICATE, cases, ["duplicate"],
         f"Sama sisuga fail on juba saabunud ({where}); seda ei töödelda teist korda.",
     )
     w.decided = True
-
-
-def _first_info(s: Session, sha256: str, entry_id: int) -> tuple[int, list[str]] | None:
-    row = _earlier_copy(s, sha256, entry_id)
-    return None if row is None else (row.id, list(row.cases or []))
 
 
 PLAN_ACTOR = "sissetulek"  # history actor for plans read from the inbox, with the entry id

@@ -206,7 +206,7 @@ def test_ledger_duplicate_names_first_files_cases(session: Session) -> None:
                        cases=["PLR-2026-0007"], codes=[], reason="")
     dup = ledger.record_arrival(session=session, file_name="a (1).pdf", sha256="1" * 64,
                                 received_at=T0)
-    found = ledger.find_by_sha256(session=session, sha256="1" * 64, exclude_id=dup)
+    found = ledger.find_by_sha256(session=session, sha256="1" * 64, before_id=dup)
     assert found is not None and found.cases == ["PLR-2026-0007"]
     ledger.close_entry(session=session, entry_id=dup, outcome="duplicate",
                        cases=["PLR-2026-0007"], codes=["duplicate"], reason="")

@@ -101,22 +101,39 @@ def record_arrival(
 
 
 def find_by_sha256(
-    *, session: Session, sha256: str, exclude_id: int | None = None
+    *, session: Session, sha256: str, before_id: int | None = None
 ) -> LedgerEntry | None:
-    """The first entry for these bytes that was not itself a duplicate.
+    """The first copy of these bytes: the earliest entry that was neither a duplicate
+    nor quarantined (a quarantined file put back in the inbox is a retry, not a copy).
 
     Its `cases` name the cases the first copy registered, so a duplicate's
-    message can point at them. `exclude_id` skips the caller's own entry.
+    message can point at them. `before_id` looks only at entries before the
+    caller's own.
     """
     stmt = (
         select(IntakeEntry)
-        .where(IntakeEntry.sha256 == sha256, IntakeEntry.outcome != Outcome.DUPLICATE.value)
+        .where(
+            IntakeEntry.sha256 == sha256,
+            IntakeEntry.outcome.not_in([Outcome.DUPLICATE.value, Outcome.QUARANTINED.value]),
+        )
         .order_by(IntakeEntry.id)
         .limit(1)
     )
-    if exclude_id is not None:
-        stmt = stmt.where(IntakeEntry.id != exclude_id)
+    if before_id is not None:
+        stmt = stmt.where(IntakeEntry.id < before_id)
     row = session.execute(stmt).scalar_one_or_none()
+    return _entry(row) if row is not None else None
+
+
+def get_entry(*, session: Session, entry_id: int) -> LedgerEntry | None:
+    row = session.get(IntakeEntry, entry_id)
+    return _entry(row) if row is not None else None
+
+
+def entry_by_file(*, session: Session, file_name: str) -> LedgerEntry | None:
+    """The entry of a claimed file (its claimed name is unique), e.g. after a crash."""
+    stmt = select(IntakeEntry).where(IntakeEntry.file_name == file_name).order_by(IntakeEntry.id)
+    row = session.execute(stmt).scalars().first()
     return _entry(row) if row is not None else None
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from layout_fixtures import LAYOUT
+
 from pipeline.config import Limits
 from pipeline.extract import exit_status, extract_bytes, extract_file
 
@@ -25,7 +27,7 @@ def test_extract_file_missing_is_an_io_error(tmp_path: Path) -> None:
 
 
 def test_extract_bytes_json_has_the_contract_keys(limits: Limits) -> None:
-    fields = (Path(__file__).parent / "fixtures" / "layout" / "tables.pdf").read_bytes()
+    fields = (LAYOUT / "tables.pdf").read_bytes()
     (result,) = extract_bytes(fields, name="tables.pdf", limits=limits)
     out = result.to_json()
     assert set(out) == {"source", "referral", "issues"}
@@ -36,7 +38,7 @@ def test_extract_bytes_json_has_the_contract_keys(limits: Limits) -> None:
 
 
 def test_extract_exit_status_of_mixed_results(limits: Limits) -> None:
-    good = (Path(__file__).parent / "fixtures" / "layout" / "tables.pdf").read_bytes()
+    good = (LAYOUT / "tables.pdf").read_bytes()
     ok = extract_bytes(good, name="a.pdf", limits=limits)
     broken = extract_bytes(b"not a form", name="b.pdf", limits=limits)
     assert exit_status(ok) == (1 if ok[0].has_errors else 0)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import msgforge
 import pytest
+from layout_fixtures import LAYOUT
 from test_intake_mail import DOCX_MIME, PDF_MIME, eml, png_logo
 
 from pipeline.config import Limits
@@ -14,7 +15,6 @@ from pipeline.extract import extract_bytes
 from pipeline.forms_build.fill import fill_docx, fill_pdf, referral_to_raw
 from pipeline.samples import sample_referral
 
-LAYOUT = Path(__file__).parent / "fixtures" / "layout"
 TODAY = dt.date(2026, 11, 24)
 
 FORMS = Path(__file__).parent.parent / "forms"

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 from io import BytesIO
-from pathlib import Path
-from types import ModuleType
 
 import docx
 import pytest
+from layout_fixtures import LAYOUT, make
 
 from pipeline.config import Limits
 from pipeline.errors import UnreadableFile
@@ -16,19 +14,6 @@ from pipeline.model.assemble import assemble
 from pipeline.read.base import Line, Table
 from pipeline.read.docx_layout import docx_blocks
 from pipeline.read.labels import parse_blocks
-
-LAYOUT = Path(__file__).parent / "fixtures" / "layout"
-
-
-def _make() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("layout_make", LAYOUT / "make.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-make = _make()
 
 
 @pytest.mark.parametrize("name", ["tables", "tables-variant", "lines", "lines-variant"])

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 from io import BytesIO
-from pathlib import Path
-from types import ModuleType
 
 import pytest
+from layout_fixtures import LAYOUT, make
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
@@ -17,19 +15,6 @@ from pipeline.model.assemble import assemble
 from pipeline.read.base import Line, Table
 from pipeline.read.labels import parse_blocks
 from pipeline.read.pdf_layout import pdf_blocks
-
-LAYOUT = Path(__file__).parent / "fixtures" / "layout"
-
-
-def _make() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("layout_make", LAYOUT / "make.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-make = _make()
 
 
 @pytest.mark.parametrize(

@@ -64,6 +64,14 @@ def home(tmp_path: Path, referral: Referral, monkeypatch: pytest.MonkeyPatch) ->
     return tmp_path
 
 
+def schedule(home: Path, place: str = "Türi Perekeskus") -> Path:
+    """Book the conference of case PLR-2026-0001; its outbox folder."""
+    code, out = plr(home, "case", "schedule", "PLR-2026-0001", "--at", CONFERENCE,
+                    "--place", place)
+    assert code == 0, out
+    return home / "outbox" / "PLR-2026-0001"
+
+
 def _texts(path: Path) -> str:
     doc = Document(str(path))
     parts = [p.text for p in doc.paragraphs]
@@ -74,18 +82,7 @@ def _texts(path: Path) -> str:
 def test_casework_schedule_writes_invitations_agenda_and_blank_plan(
     home: Path, referral: Referral
 ) -> None:
-    code, out = plr(
-        home,
-        "case",
-        "schedule",
-        "PLR-2026-0001",
-        "--at",
-        CONFERENCE,
-        "--place",
-        "Türi Perekeskus, Tallinna 5",
-    )
-    assert code == 0, out
-    folder = home / "outbox" / "PLR-2026-0001"
+    folder = schedule(home, "Türi Perekeskus, Tallinna 5")
     names = sorted(p.name for p in folder.iterdir())
     people = [c.name for c in referral.caregivers] + [n.name for n in referral.network]
     for person in people:
@@ -105,20 +102,7 @@ def test_casework_schedule_writes_invitations_agenda_and_blank_plan(
 
 
 def test_casework_plan_writes_final_plan_and_follow_up(home: Path, referral: Referral) -> None:
-    assert (
-        plr(
-            home,
-            "case",
-            "schedule",
-            "PLR-2026-0001",
-            "--at",
-            CONFERENCE,
-            "--place",
-            "Türi Perekeskus",
-        )[0]
-        == 0
-    )
-    folder = home / "outbox" / "PLR-2026-0001"
+    folder = schedule(home)
     blank = next(folder.glob("*tegevusplaani vorm*.docx"))
     filled = home / "täidetud plaan.docx"
     filled.write_bytes(
@@ -150,11 +134,7 @@ def test_casework_plan_writes_final_plan_and_follow_up(home: Path, referral: Ref
 
 
 def test_casework_plan_of_another_case_is_refused(home: Path, tmp_path: Path) -> None:
-    assert (
-        plr(home, "case", "schedule", "PLR-2026-0001", "--at", CONFERENCE, "--place", "Türi")[0]
-        == 0
-    )
-    blank = next((home / "outbox" / "PLR-2026-0001").glob("*tegevusplaani vorm*.docx"))
+    blank = next(schedule(home).glob("*tegevusplaani vorm*.docx"))
     code, out = plr(home, "case", "plan", "PLR-2026-0002", str(blank))
     assert code != 0
     assert "Traceback" not in out
@@ -164,8 +144,7 @@ def test_casework_purge_removes_the_case_files_too(home: Path) -> None:
     from pipeline.register.cases import get_case
     from pipeline.register.db import transaction
 
-    assert plr(home, "case", "schedule", "PLR-2026-0001", "--at", CONFERENCE,
-               "--place", "Türi")[0] == 0
+    schedule(home)
     archived = home / "archive" / "PLR-2026-0001"
     archived.mkdir(parents=True)
     (archived / "suunamine.pdf").write_bytes(b"%PDF-1.4")

@@ -227,9 +227,7 @@ def register(app: typer.Typer) -> None:
         """
         cfg = settings(home)
         done = casework.schedule_conference(cfg, number, at=at, place=place, hours=hours)
-        console.print(t(cfg.lang, "msg.scheduled", number=number.upper(),
-                        when=done.when.strftime("%d.%m.%Y %H:%M")))
-        _print_written(cfg.lang, done.files)
+        _print_written(cfg.lang, "msg.scheduled", number, done)
 
     @case_app.command("plan")
     @handle_errors
@@ -244,9 +242,7 @@ def register(app: typer.Typer) -> None:
         """
         cfg = settings(home)
         done = casework.record_plan(cfg, number, file)
-        console.print(t(cfg.lang, "msg.plan_recorded", number=number.upper(),
-                        when=done.when.strftime("%d.%m.%Y %H:%M")))
-        _print_written(cfg.lang, done.files)
+        _print_written(cfg.lang, "msg.plan_recorded", number, done)
 
     @case_app.command("followup")
     @handle_errors
@@ -372,7 +368,9 @@ def register(app: typer.Typer) -> None:
             console.print(t(cfg.lang, "msg.purge_done", count=len(purged)))
 
 
-def _print_written(lang: str, files: list[Path]) -> None:
-    if files:
-        folder = files[0].parent
-        console.print(t(lang, "msg.documents_written", count=len(files), folder=str(folder)))
+def _print_written(lang: str, key: str, number: str, done: casework.Written) -> None:
+    """A step that booked a meeting and wrote documents: when, and where they are."""
+    console.print(t(lang, key, number=number.upper(), when=done.when.strftime("%d.%m.%Y %H:%M")))
+    if done.files:
+        folder = done.files[0].parent
+        console.print(t(lang, "msg.documents_written", count=len(done.files), folder=str(folder)))

@@ -166,11 +166,6 @@ def parse_when(text: str) -> dt.datetime:
                         code="bad_time")
 
 
-def engine(settings: Settings) -> Engine:
-    """Templates with the office's own overrides from `<home>/templates/`."""
-    return Engine(override_dir=settings.templates_dir)
-
-
 _STEP_SUBJECTS = {
     "for_schedule": "Lahendusringi kutsed, päevakord ja tegevusplaani vorm",
     "for_plan": "Tegevusplaan ja järelkohtumise kutsed",
@@ -184,7 +179,7 @@ def write_case_documents(
     """Render one moment's documents from the case as it now stands; write them, and
     queue them in one e-mail to the case's coordinator when mail is configured."""
     view = case_view(session=session, number=number)
-    docs = render(view, engine=engine(settings))
+    docs = render(view, engine=Engine(settings.templates_dir))  # office overrides win
     written = write_documents(settings.outbox, view.number, docs)
     written += pdf_copies(settings, written)
     if view.coordinator is not None:

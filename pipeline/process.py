@@ -512,9 +512,9 @@ def make_context(settings: Settings) -> Context:
     from pipeline.register import db
     from pipeline.render.engine import Engine
 
-    override = settings.templates_dir if settings.templates_dir.is_dir() else None
+    # The office's own templates in <home>/templates/ win, file by file, when present.
     return Context(settings=settings, layout=settings.layout,
-                   sessions=db.session_factory(settings), engine=Engine(override))
+                   sessions=db.session_factory(settings), engine=Engine(settings.templates_dir))
 
 
 def _worker_setup(init: dict[str, Any]) -> Context:

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import phonenumbers
-
 from pipeline.model import isikukood, municipalities, normalize
 from pipeline.model.assemble import Assembled
 from pipeline.model.issues import Issue, error, warning
@@ -292,7 +290,7 @@ def _contacts(r: Referral) -> list[Issue]:
     phones += [(f"caregivers[{i}].phone", c.phone) for i, c in enumerate(r.caregivers)]
     phones += [(f"network[{i}].phone", n.phone) for i, n in enumerate(r.network)]
     for key, value in phones:
-        if value and not _valid_phone(value):
+        if value and not normalize.phone(value)[1]:
             out.append(
                 warning(
                     "W01",
@@ -307,13 +305,6 @@ def _contacts(r: Referral) -> list[Issue]:
 def _or_list(items: list[str]) -> str:
     quoted = [f"„{x}“" for x in items]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " või " + quoted[-1]
-
-
-def _valid_phone(value: str) -> bool:
-    try:
-        return phonenumbers.is_valid_number(phonenumbers.parse(value, "EE"))
-    except phonenumbers.NumberParseException:
-        return False
 
 
 def _dates(r: Referral, today: dt.date) -> list[Issue]:

@@ -8,7 +8,6 @@ found. This module is the one place that turns those into typed values.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -184,7 +183,3 @@ def _renumber_unreadable(out: Assembled, rows: dict[str, dict[int, dict[str, Any
             key = f"{m[1]}[{kept.index(int(m[2]))}].{m[3]}"
         fixed[key] = text
     out.unreadable = fixed
-
-
-def today() -> dt.date:
-    return dt.date.today()

@@ -18,6 +18,7 @@ from pipeline.model.referral import Kind, Referral
 from pipeline.model.spec import FieldSpec, by_key, fields, groups
 
 RawValue = str | bool | list[str] | None
+_ROW_KEY = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
 RawForm = Mapping[str, RawValue]
 
 
@@ -140,27 +141,27 @@ def assemble(raw: RawForm) -> Assembled:
             _set(data, spec.key, _language(raw, spec, out))
         elif spec.key in raw:
             _set(data, spec.key, _scalar(spec, spec.key, raw[spec.key], out))
-    row_keys = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
     rows: dict[str, dict[int, dict[str, Any]]] = {}
     for key, value in raw.items():
-        m = row_keys.match(key)
+        m = _ROW_KEY.match(key)
         if not m or m[1] not in groups():
             continue
         column = by_key().get(f"{m[1]}[].{m[3]}")
         if column is None:
             continue
         rows.setdefault(m[1], {}).setdefault(int(m[2]), {})[m[3]] = _scalar(column, key, value, out)
+    # A row whose cells are all empty is dropped (one with an unreadable date is kept,
+    # so that the date can be named); `position` maps a form row to its kept index.
+    position: dict[tuple[str, int], int] = {}
     for group, by_row in rows.items():
-        kept = []
-        for index in sorted(by_row):
-            row = by_row[index]
-            if all(v is None for v in row.values()) and not any(
-                k.startswith(f"{group}[{index}].") for k in out.unreadable
-            ):
-                continue  # a row whose cells are all empty is dropped
-            kept.append(row)
-        data[group] = kept
-    _renumber_unreadable(out, rows)
+        kept = [
+            i for i in sorted(by_row)
+            if any(v is not None for v in by_row[i].values())
+            or any(k.startswith(f"{group}[{i}].") for k in out.unreadable)
+        ]
+        position.update({(group, i): n for n, i in enumerate(kept)})
+        data[group] = [by_row[i] for i in kept]
+    out.unreadable = {_renumbered(key, position): text for key, text in out.unreadable.items()}
     for child in data.get("children", []):
         if child.get("birth_date") is None and child.get("id_code"):
             child["birth_date"] = isikukood.birth_date(child["id_code"])
@@ -168,18 +169,9 @@ def assemble(raw: RawForm) -> Assembled:
     return out
 
 
-def _renumber_unreadable(out: Assembled, rows: dict[str, dict[int, dict[str, Any]]]) -> None:
-    """Empty rows were dropped: point unreadable keys at the kept row index."""
-    fixed: dict[str, str] = {}
-    for key, text in out.unreadable.items():
-        m = re.match(r"^(\w+)\[(\d+)\]\.(\w+)$", key)
-        if m and m[1] in rows:
-            kept = [
-                i
-                for i in sorted(rows[m[1]])
-                if any(v is not None for v in rows[m[1]][i].values())
-                or any(k.startswith(f"{m[1]}[{i}].") for k in out.unreadable)
-            ]
-            key = f"{m[1]}[{kept.index(int(m[2]))}].{m[3]}"
-        fixed[key] = text
-    out.unreadable = fixed
+def _renumbered(key: str, position: dict[tuple[str, int], int]) -> str:
+    """`children[2].birth_date` -> `children[1].birth_date` when row 1 was dropped."""
+    m = _ROW_KEY.match(key)
+    if m is None or (m[1], int(m[2])) not in position:
+        return key
+    return f"{m[1]}[{position[(m[1], int(m[2]))]}].{m[3]}"

@@ -67,3 +67,15 @@ def test_cli_unreachable_database_is_a_clear_error(tmp_path: Path) -> None:
         assert result.returncode == 2, args
         assert "Traceback" not in result.stderr and "PLR_DATABASE_URL" in result.stderr
         assert "salajane" not in result.stderr + result.stdout  # never the password
+
+
+def test_cli_damaged_sqlite_register_names_sqlites_reason(tmp_path: Path) -> None:
+    """A register file that is not a database says so in SQLite's words, and fast."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "plr.sqlite3").write_bytes(b"not a database at all, " * 200)
+    result = subprocess.run([sys.executable, "-m", "pipeline", "cases", "--home", str(tmp_path)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "file is not a database" in result.stderr and "PLR_DATABASE_URL" in result.stderr

@@ -3,30 +3,62 @@
 from __future__ import annotations
 
 import multiprocessing as mp
+import time
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from pipeline.register.db import make_engine, migrate
+from pipeline.config import Settings
+from pipeline.register.db import make_engine, migrate, session_factory
 from pipeline.register.tables import Case
-from pipeline.register.testing import register_worker
+from pipeline.register.testing import register_worker, sqlite_url
 
 WORKERS = 4
 PER_WORKER = 25
 
 
-def _migrate_in_process(url: str) -> None:
-    migrate(url)
+def _open_in_process(url: str, start: Any, errors: Any) -> None:
+    start.wait(60)
+    try:
+        session_factory(Settings(database_url=url))
+    except Exception as exc:  # reported to the test, which names it
+        errors.put(f"{type(exc).__name__}: {exc}")
+
+
+def _open_at_once(url: str, n: int) -> list[str]:
+    """`n` processes open (and so set up) the register at the same moment."""
+    ctx = mp.get_context("spawn")
+    start, errors = ctx.Event(), ctx.Queue()
+    procs = [ctx.Process(target=_open_in_process, args=(url, start, errors))
+             for _ in range(n)]
+    for p in procs:
+        p.start()
+    time.sleep(1.0)  # let every child import and reach the starting line
+    start.set()
+    for p in procs:
+        p.join(120)
+    problems = [f"exit {p.exitcode}" for p in procs if p.exitcode != 0]
+    while not errors.empty():
+        problems.append(errors.get())
+    return problems
 
 
 def test_concurrency_migrations_from_several_processes(db_url: str) -> None:
-    ctx = mp.get_context("spawn")
-    procs = [ctx.Process(target=_migrate_in_process, args=(db_url,)) for _ in range(3)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(120)
-    assert [p.exitcode for p in procs] == [0, 0, 0]
+    assert _open_at_once(db_url, 4) == []
+
+
+def test_concurrency_fresh_sqlite_files_opened_at_once_never_lock(tmp_path: Path) -> None:
+    """Watchers and their workers starting together on a register that does not exist yet
+    (the two-watcher CI run once met "database is locked" here)."""
+    for round_ in range(4):
+        url = sqlite_url(tmp_path / str(round_))
+        assert _open_at_once(url, 6) == []
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        engine.dispose()
 
 
 def test_concurrency_processes_register_without_gaps_or_locks(db_url: str) -> None:

@@ -10,10 +10,16 @@ watcher hosts) behave the same to callers:
   at BEGIN makes writers queue behind each other instead.
 - The database file and its folder are created owner-only (0600/0700): the
   register holds personal data about children.
+- Processes that open a SQLite register at the same moment (two watchers, a
+  watcher's workers, a CLI command) set it up one at a time under a lock file
+  beside it: switching a fresh file to WAL upgrades a read lock to a write lock
+  inside one statement, and SQLite answers "database is locked" at once there
+  instead of waiting.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -32,6 +38,8 @@ from pipeline.errors import PipelineError
 T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 30_000
+# Tries at opening a local SQLite register before start-up gives up (about 5 s in all).
+SETUP_ATTEMPTS = 4
 # Key of the PostgreSQL advisory lock that serialises migrations between hosts.
 _MIGRATION_LOCK = 0x504C52  # "PLR"
 
@@ -104,17 +112,32 @@ def session_factory(settings: Settings) -> sessionmaker[Session]:
     A register that cannot be reached or opened is a `DatabaseError` naming only the
     error class: a driver's message may quote the URL with its password."""
     url = settings.db_url
-    try:
-        engine = engine_for(url)
-        migrate(url, engine=engine)
-    except SQLAlchemyError as exc:
-        raise unreachable(exc) from None
-    return sessionmaker(engine, expire_on_commit=False)
+    local = _sqlite_path(url) is not None
+    for attempt in range(SETUP_ATTEMPTS):
+        try:
+            engine = engine_for(url)
+            migrate(url, engine=engine)
+            return sessionmaker(engine, expire_on_commit=False)
+        except OperationalError as exc:
+            # A local file that is busy or briefly unreadable (another process setting it
+            # up, a backup tool holding it) is tried again; a server that is down is not.
+            if not local or attempt == SETUP_ATTEMPTS - 1:
+                raise unreachable(exc) from None
+            time.sleep(0.5 * (attempt + 1))
+        except SQLAlchemyError as exc:
+            raise unreachable(exc) from None
+    raise AssertionError("unreachable")
 
 
 def unreachable(exc: SQLAlchemyError) -> DatabaseError:
+    # SQLite's own words ("database is locked", "unable to open database file") name no
+    # secret and tell the office what to fix; a server driver's may quote the password.
+    detail = type(exc).__name__
+    orig = getattr(exc, "orig", None)
+    if orig is not None and type(orig).__module__.startswith("sqlite3"):
+        detail += f": {orig}"
     return DatabaseError(
-        f"Andmebaasi viga ({type(exc).__name__}); kontrollige PLR_DATABASE_URL-i ja "
+        f"Andmebaasi viga ({detail}); kontrollige PLR_DATABASE_URL-i ja "
         "andmebaasi ühendust.", code="database",
     )
 
@@ -153,24 +176,41 @@ def with_retry(fn: Callable[[], T], *, attempts: int = 5) -> T:
 _migrated: set[str] = set()
 
 
+@contextmanager
+def _setup_lock(url: str) -> Iterator[None]:
+    """An exclusive lock, between processes on this host, on setting up a SQLite file."""
+    path = _sqlite_path(url)
+    if path is None:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path.with_name(path.name + ".lock"), os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
 def migrate(url: str, *, engine: Engine | None = None, revision: str = "head") -> None:
     """Bring the schema at `url` up to `revision` (default: newest).
 
-    Safe when several processes start at once: SQLite serialises them with
-    BEGIN IMMEDIATE, PostgreSQL with a transaction-scoped advisory lock.
+    Safe when several processes start at once: SQLite setup is serialised by a
+    lock file (and BEGIN IMMEDIATE), PostgreSQL by a transaction-scoped advisory lock.
     """
     if revision == "head" and url in _migrated:
         return
     from alembic import command
     from alembic.config import Config
 
-    engine = engine or engine_for(url)
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    with _setup_lock(url):
+        engine = engine or engine_for(url)
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
     if revision == "head":
         _migrated.add(url)

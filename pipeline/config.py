@@ -112,6 +112,8 @@ class Settings(BaseSettings):
     smtp_from: str = "pere.lahendusring@example.ee"
     stable_seconds: float = 1.0
     rescan_seconds: float = 30.0
+    # A file that met the register down waits this long before it is tried again.
+    db_retry_seconds: float = 10.0
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1)
     # A worker process is replaced after this many files (0: never), so memory held
     # by the libraries stays bounded across a long backlog.

@@ -74,3 +74,52 @@ def test_intake_pool_retires_a_worker_after_its_share(
     pids = [out[("pid", i)] for i in range(7)]
     # One worker at a time, each doing three files: 3 + 3 + 1.
     assert [pids.count(p) for p in dict.fromkeys(pids)] == [3, 3, 1]
+
+
+SETUP_TARGET = '''
+import os
+
+class DatabaseError(Exception):
+    pass
+
+def run(job, state):
+    return state
+
+def _setup(init):
+    # The "register" is down while the flag file exists.
+    if os.path.exists(init):
+        raise DatabaseError("down")
+    return "ready"
+
+run.setup = _setup
+'''
+
+
+def test_intake_pool_worker_started_while_register_down_reports_and_recovers(tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker whose setup fails stays alive: each job comes back as a `setup` failure
+    (the watcher defers it), and the first job after the register is back runs."""
+    (tmp_path / "pooltarget_setup_k2.py").write_text(SETUP_TARGET)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    down = tmp_path / "down"
+    down.touch()
+    pool = WorkerPool(1, "pooltarget_setup_k2:run", str(down), time_limit=10.0, memory_mb=200)
+    try:
+        pid = None
+        for expected in (Failure("setup", "DatabaseError"), Failure("setup", "DatabaseError")):
+            pool.submit(("job", 1))
+            done: list[tuple[object, object]] = []
+            while not done:
+                done = pool.collect(1.0)
+            assert done == [(("job", 1), expected)]
+            worker_pid = pool._workers[0].proc.pid
+            assert pid in (None, worker_pid)  # the same worker, not a crashed one replaced
+            pid = worker_pid
+        down.unlink()
+        pool.submit(("job", 2))
+        done = []
+        while not done:
+            done = pool.collect(1.0)
+        assert done == [(("job", 2), "ready")]
+    finally:
+        pool.close()

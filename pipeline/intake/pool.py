@@ -33,7 +33,9 @@ _PR_SET_PDEATHSIG = 1
 
 @dataclass(frozen=True)
 class Failure:
-    """A job that did not return: `code` is `time_limit`, `memory_limit` or `crashed`."""
+    """A job that did not return: `code` is `time_limit`, `memory_limit`, `crashed`, or
+    `setup` (the worker could not get ready, e.g. the register was down); `detail` names
+    the exception class."""
 
     code: str
     detail: str = ""
@@ -80,8 +82,23 @@ def _worker_main(
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     fn = _resolve(target)
-    setup = getattr(fn, "setup", None)
-    state = setup(init) if setup is not None else init
+    setup: Callable[[Any], Any] | None = getattr(fn, "setup", None)
+    state: Any = init
+    setup_failed: Failure | None = None
+
+    def set_up() -> Failure | None:
+        # A worker started while the register is down must not die (its file would come
+        # back as a crash): each job reports the setup failure and the next job tries again.
+        nonlocal state
+        if setup is None:
+            return None
+        try:
+            state = setup(init)
+        except Exception as exc:
+            return Failure("setup", type(exc).__name__)
+        return None
+
+    setup_failed = set_up()
     if memory_mb > 0:
         # Soft limit only: the readers fork their own children and set a tighter
         # limit there, which they could not do under a hard limit of ours.
@@ -97,6 +114,11 @@ def _worker_main(
             return
         if job is None:
             return
+        if setup_failed is not None:
+            setup_failed = set_up()
+            if setup_failed is not None:
+                conn.send(("fail", setup_failed))
+                continue
         try:
             conn.send(("ok", fn(job, state)))
         except MemoryError:

@@ -38,11 +38,12 @@ from pipeline.deliver import mail
 from pipeline.intake import claim
 from pipeline.intake.claim import Owner, Stability
 from pipeline.intake.pool import Failure, WorkerPool
+from pipeline.register.db import DatabaseError
 from pipeline.render.pdf import PdfPool
 from pipeline.render.pdf import available as pdf_available
 
 TICK = 0.1
-DB_RETRY_SECONDS = 10.0  # a file whose worker could not reach the register waits this long
+ONCE_DB_TRIES = 3  # --once gives up on the register after this many tries per file
 POLL_SECONDS = 1.0
 
 
@@ -154,6 +155,9 @@ class Watcher:
         self.queue: collections.deque[process.Job] = collections.deque()
         # Files whose worker could not reach the register: (when to retry, job).
         self.deferred: list[tuple[float, process.Job]] = []
+        self.db_tries: dict[str, int] = {}  # per claimed path: turns the register was down
+        # Claimed files not yet in the ledger because the register was down: (retry at, path).
+        self.unrecorded: list[tuple[float, Path]] = []
         self.ctx: process.Context | None = None
         self.pool: WorkerPool | None = None
         self.owner: Owner | None = None
@@ -198,15 +202,27 @@ class Watcher:
         adopted = self.owner.adopt_orphans()
         files = self.owner.files()
         for path in files:
-            self.queue.append(self._record(path))
+            self._record_or_wait(path)
         if files:
             log.event("recovered", count=len(files), recovered=len(adopted))
 
-    def _record(self, path: Path) -> process.Job:
+    def _record_or_wait(self, path: Path) -> None:
+        """Record a claimed file in the ledger and queue it; with the register down it
+        stays claimed in processing/ and recording is tried again later."""
         assert self.ctx is not None
-        job = process.record_claimed(self.ctx, path, sha256_file(path))
+        sha256 = sha256_file(path)
+        try:
+            job = process.record_claimed(self.ctx, path, sha256)
+        except Exception as exc:
+            if not process.database_down(exc):
+                raise
+            tries = self.db_tries[str(path)] = self.db_tries.get(str(path), 0) + 1
+            log.warn("register_unreachable", sha256=sha256, error=type(exc).__name__,
+                     tries=tries, retry_in=self.settings.db_retry_seconds)
+            self.unrecorded.append((time.monotonic() + self.settings.db_retry_seconds, path))
+            return
         log.event("claimed", sha256=job.sha256, claim=claim.claim_id_of(path))
-        return job
+        self.queue.append(job)
 
     def close(self) -> None:
         if self.pdf is not None:
@@ -236,6 +252,11 @@ class Watcher:
         if due:
             self.deferred = [(at, job) for at, job in self.deferred if at > now]
             self.queue.extend(due)
+        unrecorded = [path for at, path in self.unrecorded if at <= now]
+        if unrecorded:
+            self.unrecorded = [(at, path) for at, path in self.unrecorded if at > now]
+            for path in unrecorded:
+                self._record_or_wait(path)
         while self.pool.idle and not self.stop.is_set():
             if not self.queue:
                 if not self.inbox.ready:
@@ -245,7 +266,8 @@ class Watcher:
                 claimed = self.owner.claim(path)
                 if claimed is None:
                     continue  # another watcher was first
-                self.queue.append(self._record(claimed))
+                self._record_or_wait(claimed)
+                continue
             job = self.queue.popleft()
             self.started_at[job.path] = time.monotonic()
             self.pool.submit(job)
@@ -254,23 +276,34 @@ class Watcher:
         for job, result in self.pool.collect(wait):
             self._finished(job, result)
         self.counts.waiting = (len(self.inbox.ready) + self.inbox.settling + len(self.queue)
-                               + len(self.deferred))
+                               + len(self.deferred) + len(self.unrecorded))
         self.counts.in_progress = self.pool.busy
 
     def _finished(self, job: process.Job, result: Any) -> None:
         assert self.ctx is not None
         took = time.monotonic() - self.started_at.pop(job.path, time.monotonic())
-        if isinstance(result, Failure) and result.detail in process.DATABASE_DOWN:
-            # The register is down, not the file bad: it stays claimed and is tried again.
-            self.deferred.append((time.monotonic() + DB_RETRY_SECONDS, job))
+        if isinstance(result, Failure) and (
+            result.code == "setup" or result.detail in process.DATABASE_DOWN
+        ):
+            # The register is down (or the worker could not get ready), not the file bad:
+            # it stays claimed in processing/ and is tried again.
+            tries = self.db_tries[job.path] = self.db_tries.get(job.path, 0) + 1
+            log.warn("register_unreachable", sha256=job.sha256, error=result.detail,
+                     tries=tries, retry_in=self.settings.db_retry_seconds)
+            self.deferred.append((time.monotonic() + self.settings.db_retry_seconds, job))
             return
+        self.db_tries.pop(job.path, None)
         if isinstance(result, Failure):
             log.warn("worker_failed", sha256=job.sha256, code=result.code)
             try:
                 result = process.quarantine_failed(job, self.ctx, result.code)
-            except Exception as exc:  # the next start's recovery places it
+            except Exception as exc:
+                if process.database_down(exc):  # tried again when the register is back
+                    self.deferred.append(
+                        (time.monotonic() + self.settings.db_retry_seconds, job))
+                    return
                 log.error("place_failed", sha256=job.sha256, error=type(exc).__name__)
-                return
+                return  # the next start's recovery places it
         self.counts.add(result.outcome)
         if self.pdf is not None:
             for doc in result.published:
@@ -303,8 +336,10 @@ class Watcher:
                         if self.opts.once:
                             interval = TICK
                         until = last_scan + interval
-                        if self.deferred:
-                            until = min(until, min(at for at, _ in self.deferred))
+                        retries = [at for at, _ in self.deferred] + [
+                            at for at, _ in self.unrecorded]
+                        if retries:
+                            until = min(until, *retries)
                         self.wake.wait(max(0.0, until - time.monotonic()))
                         self.wake.clear()
                     last_scan = now
@@ -313,14 +348,28 @@ class Watcher:
                 observer.stop()
             if self.opts.once and self.settings.smtp_url:
                 self._send_once()
+        waiting = len(self.deferred) + len(self.unrecorded)
         log.event("watch_stopped", done=self.counts.done, returned=self.counts.returned,
-                  quarantined=self.counts.quarantined, duplicates=self.counts.duplicates)
+                  quarantined=self.counts.quarantined, duplicates=self.counts.duplicates,
+                  waiting=waiting)
+        if self.opts.once and waiting:
+            # --once gave up on the register: the files are safe in processing/ and the next
+            # start finishes them; cron should see that this run did not.
+            files = "1 fail jäi" if waiting == 1 else f"{waiting} faili jäid"
+            raise DatabaseError(
+                f"Registrit ei õnnestunud kasutada: {files} ootama kausta processing/. "
+                "Need töödeldakse järgmisel käivitamisel; kontrollige PLR_DATABASE_URL-i ja "
+                "andmebaasi ühendust.", code="database_down")
         return 0
 
     def _drained(self) -> bool:
         """--once: nothing in hand, and nothing in the inbox that could still be taken."""
         assert self.pool is not None
         if self.pool.busy or self.queue or not self.scans:
+            return False
+        if any(self.db_tries.get(job.path, 0) < ONCE_DB_TRIES for _, job in self.deferred):
+            return False
+        if any(self.db_tries.get(str(path), 0) < ONCE_DB_TRIES for _, path in self.unrecorded):
             return False
         if not self.inbox.available:
             return True

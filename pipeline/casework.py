@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import hashlib
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,7 @@ from pipeline.deliver.outbox import case_dir, write_documents
 from pipeline.errors import PipelineError, Refused
 from pipeline.model.case import Participant, Role
 from pipeline.register import coordinators as coord
-from pipeline.register import ledger, lifecycle, meetings, purge
+from pipeline.register import ledger, lifecycle, meetings
 from pipeline.register.cases import case_view, get_case, list_cases, now
 from pipeline.register.db import session_factory, transaction, unreachable, with_retry
 from pipeline.register.views import case_details, case_summary
@@ -46,7 +45,8 @@ def actor() -> str:
         return "kontor"
 
 
-def _run(settings: Settings, step: Callable[[Session], T]) -> T:
+def in_register(settings: Settings, step: Callable[[Session], T]) -> T:
+    """Run `step` in one register transaction (retried while SQLite is busy)."""
     def once() -> T:
         with transaction(factory) as session:
             return step(session)
@@ -78,7 +78,7 @@ def cases(settings: Settings, state: str | None = None) -> list[dict[str, Any]]:
         pos = _queue_positions(s)
         return [case_summary(c, pos.get(c.number)) for c in list_cases(session=s, state=state)]
 
-    return _run(settings, step)
+    return in_register(settings, step)
 
 
 def show_case(settings: Settings, number: str) -> dict[str, Any]:
@@ -92,11 +92,11 @@ def show_case(settings: Settings, number: str) -> dict[str, Any]:
         ] if case.coordinator_id is None and case.state == "registered" else []
         return details
 
-    return _run(settings, step)
+    return in_register(settings, step)
 
 
 def intake(settings: Settings) -> list[ledger.LedgerEntry]:
-    return _run(settings, lambda s: ledger.list_entries(session=s))
+    return in_register(settings, lambda s: ledger.list_entries(session=s))
 
 
 # --- coordinators ------------------------------------------------------------
@@ -106,7 +106,7 @@ def add_coordinator(
     settings: Settings, *, name: str, email: str, phone: str | None, languages: list[str],
     capacity: int,
 ) -> int:
-    return _run(settings, lambda s: coord.add_coordinator(
+    return in_register(settings, lambda s: coord.add_coordinator(
         session=s, name=name, email=email, phone=phone, languages=languages, capacity=capacity,
     ).id)
 
@@ -121,7 +121,7 @@ def coordinators(settings: Settings) -> list[dict[str, Any]]:
             for c in coord.list_coordinators(session=s)
         ]
 
-    return _run(settings, step)
+    return in_register(settings, step)
 
 
 # --- the case steps ----------------------------------------------------------
@@ -135,7 +135,7 @@ def assign_case(settings: Settings, number: str, coordinator_ref: str) -> str:
         case = lifecycle.assign(session=s, number=number, coordinator=c, actor=actor())
         return case.number, c.email
 
-    done, email = _run(settings, step)
+    done, email = in_register(settings, step)
     summaries = sorted(case_dir(settings.outbox, done).glob("*juhtumi ülevaade*.docx"),
                        key=lambda p: p.stat().st_mtime)
     mail_to_coordinator(settings, done, email, "Uus juhtum", summaries[-1:])
@@ -152,7 +152,7 @@ def add_participant(
     except ValueError:
         raise PipelineError("Roll peab olema information_giver või network.",
                             code="bad_role") from None
-    return _run(settings, lambda s: meetings.add_participant(
+    return in_register(settings, lambda s: meetings.add_participant(
         session=s, number=number, person=person, actor=actor()).number)
 
 
@@ -236,7 +236,7 @@ def schedule_conference(settings: Settings, number: str, *, at: str, place: str,
             session=s, number=number, start=start, place=place, actor=actor(), hours=hours)
         return Written(start, write_case_documents(settings, s, case.number, for_schedule))
 
-    return _run(settings, step)
+    return in_register(settings, step)
 
 
 def record_plan(settings: Settings, number: str, file: Path) -> Written:
@@ -252,12 +252,12 @@ def record_plan(settings: Settings, number: str, file: Path) -> Written:
         follow_up = case.meetings[-1].start
         return Written(follow_up, write_case_documents(settings, s, case.number, for_plan))
 
-    return _run(settings, step)
+    return in_register(settings, step)
 
 
 def record_followup(settings: Settings, number: str, *, outcome: str,
                     note: str | None = None) -> str:
-    return _run(settings, lambda s: meetings.record_followup(
+    return in_register(settings, lambda s: meetings.record_followup(
         session=s, number=number, outcome=outcome, actor=actor(), note=note).state)
 
 
@@ -272,35 +272,4 @@ def close_case(settings: Settings, number: str, *, reason: str,
         nxt = coord.next_offer(session=s, coordinator=freed)
         return Offer(nxt.number) if nxt is not None else None
 
-    return _run(settings, step)
-
-
-def purge_closed(settings: Settings, *, older_than: str, dry_run: bool,
-                 confirm: Callable[[list[str]], bool]) -> tuple[list[str], list[str]]:
-    """Purge closed cases older than the period; `confirm` sees the numbers first.
-
-    The register keeps anonymous statistics; the files kept for each case — the
-    arrived form in `archive/<number>/`, its documents in `outbox/<number>/`, the
-    e-mails queued or sent to its coordinator — are personal data too and go with
-    it. This is the one place where the pipeline deletes files, and only after the
-    confirmation. Returns (cases found, cases purged)."""
-    before = purge.cutoff(older_than, today=now())
-    found = _run(settings, lambda s: purge.purgeable(session=s, before=before))
-    numbers = [c.number for c in found]
-    if dry_run or not numbers or not confirm(numbers):
-        return numbers, []
-    purged = _run(settings, lambda s: purge.purge(session=s, before=before, only=numbers))
-    for number in purged:
-        remove_case_files(settings, number)
-    return numbers, purged
-
-
-def remove_case_files(settings: Settings, number: str) -> None:
-    """Delete a purged case's folders and its coordinator e-mails (keyed by number)."""
-    layout = settings.layout
-    for folder in (layout.archive / number, layout.outbox / number):
-        shutil.rmtree(folder, ignore_errors=True)
-    for spool in (layout.mail_spool, layout.mail_spool / "sent", layout.mail_spool / "failed"):
-        if spool.is_dir():
-            for f in spool.glob(f"{number}-*"):
-                f.unlink(missing_ok=True)
+    return in_register(settings, step)

@@ -92,10 +92,14 @@ _ET: dict[str, str] = {
     "msg.closed": "Juhtum {number} on suletud.",
     "msg.offer": "Vabanes koht: järjekorras esimene juhtum on {number}.",
     "msg.waiting": "Kõik koordinaatorid on hõivatud: juhtum ootab järjekorras ({position}.).",
-    "msg.purge_dry": "Isikuandmed kustutataks {count} suletud juhtumist: {numbers}",
-    "msg.purge_done": "Isikuandmed kustutati {count} suletud juhtumist.",
-    "msg.purge_none": "Kustutamiseks sobivaid suletud juhtumeid ei ole.",
-    "msg.purge_confirm": "Kas kustutada {count} juhtumi isikuandmed jäädavalt?",
+    "msg.purge_dry": "Isikuandmed kustutataks {count} suletud juhtumist: {numbers}. "
+                     "Lisaks {files} failist, millest juhtumit ei tehtud (tagastatud, "
+                     "karantiinis või korduvad).",
+    "msg.purge_done": "Isikuandmed kustutati {count} suletud juhtumist ja {files} muu faili "
+                      "kohta; kettalt eemaldati {removed} faili.",
+    "msg.purge_none": "Säilitustähtaja ületanud suletud juhtumeid ega faile ei ole.",
+    "msg.purge_confirm": "Kas kustutada jäädavalt {count} juhtumi ja {files} muu faili "
+                         "isikuandmed?",
     "msg.cancelled": "Katkestatud, midagi ei muudetud.",
 }
 
@@ -178,10 +182,14 @@ _EN: dict[str, str] = {
     "msg.closed": "Case {number} closed.",
     "msg.offer": "A place is free: the first case in the queue is {number}.",
     "msg.waiting": "All coordinators are at capacity: the case is no. {position} in the queue.",
-    "msg.purge_dry": "Personal data would be removed from {count} closed cases: {numbers}",
-    "msg.purge_done": "Personal data removed from {count} closed cases.",
-    "msg.purge_none": "No closed cases are old enough to purge.",
-    "msg.purge_confirm": "Remove the personal data of {count} cases for good?",
+    "msg.purge_dry": "Personal data would be removed from {count} closed cases: {numbers}; "
+                     "and from {files} files that made no case (returned, quarantined or "
+                     "duplicates).",
+    "msg.purge_done": "Personal data removed from {count} closed cases and {files} other "
+                      "files; {removed} files deleted from the disk.",
+    "msg.purge_none": "No closed cases or files are past the retention period.",
+    "msg.purge_confirm": "Remove for good the personal data of {count} cases and {files} "
+                         "other files?",
     "msg.cancelled": "Cancelled; nothing changed.",
 }
 

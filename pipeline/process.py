@@ -417,6 +417,26 @@ def stage_place(w: Work) -> None:
     else:
         placed = claim.place_quarantine(layout, w.path, r.reason or "teadmata põhjus")
     r.placed = str(placed)
+    _record_place(w, placed)
+
+
+def _record_place(w: Work, placed: Path) -> None:
+    """Note the file's place in the ledger for retention. The file is already where it
+    belongs, so a register that is down now costs only this note (purge then finds
+    the file by its hash), never a second placing."""
+    from pipeline.register import ledger
+
+    assert w.result is not None
+    home = w.ctx.layout.home
+    docs = [os.path.relpath(d, home) for d in w.result.published] or None
+    try:
+        _tx(w.ctx, lambda s: ledger.record_placed(
+            session=s, entry_id=w.job.entry_id, placed=os.path.relpath(placed, home),
+            documents=docs))
+    except Exception as exc:
+        if not database_down(exc):
+            raise
+        log.warn("place_not_recorded", sha256=w.job.sha256, error=type(exc).__name__)
 
 
 Stage = Callable[[Work], None]

@@ -108,7 +108,8 @@ def test_cli_intake_json(home: Path) -> None:
     rows = json.loads(plr(home, "intake", "--json")[1])
     assert rows == [{"id": 1, "file": "0.pdf", "sha256": "0" * 64,
                      "received_at": "2026-11-20T09:00:00", "outcome": "registered",
-                     "cases": ["PLR-2026-0001"], "codes": ["W03"], "reason": ""}]
+                     "cases": ["PLR-2026-0001"], "codes": ["W03"], "reason": "",
+                     "placed": None}]
 
 
 def test_cli_purge_dry_run_and_confirmation(home: Path) -> None:

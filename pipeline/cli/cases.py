@@ -339,8 +339,8 @@ def register(app: typer.Typer) -> None:
             "--older-than", help="Säilitusaeg juhtumi sulgemisest arvates, "
             "nt 5y (5 aastat), 18m (18 kuud) või 90d (90 päeva).")],
         dry_run: Annotated[bool, typer.Option(
-            "--dry-run", help="Ainult näita, milliste juhtumite andmed kustutataks; "
-            "midagi ei kustutata.")]
+            "--dry-run", help="Ainult näita, milliste juhtumite ja kui paljude failide "
+            "andmed kustutataks; midagi ei kustutata.")]
         = False,
         yes: Annotated[bool, typer.Option("--yes", help="Ära küsi kinnitust.")]
         = False,
@@ -348,24 +348,32 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Kustuta suletud juhtumite isikuandmed pärast säilitustähtaja lõppu.
 
-        Statistika jaoks vajalikud andmed jäävad alles.
+        Koos juhtumiga kustutatakse selle arhiveeritud vorm, dokumendid ja e-kirjad.
+        Sama tähtaja järel kustutatakse ka failid, millest juhtumit ei tehtud
+        (tagastatud suunamised koos tagastuskirjaga, karantiini pandud ja korduvad
+        failid). Statistika jaoks vajalikud andmed jäävad alles.
         """
+        from pipeline import retention
+
         cfg = settings(home)
 
-        def confirm(numbers: list[str]) -> bool:
-            ok = yes or typer.confirm(t(cfg.lang, "msg.purge_confirm", count=len(numbers)))
+        def confirm(numbers: list[str], files: int) -> bool:
+            ok = yes or typer.confirm(t(cfg.lang, "msg.purge_confirm", count=len(numbers),
+                                        files=files))
             if not ok:
                 console.print(t(cfg.lang, "msg.cancelled"))
             return ok
 
-        found, purged = casework.purge_closed(cfg, older_than=older_than, dry_run=dry_run,
-                                              confirm=confirm)
-        if not found:
+        report = retention.purge_old(cfg, older_than=older_than, dry_run=dry_run,
+                                     confirm=confirm)
+        if not report.found:
             console.print(t(cfg.lang, "msg.purge_none"))
         elif dry_run:
-            console.print(t(cfg.lang, "msg.purge_dry", count=len(found), numbers=", ".join(found)))
-        elif purged:
-            console.print(t(cfg.lang, "msg.purge_done", count=len(purged)))
+            console.print(t(cfg.lang, "msg.purge_dry", count=len(report.cases),
+                            numbers=", ".join(report.cases) or "—", files=report.files))
+        elif report.purged or report.purged_files:
+            console.print(t(cfg.lang, "msg.purge_done", count=len(report.purged),
+                            files=report.purged_files, removed=report.removed))
 
 
 def _print_written(lang: str, key: str, number: str, done: casework.Written) -> None:

@@ -21,7 +21,6 @@ claiming; files in hand are finished before the process exits.
 from __future__ import annotations
 
 import collections
-import hashlib
 import os
 import signal
 import threading
@@ -35,6 +34,7 @@ from pipeline import logging as log
 from pipeline import process
 from pipeline.config import Layout, Settings
 from pipeline.deliver import mail
+from pipeline.extract import sha256_file
 from pipeline.intake import claim
 from pipeline.intake.claim import Owner, Stability
 from pipeline.intake.pool import Failure, WorkerPool
@@ -83,14 +83,6 @@ class Options:
     workers: int | None = None
     log_json: bool = False
     show_status: bool = False
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 @dataclass

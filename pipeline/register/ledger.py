@@ -45,6 +45,8 @@ class LedgerEntry:
     codes: list[str]
     reason: str | None
     closed_at: dt.datetime | None
+    placed: str | None = None
+    documents: tuple[str, ...] = ()
 
     @property
     def file(self) -> str | None:
@@ -53,6 +55,13 @@ class LedgerEntry:
         if self.file_name is None:
             return None
         return _CLAIM_PREFIX.sub("", self.file_name, count=1)
+
+    @property
+    def claim(self) -> str:
+        """The claim id the file was processed under ("" if none): e-mails queued for a
+        file without a case are keyed by it."""
+        m = _CLAIM_PREFIX.match(self.file_name or "")
+        return m.group(0)[:-2] if m else ""
 
     def to_json(self) -> dict[str, object]:
         """Stable keys for `plr intake --json`."""
@@ -65,10 +74,11 @@ class LedgerEntry:
             "cases": list(self.cases),
             "codes": list(self.codes),
             "reason": self.reason,
+            "placed": self.placed,
         }
 
 
-def _entry(row: IntakeEntry) -> LedgerEntry:
+def entry_of(row: IntakeEntry) -> LedgerEntry:
     return LedgerEntry(
         id=row.id,
         file_name=row.file_name,
@@ -79,6 +89,8 @@ def _entry(row: IntakeEntry) -> LedgerEntry:
         codes=list(row.codes or []),
         reason=row.reason,
         closed_at=row.closed_at,
+        placed=row.placed,
+        documents=tuple(row.documents or ()),
     )
 
 
@@ -122,19 +134,19 @@ def find_by_sha256(
     if before_id is not None:
         stmt = stmt.where(IntakeEntry.id < before_id)
     row = session.execute(stmt).scalar_one_or_none()
-    return _entry(row) if row is not None else None
+    return entry_of(row) if row is not None else None
 
 
 def get_entry(*, session: Session, entry_id: int) -> LedgerEntry | None:
     row = session.get(IntakeEntry, entry_id)
-    return _entry(row) if row is not None else None
+    return entry_of(row) if row is not None else None
 
 
 def entry_by_file(*, session: Session, file_name: str) -> LedgerEntry | None:
     """The entry of a claimed file (its claimed name is unique), e.g. after a crash."""
     stmt = select(IntakeEntry).where(IntakeEntry.file_name == file_name).order_by(IntakeEntry.id)
     row = session.execute(stmt).scalars().first()
-    return _entry(row) if row is not None else None
+    return entry_of(row) if row is not None else None
 
 
 def close_entry(
@@ -161,6 +173,21 @@ def close_entry(
     session.flush()
 
 
+def record_placed(
+    *, session: Session, entry_id: int, placed: str, documents: list[str] | None
+) -> None:
+    """Where a closed entry's file was put and the documents written for it (paths
+    relative to the home folder; `None` keeps those recorded), so that retention can
+    find them again."""
+    row = session.get(IntakeEntry, entry_id)
+    if row is None:
+        raise NotFound(f"Sissetulekute registris ei ole kirjet {entry_id}.")
+    row.placed = placed
+    if documents is not None:
+        row.documents = list(documents)
+    session.flush()
+
+
 def list_entries(
     *, session: Session, outcome: str | None = None, limit: int | None = None
 ) -> list[LedgerEntry]:
@@ -170,7 +197,7 @@ def list_entries(
         stmt = stmt.where(IntakeEntry.outcome == outcome)
     if limit is not None:
         stmt = stmt.limit(limit)
-    return [_entry(r) for r in session.execute(stmt).scalars()]
+    return [entry_of(r) for r in session.execute(stmt).scalars()]
 
 
 def pending_entries(*, session: Session) -> list[LedgerEntry]:
@@ -180,4 +207,4 @@ def pending_entries(*, session: Session) -> list[LedgerEntry]:
         .where(IntakeEntry.outcome == Outcome.PENDING.value)
         .order_by(IntakeEntry.id)
     )
-    return [_entry(r) for r in session.execute(stmt).scalars()]
+    return [entry_of(r) for r in session.execute(stmt).scalars()]

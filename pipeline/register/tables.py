@@ -136,6 +136,11 @@ class IntakeEntry(Base):
     codes: Mapped[list[str]]
     reason: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[dt.datetime | None]
+    # Revision 3. Relative to the home folder: where the file was put, and the letters
+    # written for it that belong to no case (a return letter).
+    placed: Mapped[str | None] = mapped_column(String(1000))
+    documents: Mapped[list[str] | None]
+    purged_at: Mapped[dt.datetime | None]
 
 
 # --- revision 2: meetings and action plans ---------------------------------

@@ -6,8 +6,9 @@ A file is either a referral (form or e-mail) or an action plan the coordinator
 filled in and dropped back into the inbox; the plan stage recognises the latter
 and records it on its case instead of registering a referral.
 
-Each stage takes the `Work` of one file and either adds to it or decides the
-outcome (`duplicate`, `quarantined`), after which only the closing stages run.
+Each stage (in `pipeline.stages`) takes the `Work` of one file (`pipeline.work`)
+and either adds to it or decides the outcome (`duplicate`, `quarantined`), after
+which only the closing stages run.
 A duplicate or a returned referral is a result, not an exception.
 
 Exactly once, with a process that may be killed at any instant:
@@ -29,98 +30,45 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
-import os
 import shutil
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from pipeline import logging as log
-from pipeline.config import DIR_MODE, Layout, Settings
-from pipeline.deliver import mail
-from pipeline.errors import PipelineError
-from pipeline.extract import Extraction, extract_bytes
-from pipeline.intake import claim
+from pipeline.config import Settings
+from pipeline.stages import (
+    CLOSING,
+    STAGES,
+    stage_close,
+    stage_place,
+    stage_plan,
+    stage_read,
+)
+from pipeline.work import (
+    COMPLETE,
+    DATABASE_DOWN,
+    DUPLICATE,
+    QUARANTINED,
+    REGISTERED,
+    RETURNED,
+    Context,
+    Job,
+    ProcessResult,
+    Work,
+    database_down,
+    in_tx,
+    now_local,
+)
 
-TALLINN = ZoneInfo("Europe/Tallinn")
-RETURNED_DIR = "tagastatud"
-_COMPLETE = ".complete"
-
-REGISTERED, RETURNED, DUPLICATE, QUARANTINED = "registered", "returned", "duplicate", "quarantined"
-
-
-def now_local() -> dt.datetime:
-    """Tallinn wall-clock time, as the register stores times (microseconds kept)."""
-    return dt.datetime.now(TALLINN).replace(tzinfo=None)
-
-
-@dataclass(frozen=True)
-class Job:
-    """What the watcher hands a worker: a claimed file and its pending ledger entry."""
-
-    path: str
-    entry_id: int
-    sha256: str
-    received_at: dt.datetime
-
-
-@dataclass
-class ProcessResult:
-    outcome: str
-    cases: list[str] = field(default_factory=list)
-    codes: list[str] = field(default_factory=list)
-    reason: str | None = None
-    placed: str | None = None
-    documents: int = 0
-    mails: int = 0
-    published: list[str] = field(default_factory=list)  # outbox paths, for PDF copies
-
-
-@dataclass
-class Context:
-    """Per-worker state, built once per process (`run.setup`)."""
-
-    settings: Settings
-    layout: Layout
-    sessions: sessionmaker[Session]
-    engine: Any  # pipeline.render.engine.Engine
-
-
-@dataclass
-class Work:
-    job: Job
-    ctx: Context
-    path: Path
-    data: bytes = b""
-    extractions: list[Extraction] = field(default_factory=list)
-    numbers: list[str] = field(default_factory=list)
-    plan_case: str | None = None  # a filled action plan for this case, not a referral
-    result: ProcessResult | None = None  # set once the outcome is known
-    decided: bool = False  # duplicate/quarantine: skip to the closing stages
-    closed: bool = False
-
-    @property
-    def work_dir(self) -> Path:
-        return self.path.with_name(claim.claim_id_of(self.path) + claim.WORK_SUFFIX)
-
-
-# --- database helpers -----------------------------------------------------------------
-
-
-def _tx(ctx: Context, fn: Callable[[Session], Any]) -> Any:
-    from pipeline.register import db
-
-    def once() -> Any:
-        with db.transaction(ctx.sessions) as s:
-            return fn(s)
-
-    return db.with_retry(once)
+# Callers use these through this module: the stage list and the types of one file's trip.
+__all__ = [
+    "CLOSING", "DATABASE_DOWN", "DUPLICATE", "QUARANTINED", "REGISTERED", "RETURNED",
+    "STAGES", "Context", "Job", "ProcessResult", "Work", "database_down", "make_context",
+    "now_local", "quarantine_failed", "record_claimed", "run", "stage_plan", "stage_read",
+    "worker_run",
+]
 
 
 def record_claimed(ctx: Context, path: Path, sha256: str) -> Job:
@@ -136,337 +84,8 @@ def record_claimed(ctx: Context, path: Path, sha256: str) -> Job:
         return ledger.record_arrival(session=s, file_name=path.name, sha256=sha256,
                                      received_at=at), at
 
-    entry_id, received = _tx(ctx, tx)
+    entry_id, received = in_tx(ctx, tx)
     return Job(str(path), entry_id, sha256, received)
-
-
-# --- stages ---------------------------------------------------------------------------
-
-
-def stage_read(w: Work) -> None:
-    from pipeline.register import ledger
-
-    entry = _tx(w.ctx, lambda s: ledger.get_entry(session=s, entry_id=w.job.entry_id))
-    if entry is not None and entry.outcome != "pending":
-        # Closed before a crash: only the placing is left to do.
-        w.result = ProcessResult(entry.outcome, list(entry.cases), list(entry.codes),
-                                 entry.reason)
-        w.decided = w.closed = True
-        return
-    w.data = w.path.read_bytes()
-    if hashlib.sha256(w.data).hexdigest() != w.job.sha256:
-        raise RuntimeError("claimed file changed")  # cannot happen: the file is ours alone
-
-
-def stage_duplicate(w: Work) -> None:
-    from pipeline.register import ledger
-
-    first = _tx(w.ctx, lambda s: ledger.find_by_sha256(
-        session=s, sha256=w.job.sha256, before_id=w.job.entry_id))
-    if first is None:
-        return
-    cases = list(first.cases)
-    where = ", ".join(cases) if cases else f"sissetulekute kirje {first.id}"
-    w.result = ProcessResult(
-        DUPLICATE, cases, ["duplicate"],
-        f"Sama sisuga fail on juba saabunud ({where}); seda ei töödelda teist korda.",
-    )
-    w.decided = True
-
-
-PLAN_ACTOR = "sissetulek"  # history actor for plans read from the inbox, with the entry id
-
-
-def stage_plan(w: Work) -> None:
-    """A filled action plan (DOCX with the case-number field) is recorded on its case.
-
-    Idempotent per ledger entry: the history row carries the entry id as its
-    actor, so a re-run after a crash finds the plan already saved.
-    """
-    from pipeline.read.base import Format, sniff
-    from pipeline.register import meetings
-    from pipeline.register.cases import get_case
-    from pipeline.register.tables import StateChange
-    from pipeline.render.plan_reader import read_plan
-
-    if sniff(w.data) is not Format.DOCX:
-        return
-    try:
-        number, plan = read_plan(w.data)
-    except PipelineError as exc:
-        if exc.code in ("not_a_plan", "unreadable_plan"):
-            return  # not a plan: the extract stage reads it as a referral, or says why not
-        _plan_refused(w, None, exc)  # a plan with no agreements, or too large
-        return
-    actor = f"{PLAN_ACTOR}:{w.job.entry_id}"
-
-    def tx(s: Session) -> str:
-        case = get_case(session=s, number=number)
-        done = s.execute(
-            select(StateChange.id).where(StateChange.case_id == case.id,
-                                         StateChange.actor == actor)
-        ).first()
-        if done is None:
-            meetings.save_plan(session=s, number=number, plan=plan, actor=actor)
-        return case.number
-
-    try:
-        w.plan_case = _tx(w.ctx, tx)
-    except PipelineError as exc:
-        _plan_refused(w, number, exc)
-        return
-    w.numbers = [w.plan_case]
-    w.result = ProcessResult(
-        REGISTERED, [w.plan_case], ["action_plan"],
-        f"Tegevusplaan salvestati juhtumile {w.plan_case}; plaan ja järelkohtumise kutsed "
-        "on kirjutatud.",
-    )
-
-
-def _plan_refused(w: Work, number: str | None, exc: PipelineError) -> None:
-    """A plan that cannot be recorded is kept in quarantine with the reason."""
-    why, code = exc.message, exc.code
-    where = f" (juhtum {number})" if number else ""
-    w.result = ProcessResult(
-        QUARANTINED, [], [code],
-        f"Fail on tegevusplaan{where}, kuid seda ei saanud salvestada: {why}",
-    )
-    w.decided = True
-
-
-def stage_extract(w: Work) -> None:
-    if w.plan_case:
-        return
-    name = claim.original_name(w.path)
-    w.extractions = extract_bytes(
-        w.data, name=name, limits=w.ctx.settings.limits, today=w.job.received_at.date()
-    )
-    failed = [x for x in w.extractions if x.error is not None]
-    if len(failed) == len(w.extractions):
-        codes = sorted({x.error.code for x in failed if x.error})
-        reason = " ".join(dict.fromkeys(x.error.message for x in failed if x.error))
-        w.result = ProcessResult(QUARANTINED, [], codes, reason)
-        w.decided = True
-
-
-def _valid(w: Work) -> list[Extraction]:
-    return [x for x in w.extractions if x.error is None and x.referral and not x.has_errors]
-
-
-def _returned(w: Work) -> list[Extraction]:
-    return [x for x in w.extractions if x.error is None and x.has_errors]
-
-
-def stage_register(w: Work) -> None:
-    from pipeline.register import cases
-    from pipeline.register.tables import Case, ReferralVersion
-
-    if w.plan_case:
-        return
-    valid = _valid(w)
-
-    def tx(s: Session) -> list[str]:
-        # Idempotent per ledger entry: these bytes at this arrival time registered before.
-        stmt = (
-            select(Case.number)
-            .join(ReferralVersion, ReferralVersion.case_id == Case.id)
-            .where(ReferralVersion.sha256 == w.job.sha256,
-                   ReferralVersion.received_at == w.job.received_at)
-            .order_by(ReferralVersion.id)
-        )
-        done = list(dict.fromkeys(s.execute(stmt).scalars()))
-        if done:
-            return done
-        numbers: list[str] = []
-        for x in valid:
-            assert x.referral is not None
-            res = cases.register_referral(
-                session=s, referral=x.referral, warnings=list(x.issues),
-                source_file=claim.original_name(w.path), sha256=w.job.sha256,
-                received_at=w.job.received_at,
-            )
-            numbers.append(res.number)
-        return list(dict.fromkeys(numbers))
-
-    w.numbers = _tx(w.ctx, tx) if valid else []
-    codes = sorted({i.code for x in _returned(w) for i in x.issues if i.is_error})
-    failed = sorted({x.error.code for x in w.extractions if x.error is not None})
-    if w.numbers:
-        w.result = ProcessResult(REGISTERED, w.numbers, codes + failed)
-    else:
-        w.result = ProcessResult(RETURNED, [], codes + failed,
-                                 "Suunamises on vigu; suunajale on kirjutatud tagastuskiri.")
-
-
-def _view(w: Work, number: str) -> Any:
-    from pipeline.register import cases
-
-    def tx(s: Session) -> Any:
-        return cases.case_view(session=s, number=number)
-
-    return _tx(w.ctx, tx)
-
-
-def stage_render(w: Work) -> None:
-    import json
-
-    from pipeline.deliver.outbox import write_documents
-    from pipeline.render import documents as docs
-
-    if (w.work_dir / _COMPLETE).exists():
-        return
-    if w.work_dir.exists():
-        shutil.rmtree(w.work_dir)  # a half-rendered set from before a crash: ours, redo it
-    w.work_dir.mkdir(mode=DIR_MODE)
-    # Who each staged document goes to, kept beside them for the mail stage.
-    rows: list[dict[str, str | None]] = []
-    for number in w.numbers:
-        view = _view(w, number)
-        coord = view.coordinator.email if view.coordinator else None
-        if w.plan_case:
-            # The final plan and follow-up invitations: mailed to the coordinator, who
-            # hands them to the family; the outbox holds one per participant.
-            rendered = docs.for_plan(view, engine=w.ctx.engine)
-            to: list[str | None] = [coord] * len(rendered)
-        else:
-            rendered = docs.for_registration(view, engine=w.ctx.engine)
-            to = [doc.email or coord for doc in rendered]
-        written = write_documents(w.work_dir, number, rendered)
-        for path, address in zip(written, to, strict=True):
-            rows.append({"folder": number, "file": path.name, "to": address})
-    name = claim.original_name(w.path)
-    for x in _returned(w):
-        letters = docs.for_return(x.referral, list(x.issues), x.source.attachment or name,
-                                  x.source.sender, engine=w.ctx.engine,
-                                  today=w.job.received_at.date())
-        for doc, path in zip(letters, write_documents(w.work_dir, None, letters), strict=True):
-            rows.append({"folder": RETURNED_DIR, "file": path.name, "to": doc.email})
-    claim.write_atomic(w.work_dir / ".manifest.json", json.dumps(rows).encode())
-    claim.write_atomic(w.work_dir / _COMPLETE, b"")
-
-
-def stage_mail(w: Work) -> None:
-    import json
-
-    if not w.ctx.settings.smtp_url:
-        return
-    rows = json.loads((w.work_dir / ".manifest.json").read_bytes())
-    spool = w.ctx.layout.mail_spool
-    key = claim.claim_id_of(w.path)
-    for i, row in enumerate(rows):
-        if not row["to"]:
-            continue
-        doc = w.work_dir / row["folder"] / row["file"]
-        mail.enqueue(spool, f"{key}-{i}", mail.document_message(
-            sender=w.ctx.settings.smtp_from, to=row["to"], folder=row["folder"],
-            filename=row["file"], data=doc.read_bytes()))
-        assert w.result is not None
-        w.result.mails += 1
-
-
-def stage_publish(w: Work) -> None:
-    assert w.result is not None
-    for folder in sorted(p for p in w.work_dir.iterdir() if p.is_dir()):
-        for doc in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
-            target = publish_file(doc, w.ctx.layout.outbox / folder.name)
-            w.result.published.append(str(target))
-    w.result.documents = len(w.result.published)
-
-
-def publish_file(src: Path, folder: Path) -> Path:
-    """Move one staged document into the outbox; the same bytes already there count as done."""
-    folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-    stem, ext = os.path.splitext(src.name)
-    n = 1
-    while True:
-        target = folder / (src.name if n == 1 else f"{stem} ({n}){ext}")
-        try:
-            os.link(src, target)
-        except FileExistsError:
-            if target.read_bytes() == src.read_bytes():
-                break  # moved before a crash, only the unlink was missing
-            n += 1
-            continue
-        break
-    src.unlink()
-    return target
-
-
-def stage_close(w: Work) -> None:
-    from pipeline.register import ledger
-
-    r = w.result
-    assert r is not None
-    if w.closed:
-        return
-    _tx(w.ctx, lambda s: ledger.close_entry(
-        session=s, entry_id=w.job.entry_id, outcome=r.outcome, cases=r.cases, codes=r.codes,
-        reason=r.reason or "", closed_at=now_local()))
-    w.closed = True
-
-
-def stage_place(w: Work) -> None:
-    r, layout = w.result, w.ctx.layout
-    assert r is not None
-    if r.outcome == REGISTERED and r.cases:
-        placed = claim.place_archive(layout, w.path, r.cases[0])
-    elif r.outcome == RETURNED:
-        placed = claim.place_returned(layout, w.path)
-    elif r.outcome == DUPLICATE:
-        placed = claim.place_duplicate(layout, w.path)
-    else:
-        placed = claim.place_quarantine(layout, w.path, r.reason or "teadmata põhjus")
-    r.placed = str(placed)
-    _record_place(w, placed)
-
-
-def _record_place(w: Work, placed: Path) -> None:
-    """Note the file's place in the ledger for retention. The file is already where it
-    belongs, so a register that is down now costs only this note (purge then finds
-    the file by its hash), never a second placing."""
-    from pipeline.register import ledger
-
-    assert w.result is not None
-    home = w.ctx.layout.home
-    docs = [os.path.relpath(d, home) for d in w.result.published] or None
-    try:
-        _tx(w.ctx, lambda s: ledger.record_placed(
-            session=s, entry_id=w.job.entry_id, placed=os.path.relpath(placed, home),
-            documents=docs))
-    except Exception as exc:
-        if not database_down(exc):
-            raise
-        log.warn("place_not_recorded", sha256=w.job.sha256, error=type(exc).__name__)
-
-
-Stage = Callable[[Work], None]
-# The order is the contract; the last two run for every file, whatever was decided.
-STAGES: tuple[tuple[str, Stage], ...] = (
-    ("read", stage_read),
-    ("duplicate", stage_duplicate),
-    ("plan", stage_plan),
-    ("extract", stage_extract),
-    ("register", stage_register),
-    ("render", stage_render),
-    ("mail", stage_mail),
-    ("publish", stage_publish),
-    ("close", stage_close),
-    ("place", stage_place),
-)
-CLOSING = frozenset({"close", "place"})
-
-
-# Exception class names that mean "the register cannot be reached", as the worker pool
-# reports them (`Failure.detail`); the watcher retries such a file later.
-DATABASE_DOWN = frozenset({"OperationalError", "InterfaceError", "DatabaseError"})
-
-
-def database_down(exc: BaseException) -> bool:
-    from sqlalchemy.exc import InterfaceError, OperationalError
-
-    from pipeline.register.db import DatabaseError
-
-    return isinstance(exc, (OperationalError, InterfaceError, DatabaseError))
 
 
 def run(job: Job, ctx: Context) -> ProcessResult:
@@ -498,7 +117,7 @@ def run(job: Job, ctx: Context) -> ProcessResult:
     finally:
         # The work folder is ours (rendered copies); once empty it has no use.
         if w.result is not None and w.result.placed and w.work_dir.exists():
-            for leftover in (_COMPLETE, ".manifest.json"):
+            for leftover in (COMPLETE, ".manifest.json"):
                 with contextlib.suppress(FileNotFoundError):
                     (w.work_dir / leftover).unlink()
             with contextlib.suppress(OSError):

@@ -198,6 +198,20 @@ def register_referral(
     return RegisterResult(number, True, 1)
 
 
+def cases_of_arrival(
+    *, session: Session, sha256: str, received_at: dt.datetime
+) -> list[str]:
+    """The cases a file with these bytes, arriving at this time, already registered (a
+    file processed again after a crash), in the order they were registered."""
+    stmt = (
+        select(Case.number)
+        .join(ReferralVersion, ReferralVersion.case_id == Case.id)
+        .where(ReferralVersion.sha256 == sha256, ReferralVersion.received_at == received_at)
+        .order_by(ReferralVersion.id)
+    )
+    return list(dict.fromkeys(session.execute(stmt).scalars()))
+
+
 def get_case(*, session: Session, number: str, for_update: bool = False) -> Case:
     """The case with this number, or NotFound with a message that says so."""
     parsed = parse_number(number)

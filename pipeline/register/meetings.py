@@ -114,6 +114,15 @@ def save_plan(*, session: Session, number: str, plan: ActionPlan, actor: str) ->
     return case
 
 
+def save_plan_once(*, session: Session, number: str, plan: ActionPlan, actor: str) -> str:
+    """`save_plan`, unless this actor already saved one on the case (the same plan file
+    processed again after a crash); returns the case number."""
+    case = get_case(session=session, number=number)
+    if not any(h.actor == actor for h in case.history):
+        save_plan(session=session, number=number, plan=plan, actor=actor)
+    return case.number
+
+
 def record_followup(*, session: Session, number: str, outcome: str, actor: str,
                     note: str | None = None) -> Case:
     """plan_agreed → followed_up, with the outcome: continue, revise or new_conference."""

@@ -95,8 +95,15 @@ def show_case(settings: Settings, number: str) -> dict[str, Any]:
     return in_register(settings, step)
 
 
-def intake(settings: Settings) -> list[ledger.LedgerEntry]:
-    return in_register(settings, lambda s: ledger.list_entries(session=s))
+def intake(settings: Settings, *, outcome: str | None = None,
+           limit: int | None = None) -> list[ledger.LedgerEntry]:
+    """The intake ledger, newest first; only one outcome and the newest `limit` if given."""
+    if outcome is not None and outcome not in {o.value for o in ledger.Outcome}:
+        raise PipelineError(
+            f"Tundmatu tulemus „{outcome}”; võimalikud on: "
+            + ", ".join(o.value for o in ledger.Outcome) + ".", code="bad_outcome")
+    return in_register(settings, lambda s: ledger.list_entries(
+        session=s, outcome=outcome, limit=limit))
 
 
 # --- coordinators ------------------------------------------------------------

@@ -83,9 +83,11 @@ def stage_plan(w: Work) -> None:
     try:
         number, plan = read_plan(w.data)
     except PipelineError as exc:
-        if exc.code in ("not_a_plan", "unreadable_plan"):
-            return  # not a plan: the extract stage reads it as a referral, or says why not
-        _plan_refused(w, None, exc)  # a plan with no agreements, or too large
+        if exc.code in ("not_a_plan", "unreadable_plan", "too_large"):
+            # Not a plan, or too large to tell (a zip bomb is no plan): the extract stage
+            # reads it as a referral, or says why not in its own words.
+            return
+        _plan_refused(w, None, exc)  # a plan with no agreements
         return
     actor = f"{PLAN_ACTOR}:{w.job.entry_id}"
 

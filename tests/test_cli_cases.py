@@ -135,3 +135,28 @@ def test_cli_case_show_gives_the_referral_in_its_own_words(home: Path, referral:
     for text in (referral.question, referral.factors.parenting.risk, "Suunamise alus",
                  "Küsimus, millele pere plaan peab vastama", "Ajalugu"):
         assert text and " ".join(text.split()) in flat
+
+
+def test_cli_intake_outcome_filter_limit_and_folder_column(tmp_path: Path) -> None:
+    from pipeline import process
+    from pipeline.config import Layout, Settings
+
+    Layout(tmp_path).ensure()
+    ctx = process.make_context(Settings(home=tmp_path, database_url=None))
+    for name, data in (("katki.pdf", b"%PDF-1.4 broken %%EOF"), ("juhuslik.bin", b"\x00" * 64)):
+        src = tmp_path / "inbox" / name
+        src.write_bytes(data)
+        from pipeline.intake.claim import Owner
+        claimed = Owner(ctx.layout).claim(src)
+        assert claimed is not None
+        import hashlib
+        process.run(process.record_claimed(ctx, claimed, hashlib.sha256(data).hexdigest()), ctx)
+    rows = json.loads(plr(tmp_path, "intake", "--json", "--outcome", "quarantined")[1])
+    assert [r["file"] for r in rows] == ["juhuslik.bin", "katki.pdf"]  # newest first
+    assert all(r["placed"].startswith("quarantine/") for r in rows)
+    assert len(json.loads(plr(tmp_path, "intake", "--json", "--limit", "1")[1])) == 1
+    assert json.loads(plr(tmp_path, "intake", "--json", "--outcome", "returned")[1]) == []
+    code, out = plr(tmp_path, "intake")
+    assert code == 0 and "quarantine/" in out and "Kaust" in out
+    code, out = plr(tmp_path, "intake", "--outcome", "kadunud")
+    assert code != 0 and "Tundmatu tulemus" in out and "Traceback" not in out

@@ -213,3 +213,13 @@ def test_watch_defers_a_file_whose_worker_found_the_register_down(
     watcher._finished(job, Failure("crashed", "OperationalError"))
     assert [j for _, j in watcher.deferred] == [job]
     assert Path(job.path).exists() and watcher.counts.quarantined == 0
+
+
+@pytest.mark.parametrize("name", ["bomb-ratio.docx", "bomb-declared.docx", "bomb-lying.docx"])
+def test_process_docx_zip_bomb_is_quarantined_as_a_bomb_not_as_a_plan(
+    ctx: process.Context, name: str
+) -> None:
+    data = (ROOT / "tests" / "fixtures" / "bad" / name).read_bytes()
+    result = process.run(arrive(ctx, name, data), ctx)
+    assert result.outcome == "quarantined"
+    assert "tegevusplaan" not in (result.reason or "").lower(), result.reason

@@ -318,19 +318,32 @@ def register(app: typer.Typer) -> None:
 
     @app.command("intake")
     @handle_errors
-    def intake_cmd(as_json: JsonOption = False, home: HomeOption = None) -> None:
-        """Näita sissetulekute registrit: kõik saabunud failid ja mis igaühest sai."""
+    def intake_cmd(
+        outcome: Annotated[str | None, typer.Option(
+            "--outcome", help="Ainult selle tulemusega failid: registered, returned, "
+            "quarantined, duplicate või pending.", show_default=False)] = None,
+        limit: Annotated[int | None, typer.Option(
+            "--limit", min=1, help="Ainult nii mitu kõige uuemat faili.",
+            show_default=False)] = None,
+        as_json: JsonOption = False,
+        home: HomeOption = None,
+    ) -> None:
+        """Näita sissetulekute registrit: kõik saabunud failid, mis igaühest sai ja kus
+        fail nüüd on (uuemad eespool)."""
         cfg = settings(home)
-        entries = casework.intake(cfg)
+        entries = casework.intake(cfg, outcome=outcome, limit=limit)
         if as_json:
             write_json([e.to_json() for e in entries])
         elif not entries:
             console.print(t(cfg.lang, "msg.no_entries"))
         else:
-            _table(cfg.lang, "title.intake", ("received", "file", "outcome", "cases", "reason"),
+            _table(cfg.lang, "title.intake",
+                   ("received", "file", "outcome", "cases", "reason", "place"),
                    [[e.received_at.strftime("%d.%m.%Y %H:%M"), _d(e.file),
                      t(cfg.lang, f"outcome.{e.outcome}"), ", ".join(e.cases) or "—",
-                     _d(e.reason or ", ".join(e.codes))] for e in entries])
+                     _d(e.reason or ", ".join(e.codes)),
+                     _d(str(Path(e.placed).parent) + "/" if e.placed else None)]
+                    for e in entries])
 
     @app.command("purge")
     @handle_errors

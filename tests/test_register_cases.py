@@ -195,7 +195,7 @@ def test_ledger_records_and_closes_entries(session: Session) -> None:
     assert [e.outcome for e in entries] == ["returned", "registered"]
     assert entries[0].to_json()["codes"] == ["missing_required"]
     assert set(entries[0].to_json()) == {
-        "id", "file", "sha256", "received_at", "outcome", "cases", "codes", "reason",
+        "id", "file", "sha256", "received_at", "outcome", "cases", "codes", "reason", "placed",
     }
 
 

@@ -87,6 +87,17 @@ def start(home: Path, *args: str, **extra: str) -> subprocess.Popen[str]:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def read_until(proc: subprocess.Popen[str], marker: str, count: int = 1) -> str:
+    """The watcher's log (stderr) up to the `count`-th line with `marker`."""
+    assert proc.stderr is not None
+    log = ""
+    while log.count(marker) < count:
+        line = proc.stderr.readline()
+        assert line or proc.poll() is None, f"watcher ended: {log[-2000:]}"
+        log += line
+    return log
+
+
 def wait_for(cond: object, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -218,12 +229,7 @@ def test_watch_two_watchers_share_one_inbox_without_double_work(
     try:
         # Both must be up before the files land, or the first would rightly take them all.
         for p in (a, b):
-            assert p.stderr is not None
-            started = ""
-            while "watch_started" not in started:
-                line = p.stderr.readline()
-                assert line or p.poll() is None, f"watcher ended: {started[-2000:]}"
-                started += line
+            read_until(p, "watch_started")
         for i in range(30):
             (home / "inbox" / f"m{i:02d}.docx").write_bytes(form(300 + i))
         wait_for(lambda: len(placed(home)) == 30, timeout=180)

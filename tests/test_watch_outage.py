@@ -10,7 +10,16 @@ from pathlib import Path
 import pytest
 from netcut import Link
 from sqlalchemy.engine import make_url
-from test_watch_e2e import PLR, env, form, ledger_at, placed, start, wait_for
+from test_watch_e2e import (
+    PLR,
+    env,
+    form,
+    ledger_at,
+    placed,
+    read_until,
+    start,
+    wait_for,
+)
 
 from pipeline.register.testing import PgServer
 
@@ -37,21 +46,14 @@ def test_watch_register_down_files_wait_then_finish_once(
     link, url = link_url
     home = tmp_path / "home"
     proc = start(home, "--workers", "1", PLR_DATABASE_URL=url, PLR_DB_RETRY_SECONDS="0.5")
-    assert proc.stderr is not None
     log = ""
     try:
-        while "watch_started" not in log:
-            line = proc.stderr.readline()
-            assert line or proc.poll() is None, log[-2000:]
-            log += line
+        log = read_until(proc, "watch_started")
         link.cut()
         for i in range(3):
             (home / "inbox" / f"o{i}.docx").write_bytes(form(400 + i))
         wait_for(lambda: len(waiting_files(home)) == 3, timeout=60)
-        while log.count('"register_unreachable"') < 6:  # each file tried at least twice
-            line = proc.stderr.readline()
-            assert line, log[-2000:]
-            log += line
+        log += read_until(proc, '"register_unreachable"', 6)  # each file tried twice at least
         assert proc.poll() is None, "the watcher keeps running"
         assert placed(home) == []  # nothing quarantined or archived while the register is down
         link.restore()
@@ -79,12 +81,7 @@ def test_watch_once_register_down_exits_with_reason_and_next_run_finishes(
     e = env(home, PLR_DATABASE_URL=url, PLR_DB_RETRY_SECONDS="0.5")
     proc = subprocess.Popen([*PLR, "watch", "--once", "--log-json", "--workers", "1"], env=e,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert proc.stderr is not None
-    log = ""
-    while "watch_started" not in log:  # files are taken only once they have settled
-        line = proc.stderr.readline()
-        assert line, log[-2000:]
-        log += line
+    read_until(proc, "watch_started")  # files are taken only once they have settled
     link.cut()
     _out, err = proc.communicate(timeout=120)
     assert proc.returncode == 2, err[-2000:]

@@ -259,7 +259,10 @@ class Watcher:
                 if claimed is None:
                     continue  # another watcher was first
                 self._record_or_wait(claimed)
-                continue
+                if not self.queue:
+                    continue  # the register is down: it waits, claimed
+            # Straight from claim to worker, with no stop check between: a file claimed
+            # when SIGTERM arrives is a file in hand, and it is finished.
             job = self.queue.popleft()
             self.started_at[job.path] = time.monotonic()
             self.pool.submit(job)

@@ -136,7 +136,7 @@ def _extract_mail(
         if att_fmt not in (Format.PDF, Format.DOCX):
             continue  # logos, signatures, calendar files…
         src = source.model_copy(
-            update={"attachment": att.name, "sender": mail.sender, "format": att_fmt.value}
+            update={"attachment": att.name, "sender": att.sender, "format": att_fmt.value}
         )
         try:
             found.append(read_form(att.data, att_fmt, src, limits, today))

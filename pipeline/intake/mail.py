@@ -1,7 +1,10 @@
 """Unpack an exported e-mail (.eml, Outlook .msg) into its sender and attachments.
 
 Office staff drop whole e-mails into the inbox; the form is one of the
-attachments, possibly inside a forwarded message. Attachment names come from
+attachments, possibly inside a forwarded message. Each attachment carries the
+address of whoever sent it: the From of the (possibly attached, forwarded)
+message it came in, or the quoted original sender when that message is an
+inline forward (see `forward`). Attachment names come from
 whoever sent the mail, so they are reduced to a bare, printable file name and
 never used as a path. Counts and sizes are capped by `Limits`.
 """
@@ -20,6 +23,7 @@ from typing import Any
 
 from pipeline.config import Limits
 from pipeline.errors import ResourceLimit, UnreadableFile
+from pipeline.intake.forward import MAX_RAW, original_sender
 from pipeline.read.base import Format, sniff
 
 _MAX_DEPTH = 8  # forwarded inside forwarded…; deeper is an attack, not a referral
@@ -30,11 +34,12 @@ _MAX_NAME = 150
 class Attachment:
     name: str
     data: bytes
+    sender: str | None = None  # who sent this file (the forwarded original's sender, if known)
 
 
 @dataclass
 class Mail:
-    sender: str | None = None
+    sender: str | None = None  # who sent the mail's own attachments (see `unpack`)
     attachments: list[Attachment] = field(default_factory=list)
 
 
@@ -70,10 +75,11 @@ class _Collector:
         self.mail = Mail()
         self.total = 0
 
-    def add(self, name: str | None, data: bytes, depth: int) -> None:
+    def add(self, name: str | None, data: bytes, depth: int, sender: str | None) -> None:
         fmt = sniff(data) if data else None
         if fmt in (Format.EML, Format.MSG) and depth < _MAX_DEPTH:
-            # A forwarded mail attached as a file: its attachments are ours too.
+            # A forwarded mail attached as a file: its attachments are ours too, each
+            # with that mail's own sender.
             try:
                 _unpack_into(data, fmt, self, depth + 1)
                 return
@@ -94,33 +100,58 @@ class _Collector:
                 code="too_large",
             )
         index = len(self.mail.attachments)
-        self.mail.attachments.append(Attachment(safe_name(name, index), data))
+        self.mail.attachments.append(Attachment(safe_name(name, index), data, sender))
 
 
 # --- .eml -----------------------------------------------------------------------------------
 
 
-def _eml_parts(msg: Message, col: _Collector, depth: int) -> None:
+def _eml_body(msg: Message) -> tuple[str, bool]:
+    """The start of the text body (plain preferred, else HTML) and whether it is HTML."""
+    part = msg.get_body(preferencelist=("plain", "html")) if isinstance(msg, EmailMessage) else None
+    raw = part.get_payload(decode=True) if part is not None else None
+    if part is None or not isinstance(raw, bytes):
+        return "", False
+    charset = part.get_content_charset() or "utf-8"
+    try:
+        text = raw[:MAX_RAW].decode(charset, errors="replace")
+    except LookupError:  # an unknown charset name
+        text = raw[:MAX_RAW].decode("utf-8", errors="replace")
+    return text, part.get_content_subtype() == "html"
+
+
+def _eml_sender(msg: Message) -> str | None:
+    """The From address, or the quoted original sender when the mail is an inline forward."""
+    own = _address(msg.get("From"))
+    try:
+        body, is_html = _eml_body(msg)
+        quoted = original_sender(str(msg.get("Subject") or ""), body, is_html=is_html)
+    except Exception:  # a broken body or header: the From still holds
+        quoted = None
+    return quoted or own
+
+
+def _eml_parts(msg: Message, col: _Collector, depth: int, sender: str | None) -> None:
     if depth > _MAX_DEPTH:
         raise ResourceLimit("E-kiri on liiga sügavalt pesastatud.", code="mail_depth")
-    if msg.is_multipart():
-        for part in msg.get_payload():
-            if isinstance(part, Message):
-                _eml_parts(part, col, depth + 1)
-        return
     ctype = msg.get_content_type()
-    if ctype == "message/rfc822":
+    if ctype == "message/rfc822":  # forwarded as an attachment: its own sender
         inner = msg.get_payload()
         for sub in inner if isinstance(inner, list) else [inner]:
             if isinstance(sub, Message):
-                _eml_parts(sub, col, depth + 1)
+                _eml_parts(sub, col, depth + 1, _eml_sender(sub))
+        return
+    if msg.is_multipart():
+        for part in msg.get_payload():
+            if isinstance(part, Message):
+                _eml_parts(part, col, depth + 1, sender)
         return
     filename = msg.get_filename()
     if filename is None and (ctype.startswith("text/") or ctype.startswith("multipart/")):
         return  # the body itself, not an attachment
     data = msg.get_payload(decode=True)
     if isinstance(data, bytes) and data:
-        col.add(filename, data, depth)
+        col.add(filename, data, depth, sender)
 
 
 def _unpack_eml(data: bytes, col: _Collector, depth: int) -> str | None:
@@ -128,8 +159,8 @@ def _unpack_eml(data: bytes, col: _Collector, depth: int) -> str | None:
         msg = email.message_from_bytes(data, policy=policy.default)
         if not isinstance(msg, EmailMessage):  # pragma: no cover — policy.default guarantees it
             raise TypeError
-        sender = _address(msg.get("From"))
-        _eml_parts(msg, col, depth)
+        sender = _eml_sender(msg)
+        _eml_parts(msg, col, depth, sender)
     except (ResourceLimit, UnreadableFile):
         raise
     except RecursionError as exc:
@@ -165,16 +196,31 @@ def _msg_sender(msg: Any) -> str | None:
     return _address(getattr(msg, "sender", None))
 
 
-def _msg_attachments(msg: Any, col: _Collector, depth: int) -> None:
+def _msg_forward_sender(msg: Any) -> str | None:
+    """The From of a .msg, or the quoted original sender when it is an inline forward."""
+    own = _msg_sender(msg)
+    try:
+        body, is_html = msg.body, False
+        if not body:
+            html = msg.getStream("__substg1.0_10130102")  # the HTML body, never derived
+            body, is_html = (html or b"")[:MAX_RAW].decode("utf-8", errors="replace"), True
+        quoted = original_sender(msg.subject, str(body or ""), is_html=is_html)
+    except Exception:  # extract_msg raises many types on odd bodies: the From still holds
+        quoted = None
+    return quoted or own
+
+
+def _msg_attachments(msg: Any, col: _Collector, depth: int, sender: str | None) -> None:
     if depth > _MAX_DEPTH:
         raise ResourceLimit("E-kiri on liiga sügavalt pesastatud.", code="mail_depth")
     for att in msg.attachments:
         payload = att.data
         if isinstance(payload, bytes | bytearray):
             name = att.longFilename or att.shortFilename or getattr(att, "displayName", None)
-            col.add(name, bytes(payload), depth)
+            col.add(name, bytes(payload), depth, sender)
         elif payload is not None and hasattr(payload, "attachments"):
-            _msg_attachments(payload, col, depth + 1)  # an embedded (forwarded) message
+            # An embedded (forwarded) message: its attachments come from its own sender.
+            _msg_attachments(payload, col, depth + 1, _msg_forward_sender(payload))
 
 
 def _unpack_msg(data: bytes, col: _Collector, depth: int) -> str | None:
@@ -192,8 +238,8 @@ def _unpack_msg(data: bytes, col: _Collector, depth: int) -> str | None:
             "Outlooki kiri (.msg) on katki ja seda ei saa lugeda.", code="corrupt"
         ) from exc
     try:
-        sender = _msg_sender(msg)
-        _msg_attachments(msg, col, depth)
+        sender = _msg_forward_sender(msg)
+        _msg_attachments(msg, col, depth, sender)
     except (ResourceLimit, UnreadableFile):
         raise
     except Exception as exc:
@@ -215,7 +261,12 @@ def _unpack_into(data: bytes, fmt: Format, col: _Collector, depth: int) -> str |
 
 
 def unpack(data: bytes, fmt: Format, limits: Limits) -> Mail:
-    """The sender's address and the attachments (forwarded mails' attachments included)."""
+    """The sender and the attachments (forwarded mails' attachments included).
+
+    `Mail.sender` is who sent the mail's own attachments: the From address, or the
+    quoted original sender of an inline forward. Attachments of a mail forwarded as
+    an attachment carry that mail's sender in `Attachment.sender` instead.
+    """
     col = _Collector(limits)
     col.mail.sender = _unpack_into(data, fmt, col, 0)
     return col.mail

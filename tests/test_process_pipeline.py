@@ -213,6 +213,9 @@ def test_watch_defers_a_file_whose_worker_found_the_register_down(
     watcher._finished(job, Failure("crashed", "OperationalError"))
     assert [j for _, j in watcher.deferred] == [job]
     assert Path(job.path).exists() and watcher.counts.quarantined == 0
+    assert "register ei vasta" not in watcher.counts.line()
+    watcher.counts.register_down = bool(watcher.deferred)
+    assert watcher.counts.line().endswith("register ei vasta, failid ootavad")
 
 
 @pytest.mark.parametrize("name", ["bomb-ratio.docx", "bomb-declared.docx", "bomb-lying.docx"])

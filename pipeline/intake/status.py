@@ -35,6 +35,7 @@ class _Counts(Protocol):
     returned: int
     duplicates: int
     quarantined: int
+    register_down: bool
 
     @property
     def finished(self) -> int: ...
@@ -73,7 +74,8 @@ class StatusLine:
         if now - self._last_log >= LOG_EVERY:
             self._last_log = now
             log.event("status", waiting=c.waiting, in_progress=c.in_progress, done=c.done,
-                      returned=c.returned, duplicates=c.duplicates, quarantined=c.quarantined)
+                      returned=c.returned, duplicates=c.duplicates, quarantined=c.quarantined,
+                      register_down=c.register_down)
         if self._live is None:
             return
         outstanding = c.waiting + c.in_progress

@@ -55,6 +55,7 @@ class Counts:
     returned: int = 0
     duplicates: int = 0
     quarantined: int = 0
+    register_down: bool = False  # files wait because the register does not answer
 
     def add(self, outcome: str) -> None:
         if outcome == process.REGISTERED:
@@ -73,7 +74,8 @@ class Counts:
     def line(self) -> str:
         return (f"Ootel {self.waiting} · töös {self.in_progress} · valmis {self.done} · "
                 f"tagastatud {self.returned} · korduvad {self.duplicates} · "
-                f"karantiinis {self.quarantined}")
+                f"karantiinis {self.quarantined}"
+                + (" · register ei vasta, failid ootavad" if self.register_down else ""))
 
 
 @dataclass
@@ -273,6 +275,7 @@ class Watcher:
         self.counts.waiting = (len(self.inbox.ready) + self.inbox.settling + len(self.queue)
                                + len(self.deferred) + len(self.unrecorded))
         self.counts.in_progress = self.pool.busy
+        self.counts.register_down = bool(self.deferred or self.unrecorded)
 
     def _finished(self, job: process.Job, result: Any) -> None:
         assert self.ctx is not None

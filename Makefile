@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check bench forms
+.PHONY: run test check bench soak forms
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -26,7 +26,11 @@ check: $(STAMP)
 	$(VENV)/bin/mypy
 
 bench: $(STAMP)
-	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done
+	for b in benchmarks/bench_*.py; do [ $$b = benchmarks/bench_soak.py ] || $(PY) $$b || exit 1; done
+
+# A long run of the real watcher under a steady feed (default 10 minutes; MINUTES=60 …).
+soak: $(STAMP)
+	$(PY) benchmarks/bench_soak.py --minutes $(or $(MINUTES),10)
 
 forms: $(STAMP)
 	$(VENV)/bin/plr forms build

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import io
 import os
 import shutil
 import statistics
@@ -40,10 +39,8 @@ STABLE = 0.3
 
 
 def build(folder: Path, n: int) -> None:
-    from pypdf import PdfReader, PdfWriter
+    from printed import printed
     from test_watch_e2e import form
-
-    from pipeline.forms_build.fill import read_pdf_values
 
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(n):
@@ -52,18 +49,8 @@ def build(folder: Path, n: int) -> None:
             (folder / f"b{i:03d}.docx").write_bytes(form(1000 + i))
         elif kind == 1:
             (folder / f"b{i:03d}.pdf").write_bytes(form(1000 + i, "pdf"))
-        elif kind == 2:  # printed to PDF: the fields are gone, only text is left
-            data = form(1000 + i, "pdf")
-            w = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
-            vals = {k: v for k, v in read_pdf_values(data).items() if isinstance(v, str)}
-            for page in w.pages:
-                w.update_page_form_field_values(page, vals, auto_regenerate=False, flatten=True)
-            w.remove_annotations(subtypes="/Widget")
-            if "/AcroForm" in w._root_object:
-                del w._root_object["/AcroForm"]
-            out = io.BytesIO()
-            w.write(out)
-            (folder / f"b{i:03d}.pdf").write_bytes(out.getvalue())
+        elif kind == 2:  # printed to PDF: the fields are gone, the boxes are printed marks
+            (folder / f"b{i:03d}.pdf").write_bytes(printed(form(1000 + i, "pdf")))
         else:
             msg = EmailMessage()
             msg["From"] = f"suunaja{1000 + i}@example.ee"

@@ -30,6 +30,7 @@ SAFE_KEYS = frozenset(
         "pid", "host", "count", "waiting", "in_progress", "done", "returned", "quarantined",
         "duplicates", "seconds", "attempt", "next_in", "workers", "mode", "home_ok", "first",
         "error", "signal", "recovered", "kind", "limit", "exit", "message_id", "pending",
+        "tries", "retry_in", "register_down", "entries", "files", "source",
     }
 )
 
@@ -91,6 +92,24 @@ def setup(
     logger.addHandler(handler)
     logger.setLevel(level)
     logger.propagate = False
+    # The libraries (pypdf, pdfminer, …) warn about the files they read, in their own words,
+    # which may quote a document. Their warnings become `library_warning` events that name
+    # only the logger, so that no text of a referral reaches the log and JSON stays JSON.
+    root = logging.getLogger()
+    for h in list(root.handlers):
+        if isinstance(h, _LibraryHandler):
+            root.removeHandler(h)
+    root.addHandler(_LibraryHandler())
+    root.setLevel(logging.WARNING)
+    logging.captureWarnings(True)
+
+
+class _LibraryHandler(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name == LOGGER_NAME or record.name.startswith(LOGGER_NAME + "."):
+            return
+        event("library_warning", level=record.levelno,
+              source=record.name.split(".")[0] if record.name != "py.warnings" else "python")
 
 
 def event(name: str, *, level: int = logging.INFO, **fields: Any) -> None:

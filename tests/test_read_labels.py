@@ -250,3 +250,34 @@ def test_parse_blocks_unrelated_document_is_not_a_referral() -> None:
     with pytest.raises(NotAReferral) as info:
         parse_blocks(blocks)
     assert info.value.code == "not_a_referral"
+
+
+def _grounds() -> list[tuple[str, str]]:
+    from pipeline.model.spec import by_key
+
+    return list(by_key()["grounds"].options)
+
+
+def test_parse_blocks_bare_options_among_marked_ones_are_not_ticked() -> None:
+    """A print that marks only the chosen boxes ("X …") and leaves the rest unmarked; the
+    chosen one comes last, after bare labels that first look like a list of choices."""
+    opts = _grounds()
+    lines = [Line("D. Suunamise alus ja valdkond"), Line("Suunamise alus")]
+    lines += [Line(label) for _, label in opts[:-1]] + [Line(f"X {opts[-1][1]}")]
+    assert read(*lines).grounds == [opts[-1][0]]
+    first_marked = [Line("D. Suunamise alus ja valdkond"), Line("Suunamise alus"),
+                    Line(f"X {opts[0][1]}")] + [Line(label) for _, label in opts[1:]]
+    assert read(*first_marked).grounds == [opts[0][0]]
+
+
+def test_parse_blocks_list_of_chosen_labels_without_marks_is_kept() -> None:
+    opts = _grounds()
+    r = read(Line("D. Suunamise alus ja valdkond"), Line("Suunamise alus"), Line(opts[1][1]))
+    assert r.grounds == [opts[1][0]]
+
+
+def test_parse_blocks_every_option_bare_means_the_marks_were_lost() -> None:
+    opts = _grounds()
+    r = read(Line("D. Suunamise alus ja valdkond"), Line("Suunamise alus"),
+             *[Line(label) for _, label in opts])
+    assert r.grounds == []

@@ -73,3 +73,26 @@ def test_pdf_blocks_respect_the_page_limit() -> None:
 def test_pdf_blocks_broken_file_is_unreadable(limits: Limits) -> None:
     with pytest.raises(UnreadableFile):
         pdf_blocks(b"%PDF-1.7\n garbage", limits)
+
+
+@pytest.mark.parametrize(("on", "off"), [("[X]", "[  ]"), ("X", ""), ("x", "")])
+def test_pdf_blocks_printed_official_form_with_only_the_chosen_boxes_marked(
+    on: str, off: str, limits: Limits
+) -> None:
+    """The official form printed so that only ticked boxes leave a mark: every choice reads
+    as on the filled form, none of the unmarked options counts as chosen."""
+    from pathlib import Path
+
+    from printed import printed
+
+    from pipeline.extract import extract_bytes
+    from pipeline.forms_build.fill import fill_pdf, referral_to_raw
+    from pipeline.samples import sample_referral
+
+    blank = (Path(__file__).resolve().parents[1] / "forms" / "suunamisvorm.pdf").read_bytes()
+    filled = fill_pdf(blank, referral_to_raw(sample_referral()))
+    (want,) = extract_bytes(filled, name="a.pdf", limits=limits)
+    (got,) = extract_bytes(printed(filled, on=on, off=off), name="b.pdf", limits=limits)
+    assert got.source.method == "pdf-text"
+    assert got.referral == want.referral
+    assert [i.code for i in got.issues] == [i.code for i in want.issues]

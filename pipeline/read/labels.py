@@ -53,6 +53,10 @@ class _Parser:
     row: dict[str, tuple[int, set[str]]] = field(default_factory=dict)
     # The header of a group table that ended the last table: a page break may split it.
     carried: tuple[str, list[FieldSpec | None]] | None = None
+    # Options of a multi field seen as bare labels under its label, taken as chosen (a
+    # retyped list of choices) until a mark shows the list has marks: then they were not.
+    provisional: dict[str, list[Target]] = field(default_factory=dict)
+    marked: set[str] = field(default_factory=set)  # multi fields with a mark on an option
 
     # --- resolving labels -------------------------------------------------------------
     def _pick(self, targets: tuple[Target, ...]) -> Target | None:
@@ -151,6 +155,7 @@ class _Parser:
             t = self._option(text) if text else None
             if t is not None:
                 self._set(t, ticked)
+                self._marked(t)
                 done = True
             elif ":" in text:  # "☒ Muu: kiusamine", "☒ Muu, täpsustage: kiusamine"
                 left, right = text.split(":", 1)
@@ -166,6 +171,26 @@ class _Parser:
                     self._set(other, right)
                 done = done or t is not None or other is not None
         return done
+
+    def _marked(self, t: Target) -> None:
+        """An option of `t`'s field carried a mark: bare labels of that field are unticked."""
+        key = t.spec.key
+        if t.spec.kind is not Kind.MULTI or key in self.marked:
+            return
+        self.marked.add(key)
+        for bare in self.provisional.pop(key, []):
+            if bare.code != t.code:
+                self._set(bare, False)
+
+    def unmarked_lists(self) -> None:
+        """Every option of a field listed bare and none marked: the marks did not survive
+        (a print without its check boxes), so nothing is known to be chosen."""
+        for bare in self.provisional.values():
+            f = bare[0].spec
+            if len(f.options) > 2 and {t.code for t in bare} >= {c for c, _ in f.options}:
+                for t in bare:
+                    if t.code:
+                        self.raw.pop(f.option_key(t.code), None)
 
     # --- lines --------------------------------------------------------------------------
     def line(self, text: str) -> None:
@@ -212,8 +237,13 @@ class _Parser:
         t = self.resolve(s, strict=longtext)
         if t is not None:
             p = self.pending
-            if t.code and p is not None and p.spec is t.spec:
+            if t.code and t.spec.key in self.marked and t.spec.kind is Kind.MULTI:
+                self.flush()
+                self._set(t, False)  # a bare option among marked ones: "X Perekonflikt"
+                return
+            if t.code and p is not None and p.spec is t.spec and p.code is None:
                 self._set(t, True)  # a list of chosen labels under the group's label
+                self.provisional.setdefault(t.spec.key, []).append(t)
                 return
             self.assign(t, "", complete=False)
             return
@@ -424,6 +454,7 @@ def parse_blocks(blocks: list[Block]) -> dict[str, str | bool | list[str] | None
             for ln in block.text.split("\n"):
                 p.line(ln)
     p.flush()
+    p.unmarked_lists()
     if len(p.found) < MIN_LABELS:
         raise NotAReferral(
             "Dokumendist ei leitud suunamisvormi välju: see ei paista olevat "

@@ -47,6 +47,7 @@ watch_env: Callable[[Path], dict[str, str]] = _bench.env
 STABLE: float = _bench.STABLE
 form: Callable[..., bytes] = importlib.import_module("test_watch_e2e").form
 printed: Callable[[bytes], bytes] = importlib.import_module("printed").printed
+pss_tree: Callable[[int], tuple[int, list[int]]] = _bench.pss_tree
 
 SAMPLE_SECONDS = 30.0
 POLL_SECONDS = 0.5  # how often the ledger is read: the resolution of the latencies
@@ -86,30 +87,6 @@ def feed_plan() -> Iterator[tuple[str, bytes, str]]:
             if k % 50 == 1:
                 copy_ext, copy_of = ext, data
             yield f"s{k:06d}.{ext}", data, "registered"
-
-
-def pss_tree(root: int) -> tuple[int, list[int]]:
-    """PSS in bytes of `root` alone and of each child with its descendants (the /proc walk
-    of bench_watch._tree_rss, kept per process)."""
-    kids: dict[int, list[int]] = {}
-    for p in Path("/proc").iterdir():
-        if p.name.isdigit():
-            try:
-                ppid = int((p / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            kids.setdefault(ppid, []).append(int(p.name))
-
-    def pss(pid: int) -> int:
-        try:
-            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
-        except OSError:
-            return 0  # gone meanwhile
-        own = sum(int(ln.split()[1]) * 1024 for ln in rollup.splitlines() if ln.startswith("Pss:"))
-        return own + sum(pss(c) for c in kids.get(pid, []))
-
-    children = [pss(c) for c in kids.get(root, [])]
-    return pss(root) - sum(children), children
 
 
 def ledger(home: Path) -> list[tuple[str, str, list[str]]] | None:
@@ -169,9 +146,11 @@ def memory(samples: list[Sample], value: Callable[[Sample], int]) -> str:
     first, last = (statistics.fmean(value(s) / MB for s in part)
                    for part in (samples[:q], samples[-q:]))
     xs = [float(s.done) for s in samples]
-    fit = statistics.linear_regression(xs, [value(s) / MB for s in samples]).slope * 1000 \
-        if len(set(xs)) > 1 else float("nan")
-    return f"first quarter {first:6.1f} MB, last quarter {last:6.1f} MB, {fit:+.1f} MB/1000 files"
+    slope = "too few samples for a slope"
+    if len(set(xs)) > 1:
+        fit = statistics.linear_regression(xs, [value(s) / MB for s in samples]).slope * 1000
+        slope = f"{fit:+.1f} MB/1000 files"
+    return f"first quarter {first:6.1f} MB, last quarter {last:6.1f} MB, {slope}"
 
 
 def main() -> int:

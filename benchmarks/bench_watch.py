@@ -87,30 +87,36 @@ def floor(folder: Path) -> float:
     return time.perf_counter() - t
 
 
-def _tree_rss(pid: int) -> int:
-    """PSS in bytes of `pid` and its descendants (from /proc).
+def pss_tree(root: int) -> tuple[int, list[int]]:
+    """PSS in bytes of `root` alone and of each child with its descendants (from /proc).
 
     Proportional set size, not RSS: a reader's forked child shares most of its
     worker's pages, and summing RSS would count them twice."""
-    children: dict[int, list[int]] = {}
+    kids: dict[int, list[int]] = {}
     for p in Path("/proc").iterdir():
         if p.name.isdigit():
             try:
                 ppid = int((p / "stat").read_text().rsplit(")", 1)[1].split()[1])
             except (OSError, IndexError, ValueError):
                 continue
-            children.setdefault(ppid, []).append(int(p.name))
-    total, todo = 0, [pid]
-    while todo:
-        cur = todo.pop()
-        todo += children.get(cur, [])
+            kids.setdefault(ppid, []).append(int(p.name))
+
+    def pss(pid: int) -> int:
         try:
-            for line in Path(f"/proc/{cur}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1]) * 1024
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
         except OSError:
-            pass
-    return total
+            return 0  # gone meanwhile
+        own = sum(int(ln.split()[1]) * 1024 for ln in rollup.splitlines() if ln.startswith("Pss:"))
+        return own + sum(pss(c) for c in kids.get(pid, []))
+
+    children = [pss(c) for c in kids.get(root, [])]
+    return pss(root) - sum(children), children
+
+
+def _tree_rss(pid: int) -> int:
+    """PSS in bytes of `pid` and its descendants."""
+    own, children = pss_tree(pid)
+    return own + sum(children)
 
 
 def env(home: Path) -> dict[str, str]:

@@ -210,13 +210,20 @@ class Watcher:
         except Exception as exc:
             if not process.database_down(exc):
                 raise
-            tries = self.db_tries[str(path)] = self.db_tries.get(str(path), 0) + 1
-            log.warn("register_unreachable", sha256=sha256, error=type(exc).__name__,
-                     tries=tries, retry_in=self.settings.db_retry_seconds)
-            self.unrecorded.append((time.monotonic() + self.settings.db_retry_seconds, path))
+            self.unrecorded.append((self._retry_at(str(path), sha256, type(exc).__name__),
+                                    path))
             return
+        self.db_tries.pop(str(path), None)
         log.event("claimed", sha256=job.sha256, claim=claim.claim_id_of(path))
         self.queue.append(job)
+
+    def _retry_at(self, key: str, sha256: str, error: str) -> float:
+        """The register did not answer for this file: count the try, say so, and return
+        when to try again (the file stays claimed in processing/ meanwhile)."""
+        tries = self.db_tries[key] = self.db_tries.get(key, 0) + 1
+        log.warn("register_unreachable", sha256=sha256, error=error, tries=tries,
+                 retry_in=self.settings.db_retry_seconds)
+        return time.monotonic() + self.settings.db_retry_seconds
 
     def close(self) -> None:
         if self.pdf is not None:
@@ -283,12 +290,8 @@ class Watcher:
         if isinstance(result, Failure) and (
             result.code == "setup" or result.detail in process.DATABASE_DOWN
         ):
-            # The register is down (or the worker could not get ready), not the file bad:
-            # it stays claimed in processing/ and is tried again.
-            tries = self.db_tries[job.path] = self.db_tries.get(job.path, 0) + 1
-            log.warn("register_unreachable", sha256=job.sha256, error=result.detail,
-                     tries=tries, retry_in=self.settings.db_retry_seconds)
-            self.deferred.append((time.monotonic() + self.settings.db_retry_seconds, job))
+            # The register is down (or the worker could not get ready), not the file bad.
+            self.deferred.append((self._retry_at(job.path, job.sha256, result.detail), job))
             return
         self.db_tries.pop(job.path, None)
         if isinstance(result, Failure):
@@ -298,7 +301,7 @@ class Watcher:
             except Exception as exc:
                 if process.database_down(exc):  # tried again when the register is back
                     self.deferred.append(
-                        (time.monotonic() + self.settings.db_retry_seconds, job))
+                        (self._retry_at(job.path, job.sha256, type(exc).__name__), job))
                     return
                 log.error("place_failed", sha256=job.sha256, error=type(exc).__name__)
                 return  # the next start's recovery places it

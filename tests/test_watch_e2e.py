@@ -338,3 +338,24 @@ def test_watch_polling_reports_a_vanished_share_and_carries_on(tmp_path: Path) -
     assert "inbox_unavailable" in events and "inbox_available" in events
     assert events.index("inbox_unavailable") < events.index("inbox_available")
     assert events.count("registered") == 2
+
+
+@pytest.mark.slow
+def test_watch_folder_dropped_into_the_inbox_is_read(tmp_path: Path) -> None:
+    """Attachments saved together in a folder, the folder moved into the inbox: every form
+    in it (down to three levels) is taken; hidden folders are not looked into."""
+    home = tmp_path / "home"
+    staging = tmp_path / "salvestatud manused"
+    (staging / "teine").mkdir(parents=True)
+    (staging / "a.docx").write_bytes(form(700))
+    (staging / "teine" / "b.pdf").write_bytes(form(701, "pdf"))
+    (home / "inbox" / ".peidus").mkdir(parents=True)
+    (home / "inbox" / ".peidus" / "c.docx").write_bytes(form(702))
+    shutil.move(str(staging), str(home / "inbox" / staging.name))
+    result = once(home)
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = ledger(home)
+    assert sorted(f.split("__", 1)[1] for f, _, _ in rows) == ["a.docx", "b.pdf"]
+    assert all(o == "registered" for _, o, _ in rows)
+    assert not [p for p in (home / "inbox" / staging.name).rglob("*") if p.is_file()]
+    assert (home / "inbox" / ".peidus" / "c.docx").exists()

@@ -117,10 +117,17 @@ def _meeting(m: dict[str, Any] | None) -> str:
     return "—" if not m else f"{_time(m['start'])}–{m['end'][11:16]}, {m['place']}"
 
 
-def _table(lang: str, title: str, cols: tuple[str, ...], rows: list[list[str]]) -> None:
+def _table(lang: str, title: str, cols: tuple[str, ...], rows: list[list[str]],
+           whole: tuple[str, ...] = ()) -> None:
+    """A table that hides nothing behind "…" in a narrow terminal: the `whole` columns
+    (case numbers, outcomes) keep their width, the others wrap, and a long word folds."""
     table = Table(title=t(lang, title), title_justify="left")
-    for c in cols:
-        table.add_column(t(lang, f"col.{c}"))
+    for i, c in enumerate(cols):
+        if c in whole:
+            width = max([len(t(lang, f"col.{c}"))] + [len(r[i]) for r in rows])
+            table.add_column(t(lang, f"col.{c}"), no_wrap=True, min_width=width)
+        else:
+            table.add_column(t(lang, f"col.{c}"), overflow="fold")
     for r in rows:
         table.add_row(*r)
     console.print(table)
@@ -337,13 +344,14 @@ def register(app: typer.Typer) -> None:
         elif not entries:
             console.print(t(cfg.lang, "msg.no_entries"))
         else:
+            # The folder only (archive/, returned/, quarantine/): the case is beside it.
             _table(cfg.lang, "title.intake",
                    ("received", "file", "outcome", "cases", "reason", "place"),
                    [[e.received_at.strftime("%d.%m.%Y %H:%M"), _d(e.file),
                      t(cfg.lang, f"outcome.{e.outcome}"), ", ".join(e.cases) or "—",
                      _d(e.reason or ", ".join(e.codes)),
-                     _d(str(Path(e.placed).parent) + "/" if e.placed else None)]
-                    for e in entries])
+                     _d(Path(e.placed).parts[0] + "/" if e.placed else None)]
+                    for e in entries], whole=("outcome", "cases", "place"))
 
     @app.command("purge")
     @handle_errors

@@ -25,6 +25,7 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -44,6 +45,7 @@ from pipeline.render.pdf import available as pdf_available
 
 TICK = 0.1
 ONCE_DB_TRIES = 3  # --once gives up on the register after this many tries per file
+FOLDER_DEPTH = 3  # folders inside the inbox are read this deep
 POLL_SECONDS = 1.0
 
 
@@ -112,28 +114,39 @@ class Inbox:
         self.available = True
         names: set[str] = set()
         ready: list[tuple[float, Path]] = []
-        for e in entries:
-            if claim.is_ignored(e.name):
+        for key, path, st in self._files(entries):
+            names.add(key)
+            if not self.stability.observe(key, st.st_size, st.st_mtime_ns, now):
                 continue
-            try:
-                if not e.is_file(follow_symlinks=False):
-                    continue
-                st = e.stat(follow_symlinks=False)
-            except OSError:
-                continue  # vanished between listing and looking
-            names.add(e.name)
-            if not self.stability.observe(e.name, st.st_size, st.st_mtime_ns, now):
-                continue
-            path = Path(e.path)
-            if claim.looks_complete(path) or self.stability.waited(e.name, now) >= self.grace:
+            if claim.looks_complete(path) or self.stability.waited(key, now) >= self.grace:
                 ready.append((st.st_mtime, path))
         self.stability.keep_only(names)
         ready.sort()  # oldest first: arrival order
         self.ready = [p for _, p in ready]
         self.settling = len(names) - len(self.ready)
 
+    def _files(self, entries: list[os.DirEntry[str]], depth: int = 0
+               ) -> Iterator[tuple[str, Path, os.stat_result]]:
+        """(key relative to the inbox, path, stat) of every file that could be taken. A
+        folder dropped into the inbox (attachments saved together) is read too, down to
+        `FOLDER_DEPTH` levels; the emptied folders stay where they are."""
+        for e in entries:
+            if claim.is_ignored(e.name):
+                continue
+            try:
+                if e.is_dir(follow_symlinks=False):
+                    if depth < FOLDER_DEPTH:
+                        yield from self._files(list(os.scandir(e.path)), depth + 1)
+                    continue
+                if not e.is_file(follow_symlinks=False):
+                    continue
+                st = e.stat(follow_symlinks=False)
+            except OSError:
+                continue  # vanished between listing and looking
+            yield os.path.relpath(e.path, self.folder), Path(e.path), st
+
     def taken(self, path: Path) -> None:
-        self.stability.forget(path.name)
+        self.stability.forget(os.path.relpath(path, self.folder))
         if path in self.ready:
             self.ready.remove(path)
 
@@ -404,7 +417,7 @@ class Watcher:
                 wake.set()
 
         observer = Observer()
-        observer.schedule(Handler(), str(self.layout.inbox), recursive=False)
+        observer.schedule(Handler(), str(self.layout.inbox), recursive=True)
         observer.daemon = True
         observer.start()
         return observer

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
 from pipeline import casework
 from pipeline.cli.common import HomeOption, console, handle_errors, settings, write_json
@@ -36,17 +37,13 @@ def _time(value: str | None) -> str:
 
 
 def _cases_table(rows: list[dict[str, Any]], lang: str) -> Table:
-    table = Table(title=t(lang, "title.cases"), title_justify="left")
-    for key in ("number", "state", "received", "municipality", "children", "coordinator",
-                "queue"):
-        table.add_column(t(lang, f"col.{key}"), no_wrap=key in ("number", "received"))
-    for r in rows:
-        table.add_row(
-            r["number"], state_label(r["state"], lang), _time(r["received_at"]),
-            _d(r["municipality"]), ", ".join(r["children"]) or "—", _d(r["coordinator"]),
-            _d(r["queue_position"]),
-        )
-    return table
+    return _make_table(
+        lang, "title.cases",
+        ("number", "state", "received", "municipality", "children", "coordinator", "queue"),
+        [[r["number"], state_label(r["state"], lang), _time(r["received_at"]),
+          _d(r["municipality"]), ", ".join(r["children"]) or "—", _d(r["coordinator"]),
+          _d(r["queue_position"])] for r in rows],
+        whole=("number", "state"))
 
 
 def _show(d: dict[str, Any], lang: str) -> None:
@@ -119,18 +116,26 @@ def _meeting(m: dict[str, Any] | None) -> str:
 
 def _table(lang: str, title: str, cols: tuple[str, ...], rows: list[list[str]],
            whole: tuple[str, ...] = ()) -> None:
-    """A table that hides nothing behind "…" in a narrow terminal: the `whole` columns
-    (case numbers, outcomes) keep their width, the others wrap, and a long word folds."""
+    console.print(_make_table(lang, title, cols, rows, whole))
+
+
+def _make_table(lang: str, title: str, cols: tuple[str, ...], rows: list[list[str]],
+                whole: tuple[str, ...] = ()) -> Table:
+    """A table whose values never hide behind "…" in a narrow terminal: the `whole`
+    columns (case numbers, states, outcomes) keep their width, the others wrap, and a long
+    word folds."""
     table = Table(title=t(lang, title), title_justify="left")
     for i, c in enumerate(cols):
         if c in whole:
             width = max([len(t(lang, f"col.{c}"))] + [len(r[i]) for r in rows])
             table.add_column(t(lang, f"col.{c}"), no_wrap=True, min_width=width)
         else:
-            table.add_column(t(lang, f"col.{c}"), overflow="fold")
+            table.add_column(t(lang, f"col.{c}"))
     for r in rows:
-        table.add_row(*r)
-    console.print(table)
+        # A value's long word folds rather than end in "…"; a header may still shorten.
+        table.add_row(*(cell if c in whole else Text(cell, overflow="fold")
+                        for c, cell in zip(cols, r, strict=True)))
+    return table
 
 
 def register(app: typer.Typer) -> None:

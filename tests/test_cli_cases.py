@@ -41,9 +41,9 @@ def home(tmp_path: Path, referral: Referral, monkeypatch: pytest.MonkeyPatch) ->
     return tmp_path
 
 
-def plr(home: Path, *args: str, lang: str = "et") -> tuple[int, str]:
+def plr(home: Path, *args: str, lang: str = "et", columns: int = 160) -> tuple[int, str]:
     result = runner.invoke(app, [*args, "--home", str(home)], env={"PLR_LANG": lang,
-                                                                  "COLUMNS": "160"})
+                                                                  "COLUMNS": str(columns)})
     assert result.exception is None or isinstance(result.exception, SystemExit)
     return result.exit_code, result.output
 
@@ -160,3 +160,14 @@ def test_cli_intake_outcome_filter_limit_and_folder_column(tmp_path: Path) -> No
     assert code == 0 and "quarantine/" in out and "Kaust" in out
     code, out = plr(tmp_path, "intake", "--outcome", "kadunud")
     assert code != 0 and "Tundmatu tulemus" in out and "Traceback" not in out
+
+
+def test_cli_tables_in_a_narrow_terminal_hide_no_value(home: Path) -> None:
+    code, out = plr(home, "cases", columns=80)
+    assert code == 0 and "PLR-2026-0001" in out and "PLR-2026-0002" in out
+    assert "registreeritud" in out  # whole, not "regis…"
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert all("…" not in line for line in out.splitlines()[3:])  # a long name folds
+    code, out = plr(home, "intake", columns=80)
+    assert code == 0 and "PLR-2026-0001" in out and "registreeritud" in out
+    assert all("…" not in line for line in out.splitlines()[3:])  # only headers may shorten

@@ -4,20 +4,30 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import update
 from test_process_pipeline import ROOT, arrive, bad_docx, entries, good_docx
 
 from pipeline import process, retention
+from pipeline.config import Layout, Settings
 from pipeline.forms_build.fill import fill_docx, referral_to_raw
 from pipeline.register import db, ledger, lifecycle
 from pipeline.register.tables import Case, IntakeEntry
 from pipeline.samples import sample_referral
 
 LONG_AGO = dt.datetime(2019, 3, 1, 9, 0)
+
+
+@pytest.fixture
+def ctx(tmp_path: Path, db_url: str) -> process.Context:
+    """The pipeline on a fresh home, on SQLite and (when configured) on PostgreSQL."""
+    Layout(tmp_path).ensure()
+    return process.make_context(Settings(home=tmp_path, database_url=db_url))
 
 
 def age(ctx: process.Context, entry_ids: list[int]) -> None:
@@ -140,12 +150,16 @@ def test_retention_cli_dry_run_names_the_files_and_deletes_nothing(ctx: process.
     age(ctx, [returned.entry_id])
     cmd = [sys.executable, "-m", "pipeline", "purge", "--older-than", "5y", "--home",
            str(ctx.layout.home)]
-    dry = subprocess.run([*cmd, "--dry-run"], capture_output=True, text=True, timeout=120)
+    env = {**os.environ, "PLR_DATABASE_URL": ctx.settings.db_url}
+    dry = subprocess.run([*cmd, "--dry-run"], capture_output=True, text=True, timeout=120,
+                         env=env)
     assert dry.returncode == 0 and "1 failist" in dry.stdout, dry.stdout + dry.stderr
     assert placed.exists()
-    no = subprocess.run(cmd, input="n\n", capture_output=True, text=True, timeout=120)
+    no = subprocess.run(cmd, input="n\n", capture_output=True, text=True, timeout=120,
+                        env=env)
     assert no.returncode == 0 and "midagi ei muudetud" in no.stdout and placed.exists()
-    yes = subprocess.run([*cmd, "--yes"], capture_output=True, text=True, timeout=120)
+    yes = subprocess.run([*cmd, "--yes"], capture_output=True, text=True, timeout=120,
+                         env=env)
     assert yes.returncode == 0 and "1 muu faili" in yes.stdout, yes.stdout + yes.stderr
     assert not placed.exists()
 

@@ -194,3 +194,19 @@ def test_claim_quarantine_writes_estonian_reason_beside_file(tmp_path: Path) -> 
     assert target.read_bytes() == b"broken"
     assert "Põhjus: PDF-fail on katki." in reason
     assert "tõsta fail tagasi kausta inbox/" in reason
+
+
+def test_intake_claim_stability_checks_a_file_once_per_size_and_time() -> None:
+    """A waiting backlog is not re-opened on every scan; a changed file is checked again."""
+    calls: list[str] = []
+
+    def check() -> bool:
+        calls.append("x")
+        return len(calls) > 1  # the first check finds it cut off, the next ones whole
+
+    st = Stability(0.0)
+    st.observe("a.docx", 10, 1, now=0.0)
+    assert [st.complete("a.docx", check) for _ in range(2)] == [False, True]
+    assert st.complete("a.docx", check) and len(calls) == 2  # remembered, not re-read
+    st.observe("a.docx", 20, 2, now=1.0)  # it grew: check again
+    assert st.complete("a.docx", check) and len(calls) == 3

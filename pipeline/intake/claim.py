@@ -27,7 +27,7 @@ import os
 import secrets
 import socket
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,6 +61,7 @@ class _Seen:
     mtime_ns: int
     since: float  # monotonic time when this (size, mtime) was first observed
     first: float  # monotonic time the file was first seen at all
+    complete: bool = False  # this size and time was checked to open as its format
 
 
 @dataclass
@@ -80,6 +81,16 @@ class Stability:
             self.seen[name] = _Seen(size, mtime_ns, now, old.first)
             return self.seconds <= 0
         return now - old.since >= self.seconds
+
+    def complete(self, name: str, check: Callable[[], bool]) -> bool:
+        """Whether the file, as last observed, opens as its format: `check` runs once per
+        size and time, not on every scan (a large backlog would be re-read each time)."""
+        s = self.seen.get(name)
+        if s is None:
+            return check()
+        if not s.complete:
+            s.complete = check()
+        return s.complete
 
     def waited(self, name: str, now: float) -> float:
         s = self.seen.get(name)

@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -46,6 +47,7 @@ from pipeline.render.pdf import available as pdf_available
 TICK = 0.1
 ONCE_DB_TRIES = 3  # --once gives up on the register after this many tries per file
 FOLDER_DEPTH = 3  # folders inside the inbox are read this deep
+BACKLOG_RESCAN_SECONDS = 1.0
 POLL_SECONDS = 1.0
 
 
@@ -118,7 +120,8 @@ class Inbox:
             names.add(key)
             if not self.stability.observe(key, st.st_size, st.st_mtime_ns, now):
                 continue
-            if claim.looks_complete(path) or self.stability.waited(key, now) >= self.grace:
+            if (self.stability.complete(key, partial(claim.looks_complete, path))
+                    or self.stability.waited(key, now) >= self.grace):
                 ready.append((st.st_mtime, path))
         self.stability.keep_only(names)
         ready.sort()  # oldest first: arrival order
@@ -173,6 +176,7 @@ class Watcher:
         self.sender: mail.Sender | None = None
         self.pdf: PdfPool | None = None
         self.started_at: dict[str, float] = {}
+        self.scanned_at = 0.0
         self.scans = 0
 
     # --- start and stop ---------------------------------------------------------------
@@ -260,8 +264,12 @@ class Watcher:
     def step(self, now: float) -> None:
         """Scan if due, hand out work, collect results (one turn of the loop)."""
         assert self.pool is not None and self.owner is not None
-        if not self.stop.is_set():
+        # With files already waiting, the folder is re-read once a second, not on every
+        # tick: a backlog of thousands costs tens of milliseconds per listing.
+        if not self.stop.is_set() and (not self.inbox.ready
+                                       or now - self.scanned_at >= BACKLOG_RESCAN_SECONDS):
             self.inbox.scan(now)
+            self.scanned_at = now
         due = [job for at, job in self.deferred if at <= now]
         if due:
             self.deferred = [(at, job) for at, job in self.deferred if at > now]

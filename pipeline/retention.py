@@ -77,6 +77,8 @@ def remove_leftover(layout: Layout, left: purge.Leftover) -> int:
     removed = _remove_mail(layout, left.claim) if left.claim else 0
     for doc in left.documents:
         removed += _unlink(layout, layout.home / doc)
+        if doc.endswith(".docx"):  # the PDF copy made beside it (`--pdf`)
+            removed += _unlink(layout, (layout.home / doc).with_suffix(".pdf"))
     placed = layout.home / left.placed if left.placed else _find(layout, left)
     if placed is not None and _inside(layout, placed) and _sha256(placed) == left.sha256:
         removed += _unlink(layout, placed)

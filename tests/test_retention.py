@@ -73,6 +73,8 @@ def test_retention_old_returned_quarantined_and_duplicate_files_go(
     assert [r1.outcome, r2.outcome, r4.outcome] == ["returned", "quarantined", "duplicate"]
     letters = list((ctx.layout.outbox / "tagastatud").iterdir())
     assert len(letters) == 1
+    letter_pdf = letters[0].with_suffix(".pdf")  # as `plr watch --pdf` makes it
+    letter_pdf.write_bytes(b"%PDF-1.4 tagastuskiri %%EOF")
     reason = Path(r2.placed + ".reason.txt")  # type: ignore[operator]
     assert Path(r1.placed).exists() and reason.exists()  # type: ignore[arg-type]
     # A recent returned referral stays; the old ones and the duplicate of a purged case go.
@@ -92,7 +94,7 @@ def test_retention_old_returned_quarantined_and_duplicate_files_go(
     report = purge(ctx)
     assert report.purged == [number] and report.purged_files == 2
     for gone in (Path(r1.placed), Path(r2.placed), reason, Path(r4.placed),  # type: ignore[arg-type]
-                 letters[0], returned_mail, ctx.layout.archive / number,
+                 letters[0], letter_pdf, returned_mail, ctx.layout.archive / number,
                  ctx.layout.outbox / number):
         assert not gone.exists(), gone
     assert report.removed >= 6

@@ -9,7 +9,6 @@ other. A missing LibreOffice simply means no PDFs (`available()` is False).
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import subprocess
@@ -18,7 +17,8 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-log = logging.getLogger(__name__)
+from pipeline import logging as log
+
 TIMEOUT_SECONDS = 120.0
 
 
@@ -64,8 +64,7 @@ class PdfPool:
                 )
             except (subprocess.SubprocessError, OSError) as exc:
                 # The file name may carry a person's name: log the case folder only.
-                log.warning("PDF conversion failed in %s: %s", docx.parent.name,
-                            type(exc).__name__)
+                log.warn("pdf_failed", case=docx.parent.name, error=type(exc).__name__)
                 return None
             made = Path(tmp) / (docx.stem + ".pdf")
             if not made.is_file():

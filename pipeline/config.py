@@ -100,6 +100,11 @@ class Limits(BaseSettings):
     read_seconds: float = 60.0
     read_memory_mb: int = 1024
     max_attachments: int = 50
+    # The office's own trust anchors for digital signatures (issue 12), beside the Estonian
+    # CAs built in: certificate files (PEM/DER) or folders of them, as a JSON list in
+    # PLR_LIMIT_TRUST_ANCHORS. Here rather than in Settings because Limits is what every
+    # reader is handed.
+    trust_anchors: tuple[Path, ...] = ()
 
 
 class Settings(BaseSettings):

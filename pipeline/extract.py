@@ -19,8 +19,9 @@ from pipeline.errors import NotAReferral, PipelineError, UnreadableFile
 from pipeline.model.assemble import assemble
 from pipeline.model.issues import Issue
 from pipeline.model.referral import Referral
-from pipeline.model.validate import validate
+from pipeline.model.validate import signature_issues, validate
 from pipeline.read.base import Format, reader_for, sniff
+from pipeline.read.signatures import SignatureInfo
 
 
 class Source(BaseModel):
@@ -30,6 +31,11 @@ class Source(BaseModel):
     method: str | None = None
     attachment: str | None = None
     sender: str | None = None
+    # Issue 12: the document's name inside a signed container, and the signatures on it
+    # (None, and so left out of the JSON, when the form is not signed).
+    container: str | None = None
+    document: str | None = None
+    signatures: list[SignatureInfo] | None = None
 
 
 class ExtractError(BaseModel):
@@ -83,8 +89,12 @@ def read_form(
         raise UnreadableFile("Faili vormingut ei toetata.", code="unsupported_format")
     result = reader.read(data, limits)
     source.method = result.method
+    if fmt is Format.PDF:
+        _pdf_signatures(data, source, limits)
     assembled = assemble(result.raw)
     issues = validate(assembled, today=today, sender=source.sender)
+    if source.signatures:
+        issues += signature_issues(assembled.referral, source.signatures)
     return Extraction(source=source, referral=assembled.referral, issues=issues)
 
 
@@ -107,6 +117,8 @@ def extract_bytes(
         source.format = fmt.value
         if fmt in (Format.EML, Format.MSG):
             return _extract_mail(data, fmt, source, limits, today)
+        if fmt in _CONTAINERS:
+            return _extract_container(data, fmt, source, limits, today)
         return [read_form(data, fmt, source, limits, today)]
     except PipelineError as exc:
         return [_unreadable(source, exc)]
@@ -133,12 +145,15 @@ def _extract_mail(
     found: list[Extraction] = []
     for att in mail.attachments:
         att_fmt = sniff(att.data)
-        if att_fmt not in (Format.PDF, Format.DOCX):
+        if att_fmt not in _FORM_FORMATS:
             continue  # logos, signatures, calendar files…
         src = source.model_copy(
             update={"attachment": att.name, "sender": att.sender, "format": att_fmt.value}
         )
         try:
+            if att_fmt in _CONTAINERS:
+                found += _extract_container(att.data, att_fmt, src, limits, today)
+                continue
             found.append(read_form(att.data, att_fmt, src, limits, today))
         except NotAReferral:
             continue  # some other document attached beside the form
@@ -170,3 +185,52 @@ def exit_status(results: list[Extraction]) -> int:
     if all(r.error is not None for r in results):
         return 2
     return 1 if any(r.has_errors for r in results) else 0
+
+
+# --- signed and encrypted containers, signed PDFs (issue 12) ---------------------------------
+
+_CONTAINERS = (Format.ASICE, Format.CDOC)
+# What may carry a referral: alone, attached to an e-mail or inside a container.
+_DOCUMENTS = (Format.PDF, Format.DOCX, Format.DOC, Format.RTF, Format.ODT)
+_FORM_FORMATS = (*_DOCUMENTS, *_CONTAINERS)
+
+
+def _pdf_signatures(data: bytes, source: Source, limits: Limits) -> None:
+    from pipeline.read.signatures import anchors, verify_pdf
+
+    found = verify_pdf(data, anchors(tuple(limits.trust_anchors)))
+    if found:
+        source.signatures = [*(source.signatures or []), *found]
+
+
+def _extract_container(
+    data: bytes, fmt: Format, source: Source, limits: Limits, today: dt.date
+) -> list[Extraction]:
+    """Every referral in an ASiC-E container, each with the signatures that cover it."""
+    from pipeline.read.asice import ENCRYPTED_MESSAGE, open_container
+
+    if fmt is Format.CDOC:
+        raise UnreadableFile(ENCRYPTED_MESSAGE, code="encrypted_container")
+    found: list[Extraction] = []
+    for doc in open_container(data, limits, tuple(limits.trust_anchors)):
+        doc_fmt = sniff(doc.data)
+        if doc_fmt not in _DOCUMENTS:
+            continue  # a photo or a spreadsheet signed beside the form
+        assert doc_fmt is not None
+        src = source.model_copy(
+            update={"container": fmt.value, "document": doc.name, "format": doc_fmt.value,
+                    "signatures": list(doc.signatures)}
+        )
+        try:
+            found.append(read_form(doc.data, doc_fmt, src, limits, today))
+        except NotAReferral:
+            continue
+        except PipelineError as exc:
+            found.append(_unreadable(src, exc))
+    if not found:
+        raise NotAReferral(
+            "Digiallkirjastatud konteineris ei ole suunamisvormi (PDF-, DOCX-, ODT-, DOC- "
+            "või RTF-dokumenti, mis oleks suunamisvorm).",
+            code="no_form_in_container",
+        )
+    return found

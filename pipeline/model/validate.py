@@ -1,4 +1,4 @@
-"""Validation rules E01–E11 and W01–W08 (spec: 'Validation').
+"""Validation rules E01–E11 and W01–W11 (spec: 'Validation').
 
 Pure: a normalised referral (plus what could not be read) in, issues out.
 Messages are plain Estonian for the referrer and say how to fix the
@@ -10,6 +10,8 @@ and the office's screens.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Protocol
 
 from pipeline.model import isikukood, municipalities, normalize
 from pipeline.model.assemble import Assembled
@@ -21,6 +23,17 @@ from pipeline.model.spec import by_key, field_for, fields
 _ROW_NAMES = {"children": "laps", "caregivers": "vanem või hooldaja", "network": "võrgustiku liige"}
 _SECTION_NAMES = {"A": "suunaja andmed", "C": "pere ja võrgustik"}
 _SIX_MONTHS = dt.timedelta(days=183)
+
+
+class SignatureLike(Protocol):
+    """What the W09–W11 rules read of a signature (`pipeline.read.signatures.SignatureInfo`)."""
+
+    @property
+    def signer(self) -> str | None: ...
+    @property
+    def valid(self) -> bool: ...
+    @property
+    def trusted(self) -> bool: ...
 
 
 def _where(key: str) -> str:
@@ -399,3 +412,51 @@ def validate(assembled: Assembled, *, today: dt.date, sender: str | None = None)
         return (not i.is_error, order.get(spec.key, 999) if spec else 999, i.code)
 
     return sorted(issues, key=sort_key)
+
+
+# --- digital signatures (issue 12): W09–W11 ----------------------------------------------------
+
+
+def _name_tokens(name: str) -> list[str]:
+    return sorted(t for t in name.replace("-", " ").casefold().split() if t)
+
+
+def signature_issues(r: Referral, signatures: Sequence[SignatureLike]) -> list[Issue]:
+    """Warnings about the signatures on a form; an unsigned form has none (not an error).
+
+    W09: a signature does not match the bytes (changed after signing);
+    W10: no valid signature is by the referrer named on the form;
+    W11: a valid signature's certificate does not chain to a trusted authority.
+    The messages never name the signer: they reach the ledger and the screens.
+    """
+    out: list[Issue] = []
+    if any(not s.valid for s in signatures):
+        out.append(
+            warning(
+                "W09",
+                "source.signatures",
+                "Vormi digitaalallkiri ei vasta dokumendile: dokumenti on pärast "
+                "allkirjastamist muudetud. Palun küsige suunajalt uuesti allkirjastatud vorm.",
+            )
+        )
+    valid = [s for s in signatures if s.valid]
+    referrer = _name_tokens(r.referrer.name or "")
+    if valid and referrer and not any(_name_tokens(s.signer or "") == referrer for s in valid):
+        out.append(
+            warning(
+                "W10",
+                "referrer.name",
+                "Vormi on digitaalselt allkirjastanud keegi teine kui vormil nimetatud "
+                "suunaja. Palun veenduge, et suunamine tuli suunajalt.",
+            )
+        )
+    if any(not s.trusted for s in valid):
+        out.append(
+            warning(
+                "W11",
+                "source.signatures",
+                "Vormi digitaalallkirja sertifikaat ei ole välja antud usaldusväärse "
+                "sertifitseerija poolt, seega ei ole allkirjastaja isik kinnitatud.",
+            )
+        )
+    return out

@@ -28,6 +28,12 @@ class Format(StrEnum):
     DOCX = "docx"
     EML = "eml"
     MSG = "msg"
+    # Signed/encrypted containers and older office formats (issue 12; pipeline.read.asice).
+    ASICE = "asice"
+    CDOC = "cdoc"
+    DOC = "doc"
+    RTF = "rtf"
+    ODT = "odt"
 
 
 @dataclass
@@ -62,6 +68,10 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 def sniff(data: bytes) -> Format | None:
     """The format from the content, never from the file name."""
+    from pipeline.read.asice import sniff_kind
+
+    if (kind := sniff_kind(data)) is not None:
+        return Format(kind)  # containers, ODT, Word 97–2003, RTF: before ZIP/OLE below
     head = data[:2048]
     if head.lstrip(b"\xef\xbb\xbf\r\n\t ").startswith(b"%PDF-") or b"%PDF-" in data[:1024]:
         return Format.PDF
@@ -123,3 +133,7 @@ def _load_default_readers() -> None:
 
     register(Format.PDF, pdf_reader.PdfReader())
     register(Format.DOCX, docx_reader.DocxReader())
+    from pipeline.read.convert import ConvertingReader
+
+    for fmt in (Format.DOC, Format.RTF, Format.ODT):
+        register(fmt, ConvertingReader(fmt.value))

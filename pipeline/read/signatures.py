@@ -1,0 +1,424 @@
+"""Digital signatures on a referral: XAdES in ASiC-E containers, PAdES in PDFs.
+
+For each signature we report who signed (name and isikukood from the
+certificate's subject, as Estonian ID-card, Mobile-ID and Smart-ID
+certificates carry them), when (the signing time the signature claims, or
+its timestamp), whether it is mathematically valid for exactly these bytes,
+and whether the signer's certificate chains to a trusted certification
+authority: the Estonian ones the `esteid-certificates` package ships, plus
+any the office lists in `PLR_LIMIT_TRUST_ANCHORS`.
+
+Never reaches the network: certificate paths are built only from the anchors,
+the package's intermediate certificates and what the file itself carries;
+OCSP responses and timestamps embedded in the file are checked offline, and
+revocation data that is missing is not fetched (soft-fail).
+
+Reasons are plain Estonian for the office; none quotes a name or isikukood.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import datetime as dt
+import hashlib
+import logging
+import urllib.parse
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from cryptography.x509.oid import NameOID
+from pydantic import BaseModel
+
+from pipeline.read import oscrypto_fix
+
+# pyHanko and certvalidator log every failed path at WARNING with certificate subjects;
+# our own result says what matters, without names.
+for _name in ("pyhanko", "pyhanko_certvalidator"):
+    logging.getLogger(_name).setLevel(logging.CRITICAL)
+
+OK = None  # `reason` of a signature that is valid and trusted
+
+TAMPERED = "Allkiri ei vasta dokumendile: dokumenti on pärast allkirjastamist muudetud."
+BROKEN = "Allkirja ei saa kontrollida: allkirja andmed on vigased või puudulikud."
+UNTRUSTED = "Allkirjastaja sertifikaat ei ole välja antud usaldusväärse sertifitseerija poolt."
+REVOKED = "Allkirjastaja sertifikaat oli allkirjastamise ajal tühistatud või peatatud."
+EXPIRED = "Allkirjastaja sertifikaat ei kehtinud allkirjastamise ajal."
+
+
+class SignatureInfo(BaseModel):
+    """One signature as `plr extract --json` reports it under `source.signatures`."""
+
+    signer: str | None = None
+    id_code: str | None = None
+    signed_at: dt.datetime | None = None
+    valid: bool = False
+    trusted: bool = False
+    reason: str | None = None
+    kind: str = "xades"  # "xades" (ASiC-E container) | "pades" (PDF)
+
+    @property
+    def ok(self) -> bool:
+        return self.valid and self.trusted
+
+
+# --- who signed ------------------------------------------------------------------------------
+
+
+def _attr(name: x509.Name, oid: x509.ObjectIdentifier) -> str | None:
+    values = name.get_attributes_for_oid(oid)
+    return str(values[0].value).strip() if values else None
+
+
+def signer_of(cert: x509.Certificate) -> tuple[str | None, str | None]:
+    """(name, isikukood) from an Estonian e-identity certificate's subject.
+
+    2018+ certificates: `SERIALNUMBER=PNOEE-48001010008`, `GN=MARI`,
+    `SN=MAASIKAS`, `CN=MAASIKAS,MARI,PNOEE-48001010008`; older ones put the bare
+    eleven digits in `SERIALNUMBER` and the CN. A foreign (`PNOLV-…`) or
+    organisation certificate has no isikukood: `None`.
+    """
+    subject = cert.subject
+    given = _attr(subject, NameOID.GIVEN_NAME)
+    surname = _attr(subject, NameOID.SURNAME)
+    cn = _attr(subject, NameOID.COMMON_NAME)
+    serial = _attr(subject, NameOID.SERIAL_NUMBER) or ""
+    if given or surname:
+        name: str | None = " ".join(p for p in (given, surname) if p)
+    elif cn and cn.count(",") >= 2:
+        last, first = cn.split(",")[:2]
+        name = f"{first.strip()} {last.strip()}"
+    else:
+        name = cn
+    code = serial.removeprefix("PNOEE-") if serial.startswith("PNOEE-") else serial
+    id_code = code if len(code) == 11 and code.isdigit() else None
+    return name, id_code
+
+
+# --- trust anchors ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Anchors:
+    roots: tuple[bytes, ...]  # DER
+    intermediates: tuple[bytes, ...]
+
+
+def _load_certs(data: bytes) -> list[bytes]:
+    """DER of every certificate in a PEM bundle or a single DER file."""
+    if b"-----BEGIN" in data:
+        return [
+            c.public_bytes(_der())
+            for c in x509.load_pem_x509_certificates(data)
+        ]
+    return [x509.load_der_x509_certificate(data).public_bytes(_der())]
+
+
+def _der() -> Any:
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return Encoding.DER
+
+
+@lru_cache(maxsize=8)
+def anchors(extra: tuple[Path, ...] = ()) -> Anchors:
+    """The Estonian CAs (live, not test) plus the office's own anchors (files or folders)."""
+    import esteid_certificates as ec_pkg
+    from esteid_certificates.constants import LIVE_CERTS
+
+    roots: list[bytes] = []
+    for blob in ec_pkg.get_root_certificates():
+        roots += _load_certs(blob)
+    inter: list[bytes] = []
+    for path in LIVE_CERTS.values():
+        for der in _load_certs(path.read_bytes()):
+            if der not in roots:
+                inter.append(der)
+    for item in extra:
+        files = sorted(p for p in item.iterdir() if p.is_file()) if item.is_dir() else [item]
+        for f in files:
+            try:
+                roots += _load_certs(f.read_bytes())
+            except (OSError, ValueError):
+                continue  # not a certificate: the setting's other files still count
+    return Anchors(tuple(roots), tuple(inter))
+
+
+def _trust(
+    cert_der: bytes,
+    extra_certs: Iterable[bytes],
+    moment: dt.datetime | None,
+    ocsps: Iterable[bytes],
+    anchor_set: Anchors,
+) -> str | None:
+    """None when the certificate chains to an anchor, else the reason (offline only)."""
+    from asn1crypto import x509 as ax509
+    from pyhanko_certvalidator import CertificateValidator, ValidationContext
+    from pyhanko_certvalidator.errors import (
+        ExpiredError,
+        PathBuildingError,
+        PathValidationError,
+        RevokedError,
+    )
+
+    load = ax509.Certificate.load
+    vc = ValidationContext(
+        trust_roots=[load(r) for r in anchor_set.roots],
+        other_certs=[load(c) for c in (*anchor_set.intermediates, *extra_certs)],
+        allow_fetching=False,
+        revocation_mode="soft-fail",
+        moment=moment,
+        ocsps=list(ocsps),
+    )
+    validator = CertificateValidator(load(cert_der), validation_context=vc)
+    try:
+        asyncio.run(validator.async_validate_usage(set()))  # type: ignore[no-untyped-call]
+    except RevokedError:
+        return REVOKED
+    except ExpiredError:
+        return EXPIRED
+    except (PathBuildingError, PathValidationError):
+        return UNTRUSTED
+    except Exception:  # a malformed certificate is not trusted, whatever broke
+        return UNTRUSTED
+    return None
+
+
+# --- raw signature values --------------------------------------------------------------------
+
+_HASHES: dict[str, type[hashes.HashAlgorithm]] = {
+    "sha224": hashes.SHA224,
+    "sha256": hashes.SHA256,
+    "sha384": hashes.SHA384,
+    "sha512": hashes.SHA512,
+}
+
+
+def verify_raw(cert: x509.Certificate, signature: bytes, data: bytes, hash_name: str) -> bool:
+    """Is `signature` (XMLDSig encoding) a valid signature of `data` by `cert`'s key?
+
+    XMLDSig ECDSA values are always the fixed-width concatenation r‖s (RFC 4050,
+    XMLDSig 1.1 §6.4.3). pyasice first tries to parse the value as DER and
+    uses it as DER when that succeeds; about one raw value in several hundred
+    happens to parse as DER, and then a valid signature is rejected. Here a
+    value of exactly twice the curve's width is always r‖s; only a value of
+    another length is tried as DER (some old services wrote DER).
+    """
+    algo_cls = _HASHES.get(hash_name.lower())
+    if algo_cls is None:
+        return False
+    key = cert.public_key()
+    try:
+        if isinstance(key, ec.EllipticCurvePublicKey):
+            width = (key.curve.key_size + 7) // 8
+            if len(signature) == 2 * width:
+                r = int.from_bytes(signature[:width], "big")
+                s = int.from_bytes(signature[width:], "big")
+                der = encode_dss_signature(r, s)
+            else:
+                der = signature
+            key.verify(der, data, ec.ECDSA(algo_cls()))
+        elif isinstance(key, rsa.RSAPublicKey):
+            key.verify(signature, data, padding.PKCS1v15(), algo_cls())
+        else:
+            return False
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+# --- XAdES (ASiC-E) --------------------------------------------------------------------------
+
+_DIGESTS = {
+    "http://www.w3.org/2000/09/xmldsig#sha1": "sha1",
+    "http://www.w3.org/2001/04/xmlenc#sha256": "sha256",
+    "http://www.w3.org/2001/04/xmldsig-more#sha224": "sha224",
+    "http://www.w3.org/2001/04/xmldsig-more#sha384": "sha384",
+    "http://www.w3.org/2001/04/xmlenc#sha512": "sha512",
+}
+
+
+def _parse_time(text: str | None) -> dt.datetime | None:
+    if not text:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+@dataclass
+class XadesResult:
+    info: SignatureInfo
+    files: set[str]  # the container's data files this signature covers
+
+
+def verify_xades(
+    xml: bytes, files: Mapping[str, bytes], anchor_set: Anchors
+) -> XadesResult:
+    """One `META-INF/signatures*.xml` checked against the container's data files."""
+    oscrypto_fix.apply()
+    from pyasice.xmlsig import XmlSignature
+
+    info = SignatureInfo(kind="xades")
+    try:
+        sig = XmlSignature(xml)
+        ns = sig.NAMESPACES
+        cert_der = sig.get_certificate_value()
+        if not cert_der:
+            info.reason = BROKEN
+            return XadesResult(info, set())
+        cert = x509.load_der_x509_certificate(cert_der)
+        info.signer, info.id_code = signer_of(cert)
+        info.signed_at = _parse_time(sig.get_signing_time())
+        covered: set[str] = set()
+        digests_ok = True
+        for ref in sig.xml.findall("./ds:Signature/ds:SignedInfo/ds:Reference", ns):
+            if ref.get("Type"):
+                continue  # the SignedProperties reference, checked below
+            name = urllib.parse.unquote(ref.get("URI") or "")
+            method = ref.find("./ds:DigestMethod", ns)
+            value = ref.find("./ds:DigestValue", ns)
+            algo = _DIGESTS.get(method.get("Algorithm", "") if method is not None else "")
+            body = files.get(name)
+            covered.add(name)
+            if body is None or algo is None or value is None or not value.text:
+                digests_ok = False
+                continue
+            if hashlib.new(algo, body).digest() != base64.b64decode(value.text):
+                digests_ok = False
+        old, new = sig._calc_signed_properties_hash()
+        props_ok = old == new
+        hash_name = sig.get_signature_algorithm().split("-")[-1]
+        signature = sig.get_signature_value() or b""
+        node = sig._get_node("ds:SignedInfo")
+        value_ok = verify_raw(cert, signature, sig.canonicalize(node), hash_name)
+        stamp_ok, stamped_at = _check_timestamp(sig)
+        if stamped_at is not None:
+            info.signed_at = stamped_at
+        info.valid = digests_ok and props_ok and value_ok and stamp_ok
+        extra = _embedded_certs(sig)
+        ocsp = _embedded_ocsp(sig)
+    except Exception:  # any malformed XML or value: the signature cannot be trusted
+        info.valid = False
+        info.reason = BROKEN
+        return XadesResult(info, set())
+    moment = info.signed_at or dt.datetime.now(dt.UTC)
+    trust = _trust(cert_der, extra, moment, ocsp, anchor_set)
+    info.trusted = trust is None
+    info.reason = TAMPERED if not info.valid else trust
+    return XadesResult(info, covered)
+
+
+def _embedded_certs(sig: Any) -> list[bytes]:
+    nodes = sig.xml.findall(".//xades:EncapsulatedX509Certificate", sig.NAMESPACES)
+    return [base64.b64decode(n.text) for n in nodes if n.text]
+
+
+def _embedded_ocsp(sig: Any) -> list[bytes]:
+    nodes = sig.xml.findall(".//xades:EncapsulatedOCSPValue", sig.NAMESPACES)
+    return [base64.b64decode(n.text) for n in nodes if n.text]
+
+
+def _check_timestamp(sig: Any) -> tuple[bool, dt.datetime | None]:
+    """An embedded signature timestamp (LT profile) must cover this SignatureValue.
+
+    Offline: pyasice compares the token's message imprint with the
+    canonical SignatureValue and the token's own digest; no TSA is asked.
+    """
+    from asn1crypto import cms, tsp
+    from pyasice.tsa import TSA
+
+    token = sig.get_timestamp_response()
+    if not token:
+        return True, None
+    try:
+        TSA.verify(token, sig.get_timestamped_message())
+    except Exception:
+        return False, None
+    try:
+        content = cms.ContentInfo.load(token)["content"]["encap_content_info"]["content"]
+        gen_time = tsp.TSTInfo.load(content.native if isinstance(content.native, bytes)
+                                    else content.contents)["gen_time"].native
+        return True, gen_time
+    except Exception:
+        return True, None
+
+
+# --- PAdES (PDF) -----------------------------------------------------------------------------
+
+
+def verify_pdf(data: bytes, anchor_set: Anchors) -> list[SignatureInfo]:
+    """Every signature embedded in a PDF; [] for an unsigned one (not an error)."""
+    if b"/ByteRange" not in data:
+        return []  # cheap: no signature dictionary at all
+    from asn1crypto import x509 as ax509
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import async_validate_pdf_signature
+    from pyhanko.sign.validation.settings import KeyUsageConstraints
+    from pyhanko_certvalidator import ValidationContext
+
+    try:
+        reader = PdfFileReader(BytesIO(data), strict=False)
+        embedded = list(reader.embedded_signatures)
+    except Exception:
+        return [SignatureInfo(kind="pades", reason=BROKEN)]
+    load = ax509.Certificate.load
+    out: list[SignatureInfo] = []
+    for emb in embedded:
+        info = SignatureInfo(kind="pades")
+        try:
+            cert_der = emb.signer_cert.dump()
+            info.signer, info.id_code = signer_of(x509.load_der_x509_certificate(cert_der))
+            info.signed_at = emb.self_reported_timestamp
+            vc = ValidationContext(
+                trust_roots=[load(r) for r in anchor_set.roots],
+                other_certs=[load(c) for c in anchor_set.intermediates],
+                allow_fetching=False,
+                revocation_mode="soft-fail",
+            )
+            status = asyncio.run(
+                async_validate_pdf_signature(
+                    emb, signer_validation_context=vc,
+                    key_usage_settings=KeyUsageConstraints(key_usage=set()),
+                )
+            )
+        except Exception:
+            info.reason = BROKEN
+            out.append(info)
+            continue
+        if status.timestamp_validity is not None:
+            info.signed_at = status.timestamp_validity.timestamp
+        if info.signed_at is None:
+            info.signed_at = status.signer_reported_dt
+        info.valid = bool(status.intact and status.valid) and _covers(status)
+        moment = info.signed_at or dt.datetime.now(dt.UTC)
+        trust = _trust(cert_der, [c.dump() for c in emb.other_embedded_certs], moment, [],
+                       anchor_set)
+        info.trusted = trust is None
+        info.reason = TAMPERED if not info.valid else trust
+        out.append(info)
+    return out
+
+
+def _covers(status: Any) -> bool:
+    """The signature covers the document as read: nothing but signatures added after it."""
+    from pyhanko.sign.diff_analysis import ModificationLevel
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+
+    if status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
+        return True
+    if status.coverage != SignatureCoverageLevel.ENTIRE_REVISION:
+        return False
+    level = status.modification_level
+    return level is not None and level <= ModificationLevel.LTA_UPDATES

@@ -1,0 +1,157 @@
+"""A test certification authority and ID-card-shaped signers, and signing into
+ASiC-E containers (pyasice) and PDFs (pyHanko).
+
+Everything is made here with `cryptography`: a root CA, an intermediate named
+like the ID card's issuing CA, and signer certificates whose subject has the
+shape of an Estonian ID-card signing certificate (`SERIALNUMBER=PNOEE-…`,
+`GN`, `SN`, `CN=SURNAME,GIVEN,PNOEE-…`), with synthetic isikukoods.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+from cryptography.x509.oid import NameOID
+
+from pipeline.read import oscrypto_fix
+
+NOT_BEFORE = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+NOT_AFTER = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+SIGNED_AT = dt.datetime(2026, 12, 1, 8, 15, tzinfo=dt.UTC)  # 10.15 in Tallinn
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@dataclass
+class Party:
+    key: ec.EllipticCurvePrivateKey
+    cert: x509.Certificate
+
+    @property
+    def der(self) -> bytes:
+        return self.cert.public_bytes(serialization.Encoding.DER)
+
+    def pem_file(self, path: Path) -> Path:
+        path.write_bytes(self.cert.public_bytes(serialization.Encoding.PEM))
+        return path
+
+
+def _name(**attrs: str) -> x509.Name:
+    oids = {"C": NameOID.COUNTRY_NAME, "O": NameOID.ORGANIZATION_NAME,
+            "CN": NameOID.COMMON_NAME, "SN": NameOID.SURNAME, "GN": NameOID.GIVEN_NAME,
+            "SERIAL": NameOID.SERIAL_NUMBER}
+    return x509.Name([x509.NameAttribute(oids[k], v) for k, v in attrs.items()])
+
+
+def _cert(subject: x509.Name, issuer: Party | None, key: ec.EllipticCurvePrivateKey,
+          *, ca: bool) -> x509.Certificate:
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer.cert.subject if issuer else subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(NOT_BEFORE)
+        .not_valid_after(NOT_AFTER)
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=not ca, content_commitment=not ca, key_encipherment=False,
+                data_encipherment=False, key_agreement=False, key_cert_sign=ca, crl_sign=ca,
+                encipher_only=False, decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
+                       critical=False)
+    )
+    if issuer is not None:
+        builder = builder.add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()),
+            critical=False,
+        )
+    return builder.sign((issuer.key if issuer else key), hashes.SHA384())
+
+
+@dataclass
+class TestCA:
+    root: Party
+    issuing: Party
+
+    def signer(self, given: str, surname: str, id_code: str) -> Party:
+        key = ec.generate_private_key(ec.SECP384R1())
+        subject = _name(C="EE", CN=f"{surname},{given},PNOEE-{id_code}", SN=surname,
+                        GN=given, SERIAL=f"PNOEE-{id_code}")
+        return Party(key, _cert(subject, self.issuing, key, ca=False))
+
+
+def make_ca() -> TestCA:
+    root_key = ec.generate_private_key(ec.SECP384R1())
+    root = Party(root_key, _cert(_name(C="EE", O="Testkeskus", CN="TEST PLR ROOT CA"), None,
+                                 root_key, ca=True))
+    key = ec.generate_private_key(ec.SECP384R1())
+    issuing = Party(key, _cert(_name(C="EE", O="Testkeskus", CN="TEST of PLR-ESTEID"), root,
+                               key, ca=True))
+    return TestCA(root, issuing)
+
+
+def raw_ecdsa(key: ec.EllipticCurvePrivateKey, data: bytes,
+              algo: hashes.HashAlgorithm | None = None) -> bytes:
+    """An XMLDSig ECDSA value: r‖s, each the curve's width (what an ID card returns)."""
+    der = key.sign(data, ec.ECDSA(algo or hashes.SHA256()))
+    r, s = decode_dss_signature(der)
+    width = (key.curve.key_size + 7) // 8
+    return r.to_bytes(width, "big") + s.to_bytes(width, "big")
+
+
+def sign_asice(files: dict[str, tuple[bytes, str]], signers: list[Party],
+               ca: TestCA | None = None, signed_at: dt.datetime = SIGNED_AT) -> bytes:
+    """An ASiC-E container of `files` (name -> (bytes, mime)), signed by each signer."""
+    oscrypto_fix.apply()
+    from pyasice import Container
+
+    container = Container()
+    for name, (data, mime) in files.items():
+        container.add_file(name, data, mime)
+    for party in signers:
+        xml_sig = container.prepare_signature(party.der)
+        # pyasice stamps "now"; set the signing time the test asserts, then re-digest.
+        xml_sig._get_signing_time_node().text = signed_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        xml_sig._calc_signed_properties_hash(update=True)
+        xml_sig.set_signature_value(raw_ecdsa(party.key, xml_sig.signed_data()))
+        if ca is not None:  # DigiDoc embeds the issuer's certificate too
+            xml_sig.add_cert(ca.issuing.der, {"Id": "S1-ISSUER-CERT"})
+        container.add_signature(xml_sig)
+    return container.finalize().getvalue()
+
+
+def sign_pdf(data: bytes, party: Party, ca: TestCA, field: str = "Allkiri1") -> bytes:
+    """`data` with a PAdES signature by `party` added as an incremental update."""
+    from asn1crypto import keys as akeys
+    from asn1crypto import x509 as ax509
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    key_der = party.key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    signer = signers.SimpleSigner(
+        signing_cert=ax509.Certificate.load(party.der),
+        signing_key=akeys.PrivateKeyInfo.load(key_der),
+        cert_registry=SimpleCertificateStore.from_certs([ax509.Certificate.load(ca.issuing.der)]),
+    )
+    writer = IncrementalPdfFileWriter(BytesIO(data), strict=False)
+    out = BytesIO()
+    meta = signers.PdfSignatureMetadata(field_name=field, md_algorithm="sha256")
+    # pyHanko stamps the signing time itself (now); tests compare against the clock.
+    signers.PdfSigner(meta, signer=signer).sign_pdf(writer, output=out)
+    return out.getvalue()

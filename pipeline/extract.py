@@ -20,7 +20,7 @@ from pipeline.model.assemble import assemble
 from pipeline.model.issues import Issue
 from pipeline.model.referral import Referral
 from pipeline.model.validate import signature_issues, validate
-from pipeline.read.base import Format, reader_for, sniff
+from pipeline.read.base import Format, Reader, ReadResult, reader_for, sniff
 from pipeline.read.signatures import SignatureInfo
 
 
@@ -55,6 +55,10 @@ class Extraction(BaseModel):
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"source": self.source.model_dump(mode="json", exclude_none=True)}
+        if self.source.signatures is not None:  # every key of a signature, null ones too
+            out["source"]["signatures"] = [
+                s.model_dump(mode="json") for s in self.source.signatures
+            ]
         if self.error is not None:
             out["error"] = self.error.model_dump(mode="json")
         else:
@@ -90,7 +94,7 @@ def read_form(
     result = reader.read(data, limits)
     source.method = result.method
     if fmt is Format.PDF:
-        _pdf_signatures(data, source, limits)
+        _pdf_signatures(data, result, reader, source, limits)
     assembled = assemble(result.raw)
     issues = validate(assembled, today=today, sender=source.sender)
     if source.signatures:
@@ -195,12 +199,27 @@ _DOCUMENTS = (Format.PDF, Format.DOCX, Format.DOC, Format.RTF, Format.ODT)
 _FORM_FORMATS = (*_DOCUMENTS, *_CONTAINERS)
 
 
-def _pdf_signatures(data: bytes, source: Source, limits: Limits) -> None:
-    from pipeline.read.signatures import anchors, verify_pdf
+def _pdf_signatures(
+    data: bytes, result: ReadResult, reader: Reader, source: Source, limits: Limits
+) -> None:
+    """The PDF's own signatures; one that signed an earlier revision holds only if that
+    revision reads as the same form (a field filled in after signing does not)."""
+    from pipeline.read.signatures import anchors, changed_after, verify_pdf
 
     found = verify_pdf(data, anchors(tuple(limits.trust_anchors)))
-    if found:
-        source.signatures = [*(source.signatures or []), *found]
+    infos = []
+    for sig in found:
+        info = sig.info
+        if sig.revision_end is not None:
+            try:
+                same = reader.read(data[: sig.revision_end], limits).raw == result.raw
+            except PipelineError:
+                same = False
+            if not same:
+                info = changed_after(info)
+        infos.append(info)
+    if infos:
+        source.signatures = [*(source.signatures or []), *infos]
 
 
 def _extract_container(

@@ -81,7 +81,7 @@ def _cert(subject: x509.Name, issuer: Party | None, key: ec.EllipticCurvePrivate
 
 
 @dataclass
-class TestCA:
+class CertAuthority:
     root: Party
     issuing: Party
 
@@ -92,14 +92,14 @@ class TestCA:
         return Party(key, _cert(subject, self.issuing, key, ca=False))
 
 
-def make_ca() -> TestCA:
+def make_ca() -> CertAuthority:
     root_key = ec.generate_private_key(ec.SECP384R1())
     root = Party(root_key, _cert(_name(C="EE", O="Testkeskus", CN="TEST PLR ROOT CA"), None,
                                  root_key, ca=True))
     key = ec.generate_private_key(ec.SECP384R1())
     issuing = Party(key, _cert(_name(C="EE", O="Testkeskus", CN="TEST of PLR-ESTEID"), root,
                                key, ca=True))
-    return TestCA(root, issuing)
+    return CertAuthority(root, issuing)
 
 
 def raw_ecdsa(key: ec.EllipticCurvePrivateKey, data: bytes,
@@ -112,7 +112,7 @@ def raw_ecdsa(key: ec.EllipticCurvePrivateKey, data: bytes,
 
 
 def sign_asice(files: dict[str, tuple[bytes, str]], signers: list[Party],
-               ca: TestCA | None = None, signed_at: dt.datetime = SIGNED_AT) -> bytes:
+               ca: CertAuthority | None = None, signed_at: dt.datetime = SIGNED_AT) -> bytes:
     """An ASiC-E container of `files` (name -> (bytes, mime)), signed by each signer."""
     oscrypto_fix.apply()
     from pyasice import Container
@@ -129,10 +129,10 @@ def sign_asice(files: dict[str, tuple[bytes, str]], signers: list[Party],
         if ca is not None:  # DigiDoc embeds the issuer's certificate too
             xml_sig.add_cert(ca.issuing.der, {"Id": "S1-ISSUER-CERT"})
         container.add_signature(xml_sig)
-    return container.finalize().getvalue()
+    return bytes(container.finalize().getvalue())
 
 
-def sign_pdf(data: bytes, party: Party, ca: TestCA, field: str = "Allkiri1") -> bytes:
+def sign_pdf(data: bytes, party: Party, ca: CertAuthority, field: str = "Allkiri1") -> bytes:
     """`data` with a PAdES signature by `party` added as an incremental update."""
     from asn1crypto import keys as akeys
     from asn1crypto import x509 as ax509
@@ -147,7 +147,8 @@ def sign_pdf(data: bytes, party: Party, ca: TestCA, field: str = "Allkiri1") -> 
     signer = signers.SimpleSigner(
         signing_cert=ax509.Certificate.load(party.der),
         signing_key=akeys.PrivateKeyInfo.load(key_der),
-        cert_registry=SimpleCertificateStore.from_certs([ax509.Certificate.load(ca.issuing.der)]),
+        cert_registry=SimpleCertificateStore.from_certs(  # type: ignore[no-untyped-call]
+            [ax509.Certificate.load(ca.issuing.der)]),
     )
     writer = IncrementalPdfFileWriter(BytesIO(data), strict=False)
     out = BytesIO()

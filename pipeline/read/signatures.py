@@ -358,23 +358,39 @@ def _check_timestamp(sig: Any) -> tuple[bool, dt.datetime | None]:
 # --- PAdES (PDF) -----------------------------------------------------------------------------
 
 
-def verify_pdf(data: bytes, anchor_set: Anchors) -> list[SignatureInfo]:
-    """Every signature embedded in a PDF; [] for an unsigned one (not an error)."""
+@dataclass
+class PdfSignature:
+    info: SignatureInfo
+    # Where the file goes on past the signature (a later signature, or a change): the length
+    # of the signed revision, whose form the caller must read the same as the whole file's.
+    revision_end: int | None = None
+
+
+def verify_pdf(data: bytes, anchor_set: Anchors) -> list[PdfSignature]:
+    """Every signature embedded in a PDF; [] for an unsigned one (not an error).
+
+    pyHanko's difference analysis is skipped: it refuses field names with
+    periods, which the official form's keys have by design. Instead a
+    signature that covers only an earlier revision is judged by what we read:
+    the caller reads the signed revision and the whole file, and the
+    signature holds only where both give the same form.
+    """
     if b"/ByteRange" not in data:
         return []  # cheap: no signature dictionary at all
     from asn1crypto import x509 as ax509
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko.sign.validation.settings import KeyUsageConstraints
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
     try:
         reader = PdfFileReader(BytesIO(data), strict=False)
         embedded = list(reader.embedded_signatures)
     except Exception:
-        return [SignatureInfo(kind="pades", reason=BROKEN)]
+        return [PdfSignature(SignatureInfo(kind="pades", reason=BROKEN))]
     load = ax509.Certificate.load
-    out: list[SignatureInfo] = []
+    out: list[PdfSignature] = []
     for emb in embedded:
         info = SignatureInfo(kind="pades")
         try:
@@ -389,36 +405,33 @@ def verify_pdf(data: bytes, anchor_set: Anchors) -> list[SignatureInfo]:
             )
             status = asyncio.run(
                 async_validate_pdf_signature(
-                    emb, signer_validation_context=vc,
+                    emb, signer_validation_context=vc, skip_diff=True,
                     key_usage_settings=KeyUsageConstraints(key_usage=set()),
                 )
             )
+            _, _len1, start2, len2 = (int(v) for v in emb.byte_range)
         except Exception:
             info.reason = BROKEN
-            out.append(info)
+            out.append(PdfSignature(info))
             continue
         if status.timestamp_validity is not None:
             info.signed_at = status.timestamp_validity.timestamp
         if info.signed_at is None:
             info.signed_at = status.signer_reported_dt
-        info.valid = bool(status.intact and status.valid) and _covers(status)
+        coverage = status.coverage
+        info.valid = bool(status.intact and status.valid) and coverage in (
+            SignatureCoverageLevel.ENTIRE_FILE, SignatureCoverageLevel.ENTIRE_REVISION)
+        end = start2 + len2
+        partial = info.valid and coverage != SignatureCoverageLevel.ENTIRE_FILE
         moment = info.signed_at or dt.datetime.now(dt.UTC)
         trust = _trust(cert_der, [c.dump() for c in emb.other_embedded_certs], moment, [],
                        anchor_set)
         info.trusted = trust is None
         info.reason = TAMPERED if not info.valid else trust
-        out.append(info)
+        out.append(PdfSignature(info, end if partial and end < len(data) else None))
     return out
 
 
-def _covers(status: Any) -> bool:
-    """The signature covers the document as read: nothing but signatures added after it."""
-    from pyhanko.sign.diff_analysis import ModificationLevel
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
-
-    if status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
-        return True
-    if status.coverage != SignatureCoverageLevel.ENTIRE_REVISION:
-        return False
-    level = status.modification_level
-    return level is not None and level <= ModificationLevel.LTA_UPDATES
+def changed_after(info: SignatureInfo) -> SignatureInfo:
+    """`info` judged tampered: the file as read differs from the revision it signed."""
+    return info.model_copy(update={"valid": False, "reason": TAMPERED})

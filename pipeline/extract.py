@@ -19,9 +19,9 @@ from pipeline.errors import NotAReferral, PipelineError, UnreadableFile
 from pipeline.model.assemble import assemble
 from pipeline.model.issues import Issue
 from pipeline.model.referral import Referral
+from pipeline.model.signature import SignatureInfo
 from pipeline.model.validate import signature_issues, validate
 from pipeline.read.base import Format, Reader, ReadResult, reader_for, sniff
-from pipeline.read.signatures import SignatureInfo
 
 
 class Source(BaseModel):

@@ -158,7 +158,7 @@ def stage_register(w: Work) -> None:
             res = cases.register_referral(
                 session=s, referral=x.referral, warnings=list(x.issues),
                 source_file=claim.original_name(w.path), sha256=w.job.sha256,
-                received_at=w.job.received_at,
+                received_at=w.job.received_at, signatures=x.source.signatures,
             )
             numbers.append(res.number)
         return list(dict.fromkeys(numbers))

@@ -249,6 +249,10 @@ def case_summary() -> None:
         ("Tõlk", "{% if interpreter_needed %}vajalik{% else %}ei ole vaja{% endif %}"),
         ("Nõusolek", "{{ consent_by }}, {{ consent_date }}"),
     ])
+    # Issue 12: who signed the form digitally, and whether the signature holds.
+    b.tag("{%p for s in signatures %}")
+    b.p("{{ s }}")
+    b.tag("{%p endfor %}")
     b.tag("{%p if warnings %}")
     b.h("Tähelepanu")
     b.table(["Lahter", "Hoiatus"], ["{{ w.label }}", "{{ w.message }}"], [5.2, 11.4],

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.model.issues import Issue
 from pipeline.model.referral import Referral
+from pipeline.model.signature import SignatureInfo
 
 
 class State(StrEnum):
@@ -111,3 +112,4 @@ class CaseView(_View):
     follow_up: Meeting | None = None
     plan: ActionPlan | None = None
     source_file: str | None = None
+    signatures: list[SignatureInfo] = Field(default_factory=list)  # issue 12

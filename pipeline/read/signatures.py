@@ -37,9 +37,12 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from cryptography.x509.oid import NameOID
-from pydantic import BaseModel
 
+from pipeline.model.signature import SignatureInfo
 from pipeline.read import oscrypto_fix
+
+__all__ = ["SignatureInfo", "anchors", "changed_after", "verify_pdf", "verify_raw",
+           "verify_xades"]
 
 # pyHanko and certvalidator log every failed path at WARNING with certificate subjects;
 # our own result says what matters, without names.
@@ -53,22 +56,6 @@ BROKEN = "Allkirja ei saa kontrollida: allkirja andmed on vigased või puuduliku
 UNTRUSTED = "Allkirjastaja sertifikaat ei ole välja antud usaldusväärse sertifitseerija poolt."
 REVOKED = "Allkirjastaja sertifikaat oli allkirjastamise ajal tühistatud või peatatud."
 EXPIRED = "Allkirjastaja sertifikaat ei kehtinud allkirjastamise ajal."
-
-
-class SignatureInfo(BaseModel):
-    """One signature as `plr extract --json` reports it under `source.signatures`."""
-
-    signer: str | None = None
-    id_code: str | None = None
-    signed_at: dt.datetime | None = None
-    valid: bool = False
-    trusted: bool = False
-    reason: str | None = None
-    kind: str = "xades"  # "xades" (ASiC-E container) | "pades" (PDF)
-
-    @property
-    def ok(self) -> bool:
-        return self.valid and self.trusted
 
 
 # --- who signed ------------------------------------------------------------------------------

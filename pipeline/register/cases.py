@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -21,6 +22,7 @@ from pipeline.errors import NotFound
 from pipeline.model.case import CaseView, Role, State
 from pipeline.model.issues import Issue
 from pipeline.model.referral import Child, Referral
+from pipeline.model.signature import SignatureInfo
 from pipeline.register.numbering import next_number as _next_number
 from pipeline.register.numbering import parse_number
 from pipeline.register.tables import Case, Participant, ReferralVersion, StateChange
@@ -163,11 +165,12 @@ def register_referral(
     source_file: str,
     sha256: str,
     received_at: dt.datetime,
+    signatures: list[SignatureInfo] | None = None,
 ) -> RegisterResult:
     """Register a valid referral (new case) or a corrected re-send (new version)."""
     received_at = local_naive(received_at)
     version = ReferralVersion(
-        data=referral.model_dump(mode="json"),
+        data=_with_signatures(referral.model_dump(mode="json"), signatures),
         warnings=[w.model_dump(mode="json") for w in warnings],
         source_file=source_file,
         sha256=sha256,
@@ -232,7 +235,7 @@ def current_referral(case: Case) -> Referral:
     """The newest version of the form (an empty one once personal data is purged)."""
     if not case.versions:
         return Referral()
-    return Referral.model_validate(case.versions[-1].data)
+    return Referral.model_validate(_form_data(case.versions[-1].data))
 
 
 def current_warnings(case: Case) -> list[Issue]:
@@ -258,3 +261,30 @@ def list_cases(
     if open_only:
         stmt = stmt.where(Case.state.not_in(ENDED))
     return list(session.execute(stmt).scalars())
+
+
+# --- signatures stored with a referral version (issue 12) ------------------------------------
+# Kept in the version's `data` beside the form, under a key no form field can have, so the
+# register needs no migration; purging a case clears them with the versions.
+
+_SIGNATURES = "_signatures"
+
+
+def _with_signatures(
+    data: dict[str, Any], signatures: list[SignatureInfo] | None
+) -> dict[str, Any]:
+    if signatures:
+        data[_SIGNATURES] = [s.model_dump(mode="json") for s in signatures]
+    return data
+
+
+def _form_data(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k != _SIGNATURES}
+
+
+def current_signatures(case: Case) -> list[SignatureInfo]:
+    """The signatures on the newest version of the form ([] for an unsigned one)."""
+    if not case.versions:
+        return []
+    rows = case.versions[-1].data.get(_SIGNATURES) or []
+    return [SignatureInfo.model_validate(r) for r in rows]

@@ -17,7 +17,7 @@ from pipeline.model.case import (
     State,
 )
 from pipeline.register import tables as t
-from pipeline.register.cases import current_referral, current_warnings
+from pipeline.register.cases import current_referral, current_signatures, current_warnings
 
 
 def coordinator_view(row: t.Coordinator) -> Coordinator:
@@ -67,6 +67,7 @@ def build_case_view(case: t.Case) -> CaseView:
         follow_up=latest_meeting(case, MeetingKind.FOLLOW_UP),
         plan=plan_view(case.plans[-1]) if case.plans else None,
         source_file=case.versions[-1].source_file if case.versions else None,
+        signatures=current_signatures(case),
     )
 
 
@@ -107,6 +108,7 @@ def case_details(case: t.Case, queue_position: int | None = None) -> dict[str, A
         **case_summary(case, queue_position),
         "referral": view.referral.model_dump(mode="json"),
         "warnings": [w.model_dump(mode="json") for w in view.warnings],
+        "signatures": [s.model_dump(mode="json") for s in view.signatures],
         "coordinator": view.coordinator.model_dump(mode="json") if view.coordinator else None,
         "participants": [p.model_dump(mode="json") for p in view.participants],
         "conference": _meeting_json(view.conference),

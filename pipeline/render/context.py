@@ -17,6 +17,7 @@ from typing import Any
 from pipeline.model.case import CaseView, Meeting, Participant, Role
 from pipeline.model.issues import Issue
 from pipeline.model.referral import GROUNDS, LANGUAGES, PROBLEM_AREAS, Referral
+from pipeline.model.signature import SignatureInfo
 from pipeline.model.spec import field_for
 from pipeline.render import dates
 
@@ -172,6 +173,9 @@ class CaseContext:
     contingency: str = ""
     bottom_lines_met: str = ""
     notes: str = ""
+    # "Digitaalselt allkirjastanud MARI MAASIKAS, 1. detsember 2026 kell 10.15 — allkiri
+    # kehtib", one line per signature on the form (issue 12); [] for an unsigned form.
+    signatures: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -286,7 +290,8 @@ def finding(issue: Issue) -> Finding:
     """The field's printed label; for a table row also which row (`Lapsed, 2. rida`)."""
     spec = field_for(issue.field)
     if spec is None:
-        return Finding(label=issue.field, message=issue.message)
+        return Finding(label=_NOT_FORM_FIELDS.get(issue.field, issue.field),
+                       message=issue.message)
     label = spec.label
     row = _ROW.search(issue.field)
     if spec.group_label and row:
@@ -368,6 +373,7 @@ def case_context(
         contingency=text(plan.contingency) if plan else "",
         bottom_lines_met=text(plan.bottom_lines_met) if plan else "",
         notes=text(plan.notes) if plan else "",
+        signatures=[signature_line(s) for s in view.signatures],
     )
 
 
@@ -385,3 +391,29 @@ def return_context(
         source_file=source_file,
         issues=[finding(i) for i in issues if i.is_error],
     )
+
+
+# --- digital signatures (issue 12) -----------------------------------------------------------
+
+_NOT_FORM_FIELDS = {"source.signatures": "Digiallkiri"}
+
+
+def signature_line(sig: SignatureInfo) -> str:
+    """How the case summary states one signature, in Estonian, with Tallinn's clock."""
+    from zoneinfo import ZoneInfo
+
+    who = sig.signer or "tundmatu allkirjastaja"
+    when = ""
+    if sig.signed_at is not None:
+        local = sig.signed_at.astimezone(ZoneInfo("Europe/Tallinn"))
+        when = f", {dates.long_date(local.date(), 'et')} kell {dates.clock(local, 'et')}"
+    if not sig.valid:
+        verdict = "allkiri ei kehti: dokumenti on pärast allkirjastamist muudetud"
+        if sig.reason and "muudetud" not in sig.reason:
+            verdict = "allkirja ei saanud kontrollida"
+    elif not sig.trusted:
+        verdict = "allkiri vastab dokumendile, kuid sertifikaat ei ole pärit usaldusväärselt " \
+            "sertifitseerijalt"
+    else:
+        verdict = "allkiri kehtib"
+    return f"Digitaalselt allkirjastanud {who}{when} — {verdict}"

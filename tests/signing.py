@@ -13,12 +13,14 @@ import datetime as dt
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from pipeline.read import oscrypto_fix
 
@@ -31,7 +33,7 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 @dataclass
 class Party:
-    key: ec.EllipticCurvePrivateKey
+    key: Any  # EC for people and CAs (as ID cards), RSA for the TSA (pyHanko's test TSA)
     cert: x509.Certificate
 
     @property
@@ -50,8 +52,8 @@ def _name(**attrs: str) -> x509.Name:
     return x509.Name([x509.NameAttribute(oids[k], v) for k, v in attrs.items()])
 
 
-def _cert(subject: x509.Name, issuer: Party | None, key: ec.EllipticCurvePrivateKey,
-          *, ca: bool) -> x509.Certificate:
+def _cert(subject: x509.Name, issuer: Party | None, key: Any,
+          *, ca: bool, eku: x509.ObjectIdentifier | None = None) -> x509.Certificate:
     builder = (
         x509.CertificateBuilder()
         .subject_name(subject)
@@ -72,6 +74,8 @@ def _cert(subject: x509.Name, issuer: Party | None, key: ec.EllipticCurvePrivate
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
                        critical=False)
     )
+    if eku is not None:
+        builder = builder.add_extension(x509.ExtendedKeyUsage([eku]), critical=True)
     if issuer is not None:
         builder = builder.add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()),
@@ -84,6 +88,13 @@ def _cert(subject: x509.Name, issuer: Party | None, key: ec.EllipticCurvePrivate
 class CertAuthority:
     root: Party
     issuing: Party
+
+    def tsa(self) -> Party:
+        """A time-stamping unit issued by this CA (extended key usage: time stamping)."""
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # pyHanko's test
+        cert = _cert(_name(C="EE", O="Testkeskus", CN="TEST PLR TSU"), self.issuing, key,
+                     ca=False, eku=ExtendedKeyUsageOID.TIME_STAMPING)
+        return Party(key, cert)
 
     def signer(self, given: str, surname: str, id_code: str) -> Party:
         key = ec.generate_private_key(ec.SECP384R1())
@@ -111,8 +122,29 @@ def raw_ecdsa(key: ec.EllipticCurvePrivateKey, data: bytes,
     return r.to_bytes(width, "big") + s.to_bytes(width, "big")
 
 
+def timestamp_token(tsa: Party, ca: CertAuthority, message: bytes, at: dt.datetime) -> Any:
+    """An RFC 3161 token over `message` from `tsa`, made locally (pyHanko's test TSA)."""
+    import asyncio
+    import hashlib
+
+    from asn1crypto import keys as akeys
+    from asn1crypto import x509 as ax509
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    key_der = tsa.key.private_bytes(serialization.Encoding.DER,
+                                    serialization.PrivateFormat.PKCS8,
+                                    serialization.NoEncryption())
+    stamper = DummyTimeStamper(
+        tsa_cert=ax509.Certificate.load(tsa.der), tsa_key=akeys.PrivateKeyInfo.load(key_der),
+        certs_to_embed=[ax509.Certificate.load(ca.issuing.der)], fixed_dt=at,
+    )
+    return asyncio.run(stamper.async_timestamp(hashlib.sha256(message).digest(), "sha256"))
+
+
 def sign_asice(files: dict[str, tuple[bytes, str]], signers: list[Party],
-               ca: CertAuthority | None = None, signed_at: dt.datetime = SIGNED_AT) -> bytes:
+               ca: CertAuthority | None = None, signed_at: dt.datetime = SIGNED_AT,
+               tsa: Party | None = None, stamped_at: dt.datetime | None = None,
+               stamp_other: bool = False) -> bytes:
     """An ASiC-E container of `files` (name -> (bytes, mime)), signed by each signer."""
     oscrypto_fix.apply()
     from pyasice import Container
@@ -128,6 +160,12 @@ def sign_asice(files: dict[str, tuple[bytes, str]], signers: list[Party],
         xml_sig.set_signature_value(raw_ecdsa(party.key, xml_sig.signed_data()))
         if ca is not None:  # DigiDoc embeds the issuer's certificate too
             xml_sig.add_cert(ca.issuing.der, {"Id": "S1-ISSUER-CERT"})
+        if tsa is not None and ca is not None:  # LT profile: a timestamp over SignatureValue
+            # The node first (it names the c14n method the token's message is made with).
+            xml_sig.set_timestamp_response(SimpleNamespace(dump=lambda: b""))
+            message = xml_sig.get_timestamped_message() + (b"x" if stamp_other else b"")
+            token = timestamp_token(tsa, ca, message, stamped_at or signed_at)
+            xml_sig.set_timestamp_response(token)
         container.add_signature(xml_sig)
     return bytes(container.finalize().getvalue())
 

@@ -234,6 +234,27 @@ def test_asice_signature_file_edited_gives_the_tampering_warning(
     assert "W09" in _codes(x)
 
 
+def test_asice_timestamp_gives_the_signing_time_and_is_checked(
+    ca: CertAuthority, referrer: Party, anchored: Limits
+) -> None:
+    tsa = ca.tsa()
+    stamped = dt.datetime(2026, 12, 1, 8, 16, 30, tzinfo=dt.UTC)
+    files = {"vorm.docx": (form_bytes("controls.docx"), DOCX_MIME)}
+    box = sign_asice(files, [referrer], ca, tsa=tsa, stamped_at=stamped)
+    with zipfile.ZipFile(BytesIO(box)) as zf:
+        assert b"EncapsulatedTimeStamp" in zf.read("META-INF/signatures1.xml")
+    x = _one(box, "vorm.asice", anchored)
+    (sig,) = x.source.signatures or []
+    assert (sig.valid, sig.trusted, sig.signed_at) == (True, True, stamped)
+    assert not {"W09", "W11"} & _codes(x)
+
+    # A token over some other SignatureValue does not vouch for this one.
+    other = sign_asice(files, [referrer], ca, tsa=tsa, stamped_at=stamped, stamp_other=True)
+    y = _one(other, "vorm.asice", anchored)
+    assert (y.source.signatures or [])[0].valid is False
+    assert "W09" in _codes(y)
+
+
 def test_asice_signed_by_someone_else_gives_the_other_signer_warning(
     ca: CertAuthority, stranger: Party, anchored: Limits
 ) -> None:

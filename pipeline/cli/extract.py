@@ -41,7 +41,13 @@ def register(app: typer.Typer) -> None:
 def _print(r: Extraction) -> None:
     src = r.source
     where = src.file + (f" → {src.attachment}" if src.attachment else "")
+    where += f" → {src.document}" if src.document else ""  # inside a signed container
     console.print(f"[bold]{where}[/] ({src.format or '?'}, {src.method or '-'}) {src.sha256[:12]}")
+    if src.signatures:
+        from pipeline.render.context import signature_line
+
+        for sig in src.signatures:
+            console.print(f"  {signature_line(sig)}", highlight=False)
     if r.error:
         console.print(f"  [red]Ei saa lugeda ({r.error.code}):[/] {r.error.message}")
         return

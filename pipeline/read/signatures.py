@@ -284,13 +284,12 @@ def verify_xades(
                 continue
             if hashlib.new(algo, body).digest() != base64.b64decode(value.text):
                 digests_ok = False
-        old, new = sig._calc_signed_properties_hash()
-        props_ok = old == new
+        props_ok = _signed_properties_ok(sig)
         hash_name = sig.get_signature_algorithm().split("-")[-1]
         signature = sig.get_signature_value() or b""
         node = sig._get_node("ds:SignedInfo")
         value_ok = verify_raw(cert, signature, sig.canonicalize(node), hash_name)
-        stamp_ok, stamped_at = _check_timestamp(sig)
+        stamp_ok, stamped_at = _check_timestamp(sig, anchor_set)
         if stamped_at is not None:
             info.signed_at = stamped_at
         info.valid = digests_ok and props_ok and value_ok and stamp_ok
@@ -317,29 +316,65 @@ def _embedded_ocsp(sig: Any) -> list[bytes]:
     return [base64.b64decode(n.text) for n in nodes if n.text]
 
 
-def _check_timestamp(sig: Any) -> tuple[bool, dt.datetime | None]:
+def _signed_properties_ok(sig: Any) -> bool:
+    """The SignedProperties (signing time, certificate digest) are what SignedInfo digested.
+
+    pyasice's own check always hashes with SHA-256; the reference's DigestMethod says which.
+    """
+    ns = sig.NAMESPACES
+    ref = sig._get_signed_info_ref_node()
+    props = sig._get_signed_properties_node()
+    if ref is None or props is None:
+        return False
+    method = ref.find("./ds:DigestMethod", ns)
+    value = ref.find("./ds:DigestValue", ns)
+    algo = _DIGESTS.get(method.get("Algorithm", "") if method is not None else "")
+    if algo is None or value is None or not value.text:
+        return False
+    c14n = sig.canonicalize(props, sig._get_signed_properties_c14n_algo(ref))
+    return hashlib.new(algo, c14n).digest() == base64.b64decode(value.text)
+
+
+def _check_timestamp(sig: Any, anchor_set: Anchors) -> tuple[bool, dt.datetime | None]:
     """An embedded signature timestamp (LT profile) must cover this SignatureValue.
 
-    Offline: pyasice compares the token's message imprint with the
-    canonical SignatureValue and the token's own digest; no TSA is asked.
+    Checked offline with pyHanko's token validation: the token's own signature and its
+    message imprint against the canonical SignatureValue, hashed with the token's
+    algorithm. A token whose imprint or signature does not match makes the signature
+    invalid; a token we cannot parse at all is ignored (the signing time then comes
+    from the signature's SigningTime), so an unusual TSA never condemns a good signature.
     """
     from asn1crypto import cms, tsp
-    from pyasice.tsa import TSA
+    from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
+    from pyhanko_certvalidator import ValidationContext
 
     token = sig.get_timestamp_response()
     if not token:
         return True, None
     try:
-        TSA.verify(token, sig.get_timestamped_message())
-    except Exception:
-        return False, None
-    try:
-        content = cms.ContentInfo.load(token)["content"]["encap_content_info"]["content"]
-        gen_time = tsp.TSTInfo.load(content.native if isinstance(content.native, bytes)
-                                    else content.contents)["gen_time"].native
-        return True, gen_time
+        signed_data = cms.ContentInfo.load(token)["content"]
+        tst_info = signed_data["encap_content_info"]["content"].parsed
+        if not isinstance(tst_info, tsp.TSTInfo):
+            return True, None
+        algo = tst_info["message_imprint"]["hash_algorithm"]["algorithm"].native
+        stamped = sig.get_timestamped_message()
+        expected = hashlib.new(algo, stamped).digest()
+        vc = ValidationContext(
+            trust_roots=[_asn1_cert(r) for r in anchor_set.roots],
+            other_certs=[_asn1_cert(c) for c in anchor_set.intermediates],
+            allow_fetching=False, revocation_mode="soft-fail",
+        )
+        status = asyncio.run(validate_tst_signed_data(signed_data, vc, expected))
     except Exception:
         return True, None
+    ok = bool(status.get("intact")) and bool(status.get("valid"))
+    return ok, tst_info["gen_time"].native if ok else None
+
+
+def _asn1_cert(der: bytes) -> Any:
+    from asn1crypto import x509 as ax509
+
+    return ax509.Certificate.load(der)
 
 
 # --- PAdES (PDF) -----------------------------------------------------------------------------

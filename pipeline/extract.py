@@ -204,9 +204,12 @@ def _pdf_signatures(
 ) -> None:
     """The PDF's own signatures; one that signed an earlier revision holds only if that
     revision reads as the same form (a field filled in after signing does not)."""
+    from pipeline.read.safety import run_limited
     from pipeline.read.signatures import anchors, changed_after, verify_pdf
 
-    found = verify_pdf(data, anchors(tuple(limits.trust_anchors)))
+    # pyHanko parses the whole file again: in a child with the reader's limits, like the reader.
+    found = run_limited(verify_pdf, data, anchors(tuple(limits.trust_anchors)),
+                        seconds=limits.read_seconds, memory_mb=limits.read_memory_mb)
     infos = []
     for sig in found:
         info = sig.info

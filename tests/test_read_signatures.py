@@ -308,6 +308,19 @@ def test_asice_attached_to_an_email_reads_like_the_container_alone(
     assert inside.issues == alone.issues
 
 
+def test_asice_with_a_deflated_mimetype_is_still_recognised(
+    ca: CertAuthority, referrer: Party, anchored: Limits
+) -> None:
+    box = sign_asice({"vorm.docx": (form_bytes("controls.docx"), DOCX_MIME)}, [referrer], ca)
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(box)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info), zipfile.ZIP_DEFLATED)
+    x = _one(out.getvalue(), "vorm.zip", anchored)
+    assert x.source.container == "asice"
+    assert [s.valid and s.trusted for s in x.source.signatures or []] == [True]
+
+
 def test_asice_without_a_form_is_not_a_referral(ca: CertAuthority, referrer: Party) -> None:
     box = sign_asice({"lisa.txt": (b"Lisainfo", "text/plain")}, [referrer], ca)
     (x,) = extract_bytes(box, name="lisa.asice", limits=Limits(), today=TODAY)

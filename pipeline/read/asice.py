@@ -22,7 +22,8 @@ from pathlib import Path
 
 from pipeline.config import Limits
 from pipeline.errors import ResourceLimit, UnreadableFile
-from pipeline.read.signatures import SignatureInfo, anchors, verify_xades
+from pipeline.read.safety import run_limited
+from pipeline.read.signatures import Anchors, SignatureInfo, XadesResult, anchors, verify_xades
 
 ASICE_MIME = b"application/vnd.etsi.asic-e+zip"
 ODT_MIME = b"application/vnd.oasis.opendocument.text"
@@ -50,6 +51,8 @@ def sniff_kind(data: bytes) -> str | None:
         if head[30 : 30 + name_len] == b"mimetype":
             start = 30 + name_len + extra_len
             body = head[start : start + 80]
+            if head[8:10] != b"\x00\x00":  # deflated, against the standard: read it properly
+                body = _zip_member(data, "mimetype")
             if body.startswith(ASICE_MIME):
                 return "asice"
             if body.startswith(ODT_MIME) and not body.startswith(ODT_MIME + b"-"):
@@ -63,6 +66,18 @@ def sniff_kind(data: bytes) -> str | None:
     if stripped.startswith(b"<") and b"EncryptedData" in head and _XMLENC in head:
         return "cdoc"
     return None
+
+
+def _zip_member(data: bytes, name: str) -> bytes:
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as zf:
+            info = zf.getinfo(name)
+            if info.file_size > 256:
+                return b""
+            return zf.read(info)
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error,
+            NotImplementedError, RuntimeError):
+        return b""
 
 
 def _ole_has_word(data: bytes) -> bool:
@@ -132,6 +147,12 @@ def _unpack(data: bytes, limits: Limits) -> dict[str, bytes]:
     return members
 
 
+def _verify_all(
+    signature_files: list[bytes], files: dict[str, bytes], anchor_set: Anchors
+) -> list[XadesResult]:
+    return [verify_xades(body, files, anchor_set) for body in signature_files]
+
+
 def open_container(
     data: bytes, limits: Limits, trust_anchors: tuple[Path, ...] = ()
 ) -> list[Document]:
@@ -143,11 +164,13 @@ def open_container(
         if name != "mimetype" and not name.startswith("META-INF/")
     }
     anchor_set = anchors(trust_anchors)
-    results = [
-        verify_xades(body, files, anchor_set)
-        for name, body in sorted(members.items())
+    signature_files = [
+        body for name, body in sorted(members.items())
         if name.startswith("META-INF/") and "signatures" in name and name.endswith(".xml")
     ]
+    # In a child with the reader's limits, as every parser of a file's content runs.
+    results = run_limited(_verify_all, signature_files, files, anchor_set,
+                          seconds=limits.read_seconds, memory_mb=limits.read_memory_mb)
     docs: list[Document] = []
     for name, body in files.items():
         if "/" in name.rstrip("/"):

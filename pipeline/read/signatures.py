@@ -37,6 +37,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from cryptography.x509.oid import NameOID
+from lxml import etree
 
 from pipeline.model.signature import SignatureInfo
 from pipeline.read import oscrypto_fix
@@ -259,7 +260,10 @@ def verify_xades(
 
     info = SignatureInfo(kind="xades")
     try:
-        sig = XmlSignature(xml)
+        # Our parser, not pyasice's: no entities, no DTD, no network (a hostile container).
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                                 remove_comments=True, huge_tree=False)
+        sig = XmlSignature(etree.fromstring(xml, parser))
         ns = sig.NAMESPACES
         cert_der = sig.get_certificate_value()
         if not cert_der:

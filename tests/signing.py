@@ -20,7 +20,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
 from pipeline.read import oscrypto_fix
 
@@ -28,6 +28,8 @@ NOT_BEFORE = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 NOT_AFTER = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
 SIGNED_AT = dt.datetime(2026, 12, 1, 8, 15, tzinfo=dt.UTC)  # 10.15 in Tallinn
 
+# Never asked: checking is offline (test_read_signatures listens on one to show it).
+OCSP_URL = "http://ocsp.invalid/test-esteid"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -53,7 +55,8 @@ def _name(**attrs: str) -> x509.Name:
 
 
 def _cert(subject: x509.Name, issuer: Party | None, key: Any,
-          *, ca: bool, eku: x509.ObjectIdentifier | None = None) -> x509.Certificate:
+          *, ca: bool, eku: x509.ObjectIdentifier | None = None,
+          ocsp_url: str | None = None) -> x509.Certificate:
     builder = (
         x509.CertificateBuilder()
         .subject_name(subject)
@@ -76,6 +79,10 @@ def _cert(subject: x509.Name, issuer: Party | None, key: Any,
     )
     if eku is not None:
         builder = builder.add_extension(x509.ExtendedKeyUsage([eku]), critical=True)
+    if ocsp_url is not None:  # as an ID card's certificate names its OCSP responder
+        builder = builder.add_extension(x509.AuthorityInformationAccess([
+            x509.AccessDescription(AuthorityInformationAccessOID.OCSP,
+                                   x509.UniformResourceIdentifier(ocsp_url))]), critical=False)
     if issuer is not None:
         builder = builder.add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()),
@@ -96,11 +103,13 @@ class CertAuthority:
                      ca=False, eku=ExtendedKeyUsageOID.TIME_STAMPING)
         return Party(key, cert)
 
-    def signer(self, given: str, surname: str, id_code: str) -> Party:
+    def signer(self, given: str, surname: str, id_code: str,
+               ocsp_url: str = "") -> Party:
         key = ec.generate_private_key(ec.SECP384R1())
         subject = _name(C="EE", CN=f"{surname},{given},PNOEE-{id_code}", SN=surname,
                         GN=given, SERIAL=f"PNOEE-{id_code}")
-        return Party(key, _cert(subject, self.issuing, key, ca=False))
+        return Party(key, _cert(subject, self.issuing, key, ca=False,
+                                ocsp_url=ocsp_url or OCSP_URL))
 
 
 def make_ca() -> CertAuthority:
@@ -141,10 +150,47 @@ def timestamp_token(tsa: Party, ca: CertAuthority, message: bytes, at: dt.dateti
     return asyncio.run(stamper.async_timestamp(hashlib.sha256(message).digest(), "sha256"))
 
 
+def ocsp_response(party: Party, ca: CertAuthority, status: str, at: dt.datetime) -> bytes:
+    """A basic OCSP response for `party`'s certificate ("good" or "revoked"), signed by the
+    issuing CA itself as responder (RFC 6960 allows it), as DigiDoc embeds one."""
+    from asn1crypto import core, ocsp
+    from asn1crypto import x509 as ax509
+
+    cert = ax509.Certificate.load(party.der)
+    issuer = ax509.Certificate.load(ca.issuing.der)
+    cert_id = ocsp.CertId({
+        "hash_algorithm": {"algorithm": "sha1"},
+        "issuer_name_hash": issuer.subject.sha1,
+        "issuer_key_hash": issuer.public_key.sha1,
+        "serial_number": cert.serial_number,
+    })
+    if status == "good":
+        cert_status = ocsp.CertStatus(name="good", value=core.Null())
+    else:
+        cert_status = ocsp.CertStatus(name="revoked", value=ocsp.RevokedInfo(
+            {"revocation_time": at - dt.timedelta(days=1), "revocation_reason": "key_compromise"}))
+    data = ocsp.ResponseData({
+        "responder_id": ocsp.ResponderId(name="by_key", value=issuer.public_key.sha1),
+        "produced_at": at,
+        "responses": [{"cert_id": cert_id, "cert_status": cert_status, "this_update": at}],
+    })
+    signature = ca.issuing.key.sign(data.dump(), ec.ECDSA(hashes.SHA256()))
+    basic = ocsp.BasicOCSPResponse({
+        "tbs_response_data": data,
+        "signature_algorithm": {"algorithm": "sha256_ecdsa"},
+        "signature": signature,
+        "certs": [issuer],
+    })
+    return bytes(ocsp.OCSPResponse({
+        "response_status": "successful",
+        "response_bytes": {"response_type": "basic_ocsp_response", "response": basic},
+    }).dump())
+
+
 def sign_asice(files: dict[str, tuple[bytes, str]], signers: list[Party],
                ca: CertAuthority | None = None, signed_at: dt.datetime = SIGNED_AT,
                tsa: Party | None = None, stamped_at: dt.datetime | None = None,
-               stamp_other: bool = False) -> bytes:
+               stamp_other: bool = False, ocsp_status: str | None = None) -> bytes:
     """An ASiC-E container of `files` (name -> (bytes, mime)), signed by each signer."""
     oscrypto_fix.apply()
     from pyasice import Container
@@ -166,6 +212,10 @@ def sign_asice(files: dict[str, tuple[bytes, str]], signers: list[Party],
             message = xml_sig.get_timestamped_message() + (b"x" if stamp_other else b"")
             token = timestamp_token(tsa, ca, message, stamped_at or signed_at)
             xml_sig.set_timestamp_response(token)
+        if ocsp_status is not None and ca is not None:
+            blob = ocsp_response(party, ca, ocsp_status, signed_at + dt.timedelta(seconds=5))
+            xml_sig.set_ocsp_response(
+                SimpleNamespace(get_encapsulated_response=lambda blob=blob: blob))
         container.add_signature(xml_sig)
     return bytes(container.finalize().getvalue())
 

@@ -36,7 +36,7 @@ from pipeline.config import Limits
 from pipeline.extract import Extraction, extract_bytes
 from pipeline.model import isikukood
 from pipeline.read import oscrypto_fix
-from pipeline.read.signatures import TAMPERED, UNTRUSTED, verify_raw
+from pipeline.read.signatures import REVOKED, TAMPERED, UNTRUSTED, verify_raw
 
 TODAY = dt.date(2026, 12, 1)
 REFERRER_ID = isikukood.make(dt.date(1980, 1, 1), female=True, serial=1)
@@ -255,6 +255,20 @@ def test_asice_timestamp_gives_the_signing_time_and_is_checked(
     assert "W09" in _codes(y)
 
 
+def test_asice_embedded_ocsp_is_checked_offline(
+    ca: CertAuthority, referrer: Party, anchored: Limits
+) -> None:
+    files = {"vorm.docx": (form_bytes("controls.docx"), DOCX_MIME)}
+    good = _one(sign_asice(files, [referrer], ca, ocsp_status="good"), "vorm.asice", anchored)
+    assert [(s.valid, s.trusted) for s in good.source.signatures or []] == [(True, True)]
+    revoked = _one(sign_asice(files, [referrer], ca, ocsp_status="revoked"), "vorm.asice",
+                   anchored)
+    (sig,) = revoked.source.signatures or []
+    assert (sig.valid, sig.trusted, sig.reason) == (True, False, REVOKED)
+    (w11,) = [i for i in revoked.issues if i.code == "W11"]
+    assert "tühistatud" in w11.message
+
+
 def test_asice_signed_by_someone_else_gives_the_other_signer_warning(
     ca: CertAuthority, stranger: Party, anchored: Limits
 ) -> None:
@@ -412,6 +426,28 @@ def test_pdf_signed_by_someone_else_gives_the_other_signer_warning(
 ) -> None:
     x = _one(sign_pdf(form_bytes("fields.pdf"), stranger, ca), "vorm.pdf", anchored)
     assert "W10" in _codes(x)
+
+
+def test_signature_checking_never_reaches_the_network(
+    ca: CertAuthority, anchored: Limits
+) -> None:
+    """The signer's certificate names an OCSP responder that listens here: nobody calls."""
+    import socket
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        listener.settimeout(0.5)
+        port = listener.getsockname()[1]
+        party = ca.signer("KÜLLIKE", "ÕUNAPUU-ŽUKOVSKAJA", REFERRER_ID,
+                          ocsp_url=f"http://127.0.0.1:{port}/ocsp")
+        box = sign_asice({"vorm.docx": (form_bytes("controls.docx"), DOCX_MIME)}, [party], ca)
+        pdf = sign_pdf(form_bytes("fields.pdf"), party, ca)
+        for data, name in ((box, "vorm.asice"), (pdf, "vorm.pdf")):
+            x = _one(data, name, anchored)
+            assert [(s.valid, s.trusted) for s in x.source.signatures or []] == [(True, True)]
+        with pytest.raises(TimeoutError):
+            listener.accept()
 
 
 # --- encrypted containers ----------------------------------------------------------------------

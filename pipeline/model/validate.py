@@ -34,6 +34,8 @@ class SignatureLike(Protocol):
     def valid(self) -> bool: ...
     @property
     def trusted(self) -> bool: ...
+    @property
+    def reason(self) -> str | None: ...
 
 
 def _where(key: str) -> str:
@@ -450,11 +452,18 @@ def signature_issues(r: Referral, signatures: Sequence[SignatureLike]) -> list[I
                 "suunaja. Palun veenduge, et suunamine tuli suunajalt.",
             )
         )
-    if any(not s.trusted for s in valid):
+    untrusted = [s for s in valid if not s.trusted]
+    if untrusted:
+        # Revoked, suspended or expired: the authority is known, the certificate was not good.
+        lapsed = any(s.reason and ("tühistatud" in s.reason or "ei kehtinud" in s.reason)
+                     for s in untrusted)
         out.append(
             warning(
                 "W11",
                 "source.signatures",
+                "Vormi digitaalallkirja sertifikaat oli allkirjastamise ajal tühistatud, "
+                "peatatud või aegunud, seega ei ole allkiri kehtiv."
+                if lapsed else
                 "Vormi digitaalallkirja sertifikaat ei ole välja antud usaldusväärse "
                 "sertifitseerija poolt, seega ei ole allkirjastaja isik kinnitatud.",
             )

@@ -412,8 +412,8 @@ def signature_line(sig: SignatureInfo) -> str:
         if sig.reason and "muudetud" not in sig.reason:
             verdict = "allkirja ei saanud kontrollida"
     elif not sig.trusted:
-        verdict = "allkiri vastab dokumendile, kuid sertifikaat ei ole pärit usaldusväärselt " \
-            "sertifitseerijalt"
+        why = (sig.reason or "sertifikaat ei ole usaldusväärne").rstrip(".")
+        verdict = f"allkiri vastab dokumendile, kuid {why[:1].lower()}{why[1:]}"
     else:
         verdict = "allkiri kehtib"
     return f"Digitaalselt allkirjastanud {who}{when} — {verdict}"

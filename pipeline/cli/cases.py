@@ -61,6 +61,7 @@ def _show(d: dict[str, Any], lang: str) -> None:
     ]
     for label, value in facts:
         console.print(f"  {label + ':':<22} {value}", highlight=False)
+    _signatures(d.get("signatures") or [])
     if ref:
         _referral_texts(ref)
     _table(lang, "title.participants", ("name", "role", "relation", "language", "parts"),
@@ -408,3 +409,14 @@ def _print_written(lang: str, key: str, number: str, done: casework.Written) -> 
     if done.files:
         folder = done.files[0].parent
         console.print(t(lang, "msg.documents_written", count=len(done.files), folder=str(folder)))
+
+
+# --- digital signatures on the form (issue 12) -------------------------------------------------
+
+
+def _signatures(rows: list[dict[str, Any]]) -> None:
+    from pipeline.model.signature import SignatureInfo
+    from pipeline.render.context import signature_line
+
+    for row in rows:
+        console.print(f"  {signature_line(SignatureInfo.model_validate(row))}", highlight=False)

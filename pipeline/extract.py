@@ -115,7 +115,8 @@ def extract_bytes(
         fmt = sniff(data)
         if fmt is None:
             raise UnreadableFile(
-                "Faili sisu ei ole PDF, DOCX ega e-kiri; suunamisvormi ei saa lugeda.",
+                "Faili sisu ei ole PDF-, Wordi- (DOCX, DOC), ODT- ega RTF-dokument, "
+                "DigiDoc-konteiner ega e-kiri; suunamisvormi ei saa lugeda.",
                 code="unknown_format",
             )
         source.format = fmt.value

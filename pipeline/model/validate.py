@@ -464,8 +464,8 @@ def signature_issues(r: Referral, signatures: Sequence[SignatureLike]) -> list[I
                 "Vormi digitaalallkirja sertifikaat oli allkirjastamise ajal tühistatud, "
                 "peatatud või aegunud, seega ei ole allkiri kehtiv."
                 if lapsed else
-                "Vormi digitaalallkirja sertifikaat ei ole välja antud usaldusväärse "
-                "sertifitseerija poolt, seega ei ole allkirjastaja isik kinnitatud.",
+                "Vormi digitaalallkirja sertifikaati ei ole väljastanud usaldusväärne "
+                "sertifitseerija, seega ei ole allkirjastaja isik kinnitatud.",
             )
         )
     return out

@@ -34,8 +34,8 @@ _CHUNK = 64 * 1024
 
 ENCRYPTED_MESSAGE = (
     "Fail on krüpteeritud ümbrik (CDOC), mida saab avada ainult adressaadi ID-kaardiga. "
-    "Palun avage see DigiDoc4 rakenduses, salvestage sealt suunamisvorm (PDF või DOCX) "
-    "ja pange see sisendkausta uuesti."
+    "Palun avage see rakenduses DigiDoc4, salvestage sealt suunamisvorm (PDF või DOCX) "
+    "ja pange see sisendkausta."
 )
 
 

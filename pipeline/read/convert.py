@@ -77,7 +77,7 @@ def to_docx(data: bytes, kind: str, limits: Limits) -> bytes:
     exe = soffice()
     if exe is None:
         raise ConverterMissing(
-            f"Fail on {_NAMES.get(kind, kind)}-vormingus; selle lugemiseks peab serverisse "
+            f"Fail on vormingus {_NAMES.get(kind, kind)}; selle lugemiseks peab serverisse "
             "olema paigaldatud LibreOffice (Debianis: apt-get install libreoffice-writer-nogui). "
             "Teine võimalus: salvestage vorm DOCX- või PDF-failina ja pange see "
             "sisendkausta uuesti.",
@@ -102,7 +102,7 @@ def to_docx(data: bytes, kind: str, limits: Limits) -> bytes:
         result = out / "form.docx"
         if not result.exists():
             raise UnreadableFile(
-                f"{_NAMES.get(kind, kind)}-faili ei saa lugeda: see on katki või vigane; "
+                f"{kind.upper()}-faili ei saa lugeda: see on katki või vigane; "
                 "palun salvestage vorm DOCX- või PDF-failina ja saatke uuesti.",
                 code="corrupt",
             )

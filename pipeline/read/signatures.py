@@ -54,7 +54,7 @@ OK = None  # `reason` of a signature that is valid and trusted
 
 TAMPERED = "Allkiri ei vasta dokumendile: dokumenti on pärast allkirjastamist muudetud."
 BROKEN = "Allkirja ei saa kontrollida: allkirja andmed on vigased või puudulikud."
-UNTRUSTED = "Allkirjastaja sertifikaat ei ole välja antud usaldusväärse sertifitseerija poolt."
+UNTRUSTED = "Allkirjastaja sertifikaati ei ole väljastanud usaldusväärne sertifitseerija."
 REVOKED = "Allkirjastaja sertifikaat oli allkirjastamise ajal tühistatud või peatatud."
 EXPIRED = "Allkirjastaja sertifikaat ei kehtinud allkirjastamise ajal."
 

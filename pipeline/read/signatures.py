@@ -40,10 +40,9 @@ from cryptography.x509.oid import NameOID
 from lxml import etree
 
 from pipeline.model.signature import SignatureInfo
-from pipeline.read import oscrypto_fix
 
 __all__ = ["SignatureInfo", "anchors", "changed_after", "verify_pdf", "verify_raw",
-           "verify_xades"]
+           "verify_xades", "verify_xmldsig"]
 
 # pyHanko and certvalidator log every failed path at WARNING with certificate subjects;
 # our own result says what matters, without names.
@@ -198,7 +197,7 @@ def verify_raw(cert: x509.Certificate, signature: bytes, data: bytes, hash_name:
     """Is `signature` (XMLDSig encoding) a valid signature of `data` by `cert`'s key?
 
     XMLDSig ECDSA values are always the fixed-width concatenation r‖s (RFC 4050,
-    XMLDSig 1.1 §6.4.3). pyasice first tries to parse the value as DER and
+    XMLDSig 1.1 §6.4.3). pyasice's verifier first tries to parse the value as DER and
     uses it as DER when that succeeds; about one raw value in several hundred
     happens to parse as DER, and then a valid signature is rejected. Here a
     value of exactly twice the curve's width is always r‖s; only a value of
@@ -254,54 +253,95 @@ class XadesResult:
     files: set[str]  # the container's data files this signature covers
 
 
+NS = {
+    "asic": "http://uri.etsi.org/02918/v1.2.1#",
+    "ds": "http://www.w3.org/2000/09/xmldsig#",
+    "xades": "http://uri.etsi.org/01903/v1.3.2#",
+}
+_PROPS = "./ds:Object/xades:QualifyingProperties/xades:SignedProperties"
+_UNSIGNED = "./ds:Object/xades:QualifyingProperties/xades:UnsignedProperties/" \
+    "xades:UnsignedSignatureProperties"
+
+
+def _c14n(node: Any, method: str | None) -> bytes:
+    """Canonical bytes of `node`: exclusive when the method says so, else inclusive
+    (lxml's C14N 1.0; C14N 1.1 differs from it only for xml:id/xml:base, which
+    signatures in containers do not carry)."""
+    exclusive = bool(method) and "exc-c14n" in str(method)
+    return bytes(etree.tostring(node, method="c14n", exclusive=exclusive))
+
+
+def _text(node: Any) -> str:
+    return "".join((node.text or "").split()) if node is not None else ""
+
+
+def _parse_xades(xml: bytes) -> Any:
+    """The `ds:Signature` of a container's signature file (no entities, DTD or network)."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             remove_comments=True, huge_tree=False)
+    root = etree.fromstring(xml, parser)
+    sig = root if root.tag == f"{{{NS['ds']}}}Signature" else root.find("./ds:Signature", NS)
+    if sig is None:
+        raise ValueError("no ds:Signature")
+    return sig
+
+
 def verify_xades(
     xml: bytes, files: Mapping[str, bytes], anchor_set: Anchors
 ) -> XadesResult:
-    """One `META-INF/signatures*.xml` checked against the container's data files."""
-    oscrypto_fix.apply()
-    from pyasice.xmlsig import XmlSignature
+    """One `META-INF/signatures*.xml` checked against the container's data files.
 
+    Read with lxml directly rather than pyasice's `XmlSignature`: pyasice caps lxml
+    below 5 (the project runs lxml 6), hashes SignedProperties always with SHA-256
+    and mis-decodes about one ECDSA value in several hundred (see `verify_raw`).
+    What is checked: every data file's digest, the SignedProperties digest (signing
+    time and certificate), the certificate the SignedProperties name, the
+    SignatureValue over the canonical SignedInfo, and an embedded timestamp.
+    """
     info = SignatureInfo(kind="xades")
     try:
-        # Our parser, not pyasice's: no entities, no DTD, no network (a hostile container).
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                                 remove_comments=True, huge_tree=False)
-        sig = XmlSignature(etree.fromstring(xml, parser))
-        ns = sig.NAMESPACES
-        cert_der = sig.get_certificate_value()
-        if not cert_der:
+        sig = _parse_xades(xml)
+        signed_info = sig.find("./ds:SignedInfo", NS)
+        cert_der = base64.b64decode(_text(sig.find("./ds:KeyInfo/ds:X509Data/ds:X509Certificate",
+                                                   NS)))
+        if signed_info is None or not cert_der:
             info.reason = BROKEN
             return XadesResult(info, set())
         cert = x509.load_der_x509_certificate(cert_der)
         info.signer, info.id_code = signer_of(cert)
-        info.signed_at = _parse_time(sig.get_signing_time())
+        props = sig.find(_PROPS, NS)
+        info.signed_at = _parse_time(_text(props.find(
+            "./xades:SignedSignatureProperties/xades:SigningTime", NS)) if props is not None
+            else None)
         covered: set[str] = set()
         digests_ok = True
-        for ref in sig.xml.findall("./ds:Signature/ds:SignedInfo/ds:Reference", ns):
-            if ref.get("Type"):
-                continue  # the SignedProperties reference, checked below
-            name = urllib.parse.unquote(ref.get("URI") or "")
-            method = ref.find("./ds:DigestMethod", ns)
-            value = ref.find("./ds:DigestValue", ns)
-            algo = _DIGESTS.get(method.get("Algorithm", "") if method is not None else "")
-            body = files.get(name)
-            covered.add(name)
-            if body is None or algo is None or value is None or not value.text:
-                digests_ok = False
+        props_ok = False
+        for ref in signed_info.findall("./ds:Reference", NS):
+            kind = ref.get("Type") or ""
+            if kind.endswith("#SignedProperties"):
+                props_ok = _reference_ok(ref, props, cert_der)
                 continue
-            if hashlib.new(algo, body).digest() != base64.b64decode(value.text):
+            if kind:
+                continue  # some other signed object: not a data file
+            name = urllib.parse.unquote(ref.get("URI") or "")
+            covered.add(name)
+            body = files.get(name)
+            if body is None or not _digest_ok(ref, body):
                 digests_ok = False
-        props_ok = _signed_properties_ok(sig)
-        hash_name = sig.get_signature_algorithm().split("-")[-1]
-        signature = sig.get_signature_value() or b""
-        node = sig._get_node("ds:SignedInfo")
-        value_ok = verify_raw(cert, signature, sig.canonicalize(node), hash_name)
+        method = sig.find("./ds:SignedInfo/ds:CanonicalizationMethod", NS)
+        canonical = _c14n(signed_info, method.get("Algorithm") if method is not None else None)
+        algo = sig.find("./ds:SignedInfo/ds:SignatureMethod", NS)
+        value_ok = verify_xmldsig(cert, base64.b64decode(_text(sig.find("./ds:SignatureValue",
+                                                                        NS))),
+                                  canonical, algo.get("Algorithm", "") if algo is not None else "")
         stamp_ok, stamped_at = _check_timestamp(sig, anchor_set)
         if stamped_at is not None:
             info.signed_at = stamped_at
-        info.valid = digests_ok and props_ok and value_ok and stamp_ok
-        extra = _embedded_certs(sig)
-        ocsp = _embedded_ocsp(sig)
+        info.valid = bool(covered) and digests_ok and props_ok and value_ok and stamp_ok
+        extra = [base64.b64decode(_text(n))
+                 for n in sig.findall(".//xades:EncapsulatedX509Certificate", NS) if _text(n)]
+        ocsp = [base64.b64decode(_text(n))
+                for n in sig.findall(".//xades:EncapsulatedOCSPValue", NS) if _text(n)]
     except Exception:  # any malformed XML or value: the signature cannot be trusted
         info.valid = False
         info.reason = BROKEN
@@ -313,33 +353,59 @@ def verify_xades(
     return XadesResult(info, covered)
 
 
-def _embedded_certs(sig: Any) -> list[bytes]:
-    nodes = sig.xml.findall(".//xades:EncapsulatedX509Certificate", sig.NAMESPACES)
-    return [base64.b64decode(n.text) for n in nodes if n.text]
-
-
-def _embedded_ocsp(sig: Any) -> list[bytes]:
-    nodes = sig.xml.findall(".//xades:EncapsulatedOCSPValue", sig.NAMESPACES)
-    return [base64.b64decode(n.text) for n in nodes if n.text]
-
-
-def _signed_properties_ok(sig: Any) -> bool:
-    """The SignedProperties (signing time, certificate digest) are what SignedInfo digested.
-
-    pyasice's own check always hashes with SHA-256; the reference's DigestMethod says which.
-    """
-    ns = sig.NAMESPACES
-    ref = sig._get_signed_info_ref_node()
-    props = sig._get_signed_properties_node()
-    if ref is None or props is None:
-        return False
-    method = ref.find("./ds:DigestMethod", ns)
-    value = ref.find("./ds:DigestValue", ns)
+def _digest_ok(ref: Any, body: bytes) -> bool:
+    method = ref.find("./ds:DigestMethod", NS)
     algo = _DIGESTS.get(method.get("Algorithm", "") if method is not None else "")
-    if algo is None or value is None or not value.text:
+    expected = _text(ref.find("./ds:DigestValue", NS))
+    if algo is None or not expected:
         return False
-    c14n = sig.canonicalize(props, sig._get_signed_properties_c14n_algo(ref))
-    return hashlib.new(algo, c14n).digest() == base64.b64decode(value.text)
+    return hashlib.new(algo, body).digest() == base64.b64decode(expected)
+
+
+def _reference_ok(ref: Any, props: Any, cert_der: bytes) -> bool:
+    """The SignedProperties are what SignedInfo digested, by the reference's own
+    DigestMethod (pyasice assumes SHA-256), and name the certificate in KeyInfo."""
+    if props is None or (ref.get("URI") or "").lstrip("#") != props.get("Id"):
+        return False
+    transform = ref.find("./ds:Transforms/ds:Transform", NS)
+    canonical = _c14n(props, transform.get("Algorithm") if transform is not None else None)
+    if not _digest_ok(ref, canonical):
+        return False
+    certs = props.findall(".//xades:SigningCertificate/xades:Cert/xades:CertDigest", NS) + \
+        props.findall(".//xades:SigningCertificateV2/xades:Cert/xades:CertDigest", NS)
+    return any(_digest_ok(c, cert_der) for c in certs)
+
+
+_XMLDSIG_ALGOS = {
+    # https://www.w3.org/TR/xmldsig-core1/#sec-AlgID and RFC 6931
+    "ecdsa-sha224": ("ecdsa", "sha224"), "ecdsa-sha256": ("ecdsa", "sha256"),
+    "ecdsa-sha384": ("ecdsa", "sha384"), "ecdsa-sha512": ("ecdsa", "sha512"),
+    "rsa-sha224": ("rsa", "sha224"), "rsa-sha256": ("rsa", "sha256"),
+    "rsa-sha384": ("rsa", "sha384"), "rsa-sha512": ("rsa", "sha512"),
+    "sha256-rsa-MGF1": ("pss", "sha256"), "sha384-rsa-MGF1": ("pss", "sha384"),
+    "sha512-rsa-MGF1": ("pss", "sha512"),
+}
+
+
+def verify_xmldsig(cert: x509.Certificate, signature: bytes, data: bytes, algorithm: str) -> bool:
+    """A SignatureValue checked by its SignatureMethod URI (ECDSA, RSA, RSA-PSS)."""
+    kind, hash_name = _XMLDSIG_ALGOS.get(algorithm.rsplit("#", 1)[-1], ("", ""))
+    if kind == "pss":
+        key = cert.public_key()
+        algo = _HASHES[hash_name]()
+        if not isinstance(key, rsa.RSAPublicKey):
+            return False
+        try:
+            key.verify(signature, data, padding.PSS(padding.MGF1(algo), algo.digest_size), algo)
+        except (InvalidSignature, ValueError):
+            return False
+        return True
+    if not kind:
+        return False
+    key_is_ec = isinstance(cert.public_key(), ec.EllipticCurvePublicKey)
+    if key_is_ec != (kind == "ecdsa"):
+        return False
+    return verify_raw(cert, signature, data, hash_name)
 
 
 def _check_timestamp(sig: Any, anchor_set: Anchors) -> tuple[bool, dt.datetime | None]:
@@ -355,7 +421,9 @@ def _check_timestamp(sig: Any, anchor_set: Anchors) -> tuple[bool, dt.datetime |
     from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
     from pyhanko_certvalidator import ValidationContext
 
-    token = sig.get_timestamp_response()
+    stamp = sig.find(f"{_UNSIGNED}/xades:SignatureTimeStamp", NS)
+    token = base64.b64decode(_text(stamp.find("./xades:EncapsulatedTimeStamp", NS))) \
+        if stamp is not None else b""
     if not token:
         return True, None
     try:
@@ -363,9 +431,12 @@ def _check_timestamp(sig: Any, anchor_set: Anchors) -> tuple[bool, dt.datetime |
         tst_info = signed_data["encap_content_info"]["content"].parsed
         if not isinstance(tst_info, tsp.TSTInfo):
             return True, None
-        algo = tst_info["message_imprint"]["hash_algorithm"]["algorithm"].native
-        stamped = sig.get_timestamped_message()
-        expected = hashlib.new(algo, stamped).digest()
+        method = stamp.find("./ds:CanonicalizationMethod", NS)
+        stamped = _c14n(sig.find("./ds:SignatureValue", NS),
+                        method.get("Algorithm") if method is not None else None)
+        def expected(name: str) -> bytes:  # the token names the hash the imprint uses
+            return hashlib.new(name, stamped).digest()
+
         vc = ValidationContext(
             trust_roots=[_asn1_cert(r) for r in anchor_set.roots],
             other_certs=[_asn1_cert(c) for c in anchor_set.intermediates],

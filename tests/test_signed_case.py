@@ -58,3 +58,16 @@ def test_signed_case_keeps_signatures_and_summary_states_them(tmp_path: Path) ->
             "kell 10.15 — allkiri kehtib")
     assert [n for n, t in texts.items() if line in t] == [
         n for n in texts if "ülevaade" in n] != []
+
+
+def test_signed_case_encrypted_container_is_quarantined_with_advice(
+    ctx: process.Context,
+) -> None:
+    data = b"CDOC\x02" + bytes(300)
+    result = process.run(arrive(ctx, "suunamine.cdoc2", data), ctx)
+    assert result.outcome == "quarantined" and result.codes == ["encrypted_container"]
+    reasons = list(ctx.layout.quarantine.glob("*.reason.txt"))
+    assert len(reasons) == 1
+    text = reasons[0].read_text(encoding="utf-8")
+    assert "DigiDoc4" in text and "sisendkausta" in text
+    assert (ctx.layout.quarantine / "suunamine.cdoc2").read_bytes() == data  # kept untouched

@@ -1,5 +1,8 @@
 """Make oscrypto 1.3.0 (pyasice needs it) importable against OpenSSL 3.0.10 and later.
 
+The pipeline reads XAdES itself (`signatures.py`); pyasice builds the containers the
+tests and benchmarks sign, as a signing service using it would, and imports oscrypto.
+
 oscrypto 1.3.0 finds libcrypto's version with the pattern `\\d\\.\\d\\.\\d[a-z]*`
 followed by a word boundary, so `OpenSSL 3.0.10` does not match and the import
 raises `LibraryNotFoundError`. The fix (`\\d+\\.\\d+\\.\\d+`) is in oscrypto's

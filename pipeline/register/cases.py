@@ -195,6 +195,7 @@ def register_referral(
     session.flush()
     record_change(session, case, State.REGISTERED.value, actor=SYSTEM, at=received_at)
     session.flush()
+    _billing.pin_payer(session, case)  # the payer of the referring municipality (issue 14)
     return RegisterResult(number, True, 1)
 
 
@@ -258,3 +259,6 @@ def list_cases(
     if open_only:
         stmt = stmt.where(Case.state.not_in(ENDED))
     return list(session.execute(stmt).scalars())
+
+
+from pipeline.register import billing as _billing  # noqa: E402  (billing imports this module)

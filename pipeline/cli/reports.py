@@ -51,7 +51,8 @@ def register(app: typer.Typer) -> None:
     contract_app = typer.Typer(help="Maksjate lepingud ja hinnad.", no_args_is_help=True)
     app.add_typer(contract_app, name="contract")
 
-    @time_app.command("add")
+    # A correction's duration starts with a minus (-30m): read it as the argument it is.
+    @time_app.command("add", context_settings={"ignore_unknown_options": True})
     @handle_errors
     def time_add(
         number: NumberArg,

@@ -180,7 +180,8 @@ def test_reporting_statement_sums_exactly_and_issued_never_changes(
     nxt = statement(home, "turi", LAST)
     nl = {ln["case"]: ln for ln in nxt["lines"]}  # type: ignore[attr-defined]
     assert nl[one]["billed_minutes"] == -70 and Decimal(nl[one]["sum"]) == Decimal("-32.08")
-    assert nl[two]["billed_minutes"] == 30 and Decimal(nl[two]["sum"]) == Decimal("13.75")  # 27,50 €/h
+    # The late entry is dated after the 15th: 27,50 €/h.
+    assert nl[two]["billed_minutes"] == 30 and Decimal(nl[two]["sum"]) == Decimal("13.75")
 
     # Not even the register's own code can change an issued statement or its entries.
     with session_factory(Settings(home=home, database_url=db_url))() as s:
@@ -189,8 +190,8 @@ def test_reporting_statement_sums_exactly_and_issued_never_changes(
         _cannot(s, lambda: s.delete(s.get(TimeEntry, first)))
         row = s.query(Statement).one()
         assert row.total_cents == 17750
-    code, out = plr(home, "statement", "turi", _key(PREV), "--json")
-    assert json.loads(out)["total"] == "177.50"
+    assert json.loads(plr(home, "statement", "turi", _key(PREV), "--json")[1]
+                      )["total"] == "177.50"
 
 
 def _cannot(s: Session, change: object) -> None:

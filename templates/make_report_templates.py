@@ -16,7 +16,7 @@ from make_templates import HEADER, Builder  # noqa: E402
 
 def statement() -> None:
     b = Builder(HEADER["et"], "Teenuse osutamise aruanne {{ number }} · {{ period }}")
-    b.p("{% if draft %}KAVAND — ei ole väljastatud{% else %}Väljastatud {{ issued }}{% endif %}",
+    b.p("{% if draft %}KAVAND — ei ole väljastatud{% else %}Väljastatud: {{ issued }}{% endif %}",
         right=True)
     b.lines("{{ payer }}")
     b.title("Teenuse osutamise aruanne")
@@ -24,12 +24,13 @@ def statement() -> None:
              ("Maksja", "{{ payer }}"), ("Leping", "{{ contracts }}"),
              ("Teenuse osutaja", "{{ provider }}"), ("Juhtumeid", "{{ cases }}")])
     b.p("Aruandes on iga juhtumi kohta ainult juhtumi number, tegevuste kaupa kulunud aeg, "
-        "arvestatav aeg, hind ja summa. Isikuandmeid aruandes ei ole.", small=True)
-    b.table(["Juhtum", "Tegevused (tundides)", "Arvestatav aeg (h)", "Hind", "Summa (€)"],
+        "arvestatud aeg, hind ja summa. Isikuandmeid aruandes ei ole.", small=True)
+    b.table(["Juhtum", "Tegevused (h)", "Arvestatud (h)", "Hind", "Summa (€)"],
             ["{{ r.case }}", "{{ r.activities }}", "{{ r.hours }}", "{{ r.rate }}",
-             "{{ r.sum }}"], [3.0, 6.4, 2.4, 2.8, 2.0], loop=("r", "lines"))
-    b.facts([("Arvestatav aeg kokku", "{{ total_hours }} h"), ("Summa kokku", "{{ total }} €")])
-    b.p("Väljastatud aruannet ei muudeta. Hiljem lisatud või parandatud tööaeg kajastub "
+             "{{ r.sum }}"], [3.3, 5.4, 2.8, 2.7, 2.4], loop=("r", "lines"))
+    b.facts([("Arvestatud aeg kokku", "{{ total_hours }} h"), ("Summa kokku", "{{ total }} €")])
+    b.p("Arvestatud aeg on lepingus tasustatavaks loetud tegevuste aeg, ümardatud lepingu "
+        "järgi. Väljastatud aruannet ei muudeta. Hiljem lisatud või parandatud tööaeg kajastub "
         "järgmise kuu aruandes.", small=True)
     b.lines("Lugupidamisega", "{{ provider }}")
     b.save("statement.et.docx")
@@ -59,9 +60,9 @@ def work_overview() -> None:
         "{{ agreements }}.{% else %}Tegevusplaani kokku ei lepitud.{% endif %} "
         "Järelkohtumise tulemus: {{ follow_up }}.")
     b.h("Kulunud aeg")
-    b.p("Juhtumile kulus kokku {{ hours_total }} tundi.")
-    b.table(["Tegevus", "Tunde"], ["{{ h.activity }}", "{{ h.hours }}"], [10.0, 3.0],
-            loop=("h", "hours"))
+    b.p("{% if hours %}Juhtumile kulus kokku {{ hours_total }} tundi "
+        "({% for h in hours %}{{ h.activity }} {{ h.hours }} h{% if not loop.last %}; "
+        "{% endif %}{% endfor %}).{% else %}Juhtumile ei ole tööaega märgitud.{% endif %}")
     b.p("Kui Teil on küsimusi, vastame meelsasti.")
     b.lines("Lugupidamisega", "{{ provider }}")
     b.save("work_overview.et.docx")

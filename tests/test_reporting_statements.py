@@ -175,6 +175,9 @@ def test_reporting_statement_sums_exactly_and_issued_never_changes(
     assert again["number"] == number and again["already_issued"] is True
     assert again["lines"] == issued["lines"] and again["total"] == issued["total"]
     assert plr(home, "statement", "turi", _key(PREV), "--issue")[0] == 0  # same one again
+    assert again["files"] == issued["files"]  # written once, then kept as issued
+    assert sorted(p.name for p in (home / "outbox" / "aruanded").glob(f"*{number}*")) == \
+        sorted(Path(str(f)).name for f in issued["files"])  # type: ignore[attr-defined]
     listed = json.loads(plr(home, "case", "time", "list", one, "--json")[1])
     assert {e["id"]: e["statement"] for e in listed["entries"]}[first] == number
     nxt = statement(home, "turi", LAST)

@@ -256,6 +256,9 @@ def statement(settings: Settings, payer: str, month: str, *, issue: bool = False
         return row.content, row.number, row.issued_at, False, p.code
 
     content, number, issued_at, again, code = _in_register(settings, step)
+    if number is not None:  # the month's drafts are superseded by the issued statement
+        for old in (settings.outbox / REPORTS_DIR).glob(f"{period.key} {code} kavand*"):
+            old.unlink()
     files = write_statement_files(settings, content, number, issued_at, formats)
     return StatementResult(number=number, payer=code, period=period.key,
                            total=statements.total_of(content), content=content, files=files,
@@ -264,28 +267,37 @@ def statement(settings: Settings, payer: str, month: str, *, issue: bool = False
 
 def write_statement_files(settings: Settings, content: dict[str, Any], number: str | None,
                           issued_at: dt.datetime | None, formats: tuple[str, ...]) -> list[Path]:
+    """The statement's files in `outbox/aruanded/`. An issued statement's files are written
+    once and then kept as they are (asking again gives the same files); a draft's files are
+    replaced by the newest draft."""
     from pipeline.deliver.outbox import write_atomic
     from pipeline.render.engine import Engine
 
     folder = settings.outbox / REPORTS_DIR
     stem = f"{content['period']} {content['payer']['code']} {number or 'kavand'}"
+
+    def put(name: str, make: Any) -> Path:
+        path = folder / name
+        if path.exists():
+            if number is not None:
+                return path
+            path.unlink()
+        return write_atomic(folder, name, make())
+
     written: list[Path] = []
     if "docx" in formats or "pdf" in formats:
         ctx = statements.docx_context(content, number=number, issued=issued_at,
                                       provider=settings.provider_name)
-        data = Engine(settings.templates_dir, builtin_dir=template_dir()).render(
-            "statement.et.docx", ctx)
-        docx = write_atomic(folder, f"{stem} aruanne.docx", data)
+        docx = put(f"{stem} aruanne.docx", lambda: Engine(
+            settings.templates_dir, builtin_dir=template_dir()).render("statement.et.docx", ctx))
+        written.append(docx)
         if "pdf" in formats:
-            written += _pdf(docx)
-        if "docx" in formats:
-            written.insert(0, docx)
-        else:
-            docx.unlink()
+            pdf = docx.with_suffix(".pdf")
+            written += [pdf] if pdf.exists() and number is not None else _pdf(docx)
     if "csv" in formats:
-        written.append(write_atomic(folder, f"{stem}.csv", statements.to_csv(content, number)))
+        written.append(put(f"{stem}.csv", lambda: statements.to_csv(content, number)))
     if "xlsx" in formats:
-        written.append(write_atomic(folder, f"{stem}.xlsx", statements.to_xlsx(content, number)))
+        written.append(put(f"{stem}.xlsx", lambda: statements.to_xlsx(content, number)))
     return written
 
 

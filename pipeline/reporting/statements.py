@@ -180,7 +180,7 @@ def docx_context(content: dict[str, Any], *, number: str | None, issued: dt.date
         "period_dates": f"{period.first.strftime('%d.%m.%Y')}–{period.last.strftime('%d.%m.%Y')}",
         "contracts": ", ".join(sorted({line["contract"] for line in content["lines"]})) or "—",
         "lines": rows,
-        "cases": len(rows),
+        "cases": len({line["case"] for line in content["lines"]}),
         "total_hours": show_hours(sum(line["billed_minutes"] for line in content["lines"])),
         "total": show_money(Decimal(content["total"])),
     }

@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_templates import HEADER, Builder  # noqa: E402
+from make_templates import HEADER, Builder
 
 
 def statement() -> None:
@@ -37,7 +37,8 @@ def statement() -> None:
 
 
 def work_overview() -> None:
-    b = Builder(HEADER["et"], "Pere lahendusring · juhtum {{ case_number }} · ülevaade tehtud tööst")
+    b = Builder(HEADER["et"],
+                "Pere lahendusring · juhtum {{ case_number }} · ülevaade tehtud tööst")
     b.p("{{ today }}", right=True)
     b.lines("{{ referrer.name }}", "{{ referrer.position }}", "{{ referrer.organisation }}")
     b.title("Ülevaade tehtud tööst")

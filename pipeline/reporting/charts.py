@@ -31,9 +31,12 @@ def _figure(table: Table) -> Any:
     ax = fig.add_subplot()
     labels = [str(r[0]) for r in rows]
     if table.chart == "line":
-        ax.plot(labels, [_value(r[1]) for r in rows], marker="o", color=ACCENT)
-        ax.set_ylim(bottom=0)
-        _annotate_suppressed(ax, labels, [r[1] for r in rows], vertical=True)
+        # A suppressed point is a gap in the line, not a fall to zero.
+        xs = list(range(len(rows)))
+        ax.plot(xs, [float("nan") if r[1] == SUPPRESSED else _value(r[1]) for r in rows],
+                marker="o", color=ACCENT)
+        _annotate_suppressed(ax, xs, [r[1] for r in rows], vertical=True)
+        ax.set_xticks(xs, labels, rotation=45, ha="right", fontsize=8)
     elif table.chart == "bar":
         series = list(zip(*[r[1:] for r in rows], strict=True))
         width = 0.8 / len(series)
@@ -50,6 +53,14 @@ def _figure(table: Table) -> Any:
         ax.barh(ys, [_value(r[1]) for r in rows], color=ACCENT)
         ax.set_yticks(ys, labels, fontsize=8)
         _annotate_suppressed(ax, ys, [r[1] for r in rows], vertical=False)
+    from matplotlib.ticker import MaxNLocator
+
+    counts = ax.yaxis if table.chart != "barh" else ax.xaxis
+    counts.set_major_locator(MaxNLocator(integer=True))
+    if table.chart == "barh":
+        ax.set_xlim(left=0, right=max(5.0, ax.get_xlim()[1]))
+    else:
+        ax.set_ylim(bottom=0, top=max(5.0, ax.get_ylim()[1]))
     ax.set_title(table.title, loc="left", fontsize=11, color=ACCENT)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
@@ -72,9 +83,13 @@ def _annotate_suppressed(ax: Any, positions: list[Any], values: list[Any], *,
 
 def render(table: Table, fmt: str = "svg") -> bytes:
     """The table's chart as SVG or PNG bytes."""
+    import matplotlib
+
     fig = _figure(table)
     out = io.BytesIO()
-    # SVG without a creation date, so the same figures give the same file.
-    fig.savefig(out, format=fmt, metadata={"Date": None} if fmt == "svg" else None,
-                dpi=100 if fmt == "png" else None)
+    # SVG without a creation date and with fixed element ids, so the same figures give
+    # the same file.
+    with matplotlib.rc_context({"svg.hashsalt": "plr"}):
+        fig.savefig(out, format=fmt, metadata={"Date": None} if fmt == "svg" else None,
+                    dpi=100 if fmt == "png" else None)
     return out.getvalue()

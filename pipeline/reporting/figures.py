@@ -199,7 +199,13 @@ def _small(value: object) -> object:
 
 def _walk(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _walk(v) for k, v in value.items()}
+        out = {k: _walk(v) for k, v in value.items()}
+        if value and all(isinstance(v, int) for v in value.values()):
+            # Suppressed cells last and by name: their order would tell their sizes apart.
+            return dict(sorted(out.items(), key=lambda kv: (kv[1] == SUPPRESSED,
+                                                            kv[0] if kv[1] == SUPPRESSED
+                                                            else "")))
+        return out
     if isinstance(value, list):
         return [_walk(v) for v in value]
     return _small(value)

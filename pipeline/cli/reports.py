@@ -236,7 +236,13 @@ def register(app: typer.Typer) -> None:
         for tbl in page.tables if public else _exact_tables(page.figures):
             console.print(_table(tbl.title, list(tbl.headers),
                                  [[str(v) for v in r] for r in tbl.rows]))
-        conf = data["conferences"]
+        ref, conf = data["referrals"], data["conferences"]
+        share = ref["returned_share"]
+        console.print(
+            f"Suunamisi {ref['received']}: registreeritud {ref['registered']}, tagastatud "
+            f"{ref['returned']}"
+            + (f" ({share * 100:.1f}%)".replace(".", ",") if isinstance(share, float) else "")
+            + ".", highlight=False)
         console.print(
             f"Lahendusringe {conf['held']}; päevi suunamisest lahendusringini: mediaan "
             f"{conf['days_to_conference_median']}, 90. protsentiil "

@@ -32,11 +32,11 @@ def _figure(table: Table) -> Any:
     labels = [str(r[0]) for r in rows]
     if table.chart == "line":
         # A suppressed point is a gap in the line, not a fall to zero.
-        xs = list(range(len(rows)))
-        ax.plot(xs, [float("nan") if r[1] == SUPPRESSED else _value(r[1]) for r in rows],
+        points = list(range(len(rows)))
+        ax.plot(points, [float("nan") if r[1] == SUPPRESSED else _value(r[1]) for r in rows],
                 marker="o", color=ACCENT)
-        _annotate_suppressed(ax, xs, [r[1] for r in rows], vertical=True)
-        ax.set_xticks(xs, labels, rotation=45, ha="right", fontsize=8)
+        _annotate_suppressed(ax, points, [r[1] for r in rows], vertical=True)
+        ax.set_xticks(points, labels, rotation=45, ha="right", fontsize=8)
     elif table.chart == "bar":
         series = list(zip(*[r[1:] for r in rows], strict=True))
         width = 0.8 / len(series)

@@ -114,3 +114,18 @@ def test_reporting_overview_renders_as_a_page(home: Path, tmp_path: Path) -> Non
                    timeout=60)
     pages = sorted(out.glob("page*.png"))
     assert len(pages) == 1 and pages[0].stat().st_size > 5000
+
+
+def test_reporting_overview_is_queued_to_the_referrer(
+        home: Path, referral: Referral, monkeypatch: pytest.MonkeyPatch) -> None:
+    import email
+    from email import policy
+
+    monkeypatch.setenv("PLR_SMTP_URL", "smtp://127.0.0.1:2525")
+    ok(home, "case", "close", "PLR-2026-0001", "--reason", "referred_elsewhere")
+    queued = list((home / "data" / "mail").glob("*.eml"))
+    assert [p.name for p in queued] == ["PLR-2026-0001-ulevaade.eml"]
+    msg = email.message_from_bytes(queued[0].read_bytes(), policy=policy.default)
+    assert msg["To"] == referral.referrer.email
+    assert [a.get_filename() for a in msg.iter_attachments()
+            if "ülevaade" in (a.get_filename() or "")]

@@ -348,8 +348,17 @@ def write_overview(settings: Settings, session: Session, number: str) -> list[Pa
                            closed_at=case.closed_at, provider=settings.provider_name)
     data = Engine(settings.templates_dir, builtin_dir=template_dir()).render(
         "work_overview.et.docx", ctx)
-    name = filename(now().date(), "ülevaade tehtud tööst", view.referral.referrer.name)
+    referrer = view.referral.referrer
+    name = filename(now().date(), "ülevaade tehtud tööst", referrer.name)
     path = write_atomic(case_dir(settings.outbox, view.number), name, data)
+    if settings.smtp_url and referrer.email:
+        from pipeline.deliver import mail
+
+        # Queued once per case: closing is final, so the key needs no content hash.
+        mail.enqueue(settings.layout.mail_spool, f"{view.number}-ulevaade",
+                     mail.documents_message(sender=settings.smtp_from, to=referrer.email,
+                                            folder=view.number, subject="Ülevaade tehtud tööst",
+                                            files=[(path.name, data)]))
     return [path, *pdf_copies(settings, [path])]
 
 

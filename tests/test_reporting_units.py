@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -110,3 +111,17 @@ def test_figures_public_never_shows_a_small_cell() -> None:
     svg = charts.render(table, "svg")
     assert b"<svg" in svg and svg == charts.render(table, "svg")  # same figures, same file
     assert charts.render(table, "png").startswith(b"\x89PNG")
+
+
+def test_service_report_page_gives_figures_tables_and_svg_for_the_web(tmp_path: Path) -> None:
+    from pipeline.config import Settings
+    from pipeline.reporting import service
+
+    page = service.report_page(Settings(home=tmp_path, database_url=None),
+                               "2026-01-01", "2026-03-31")
+    assert page.figures["referrals"]["registered"] == 0
+    assert [m["month"] for m in page.public["referrals"]["by_month"]] == [
+        "2026-01", "2026-02", "2026-03"]
+    assert set(page.charts) == {t.name for t in page.tables}
+    assert all(svg.lstrip().startswith(b"<?xml") and b"<svg" in svg
+               for svg in page.charts.values())

@@ -226,14 +226,12 @@ def register(app: typer.Typer) -> None:
             for p in service.export_report(cfg, start, end, export):
                 console.print(f"  {p}", highlight=False)
             return
-        page = service.report_page(cfg, start, end) if not as_json or public else None
-        data = (page.public if public else page.figures) if page is not None else \
-            service.programme_figures(cfg, start, end)
+        exact = service.programme_figures(cfg, start, end)
+        data = service.public_figures(exact) if public else exact
         if as_json:
             write_json(data)
             return
-        assert page is not None
-        for tbl in page.tables if public else _exact_tables(page.figures):
+        for tbl in service.figure_tables(data):
             console.print(_table(tbl.title, list(tbl.headers),
                                  [[str(v) for v in r] for r in tbl.rows]))
         ref, conf = data["referrals"], data["conferences"]
@@ -248,12 +246,6 @@ def register(app: typer.Typer) -> None:
             f"{conf['days_to_conference_median']}, 90. protsentiil "
             f"{conf['days_to_conference_p90']}. Plaane {data['plans']['agreed']}, "
             f"täiendatud {data['plans']['revised']}.", highlight=False)
-
-
-def _exact_tables(figures: dict[str, Any]) -> list[Any]:
-    from pipeline.reporting.figures import tables
-
-    return tables(figures, service.labels())
 
 
 def _dec(text: str) -> Any:

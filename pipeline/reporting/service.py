@@ -430,7 +430,18 @@ class ReportPage:
     charts: dict[str, bytes]
 
 
+def public_figures(exact: dict[str, Any]) -> dict[str, Any]:
+    return figures.public(exact)
+
+
+def figure_tables(data: dict[str, Any]) -> list[Table]:
+    """The figures (exact or public) as the titled tables behind the charts."""
+    return figures.tables(data, labels())
+
+
 def report_page(settings: Settings, start: str, end: str, *, fmt: str = "svg") -> ReportPage:
+    """For the web app's page: exact figures, public figures, their tables, each chart
+    (SVG by default, `fmt="png"` for PNG) drawn from the public table."""
     exact = programme_figures(settings, start, end)
     pub = figures.public(exact)
     tables = figures.tables(pub, labels())

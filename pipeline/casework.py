@@ -33,6 +33,7 @@ from pipeline.register.views import case_details, case_summary
 from pipeline.render.documents import RenderedDocument, for_plan, for_schedule
 from pipeline.render.engine import Engine
 from pipeline.render.plan_reader import read_plan
+from pipeline.reporting import service as reporting
 
 T = TypeVar("T")
 
@@ -273,6 +274,7 @@ def close_case(settings: Settings, number: str, *, reason: str,
     """Close; if that freed a place, name the longest-waiting case to offer."""
     def step(s: Session) -> Offer | None:
         case = lifecycle.close(session=s, number=number, reason=reason, actor=actor(), note=note)
+        reporting.write_overview(settings, s, case.number)  # the referrer's overview of work
         freed = case.coordinator
         if freed is None:
             return None

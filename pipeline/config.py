@@ -124,6 +124,8 @@ class Settings(BaseSettings):
     # by the libraries stays bounded across a long backlog.
     worker_max_files: int = 200
     pdf: bool = False
+    # The provider as statements and the overview of work done sign (issue 14).
+    provider_name: str = "Pere lahendusringi meeskond"
     limits: Limits = Field(default_factory=Limits)
 
     @property

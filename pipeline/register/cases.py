@@ -198,6 +198,7 @@ def register_referral(
     session.flush()
     record_change(session, case, State.REGISTERED.value, actor=SYSTEM, at=received_at)
     session.flush()
+    _billing.pin_payer(session, case)  # the payer of the referring municipality (issue 14)
     return RegisterResult(number, True, 1)
 
 
@@ -288,3 +289,6 @@ def current_signatures(case: Case) -> list[SignatureInfo]:
         return []
     rows = case.versions[-1].data.get(_SIGNATURES) or []
     return [SignatureInfo.model_validate(r) for r in rows]
+
+
+from pipeline.register import billing as _billing  # noqa: E402  (billing imports this module)

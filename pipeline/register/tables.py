@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -183,3 +183,82 @@ class Agreement(Base):
 
 
 Index("ix_cases_waiting", Case.state, Case.coordinator_id, Case.received_at)
+
+
+# --- revision 7: time log, payers, contracts and statements (issue 14) -------
+
+
+class Payer(Base):
+    """Who pays for the service: a municipality or the Social Insurance Board."""
+
+    __tablename__ = "payers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)  # "turi", "ska" (lower-case)
+    name: Mapped[str] = mapped_column(String(200))
+    # Cases referred from these municipalities get this payer at registration.
+    municipalities: Mapped[list[str]]
+    is_default: Mapped[bool] = mapped_column(default=False)  # pays for all other cases
+    created_at: Mapped[dt.datetime]
+
+
+class Contract(Base):
+    """A rate agreed with a payer for a period (per hour or per case)."""
+
+    __tablename__ = "contracts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payer_id: Mapped[int] = mapped_column(ForeignKey("payers.id"), index=True)
+    number: Mapped[str] = mapped_column(String(100))
+    unit: Mapped[str] = mapped_column(String(10))  # "hour" or "case"
+    # Cents as an integer: exact on SQLite too (which has no decimal type); code uses Decimal.
+    rate_cents: Mapped[int] = mapped_column(BigInteger)
+    valid_from: Mapped[dt.date]
+    valid_to: Mapped[dt.date | None]
+    billable: Mapped[list[str]]  # activity codes that count as working time
+    rounding_minutes: Mapped[int] = mapped_column(default=1)  # a case's month, rounded up
+    created_at: Mapped[dt.datetime]
+
+
+class CasePayer(Base):
+    """The payer of a case: set at registration from the municipality, changeable."""
+
+    __tablename__ = "case_payers"
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
+    payer_id: Mapped[int] = mapped_column(ForeignKey("payers.id"), index=True)
+    set_at: Mapped[dt.datetime]
+    actor: Mapped[str] = mapped_column(String(200))
+
+
+class Statement(Base):
+    """An issued monthly statement: numbered, its lines frozen as issued, never changed."""
+
+    __tablename__ = "statements"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)  # "A-2026-0001"
+    year: Mapped[int]
+    seq: Mapped[int]
+    payer_id: Mapped[int] = mapped_column(ForeignKey("payers.id"))
+    period: Mapped[str] = mapped_column(String(7))  # "2026-12"
+    issued_at: Mapped[dt.datetime]
+    actor: Mapped[str] = mapped_column(String(200))
+    total_cents: Mapped[int] = mapped_column(BigInteger)
+    content: Mapped[dict[str, Any]]  # the statement as issued (lines, rates, payer's name)
+    sha256: Mapped[str] = mapped_column(String(64))  # of the canonical content
+    __table_args__ = (UniqueConstraint("payer_id", "period", name="uq_statements_payer_period"),
+                      UniqueConstraint("year", "seq", name="uq_statements_year_seq"))
+
+
+class TimeEntry(Base):
+    """Time a coordinator spent on a case. Never edited: a correction is a new entry."""
+
+    __tablename__ = "time_entries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    day: Mapped[dt.date]
+    activity: Mapped[str] = mapped_column(String(20))
+    minutes: Mapped[int]  # negative in a correction
+    note: Mapped[str | None] = mapped_column(Text)
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("time_entries.id"))
+    statement_id: Mapped[int | None] = mapped_column(ForeignKey("statements.id"), index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime]

@@ -150,7 +150,7 @@ def _coordinator_names(session: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     return dict(session.execute(select(Coordinator.id, Coordinator.name)
-                                .where(Coordinator.id.in_(ids))).tuples())
+                                .where(Coordinator.id.in_(ids))).all())
 
 
 def municipalities(*, session: Session, only_coordinator: int | None = None) -> list[str]:
@@ -202,7 +202,7 @@ def intake_counts(*, session: Session, since: dt.datetime) -> dict[str, int]:
     """Arrivals since `since` by outcome, and the files waiting now (any day)."""
     stmt = (select(IntakeEntry.outcome, func.count()).where(IntakeEntry.received_at >= since)
             .group_by(IntakeEntry.outcome))
-    counts = {o: n for o, n in session.execute(stmt).tuples()}
+    counts = {o: n for o, n in session.execute(stmt).all()}
     pending = session.execute(select(func.count()).select_from(IntakeEntry).where(
         IntakeEntry.outcome == "pending")).scalar_one()
     return {"arrived": sum(counts.values()), "registered": counts.get("registered", 0),
@@ -240,7 +240,7 @@ def meetings_between(*, session: Session, kind: str, states: tuple[str, ...],
             .order_by(Meeting.start))
     if only_coordinator is not None:
         stmt = stmt.where(Case.coordinator_id == only_coordinator)
-    return [(c, m) for c, m in session.execute(stmt).tuples()]
+    return [(c, m) for c, m in session.execute(stmt).all()]
 
 
 def open_cases_of(*, session: Session, coordinator_id: int, limit: int = 20) -> list[Case]:

@@ -13,7 +13,7 @@ from litestar.datastructures import UploadFile
 from litestar.response import File, Redirect, Template
 
 from pipeline import casework
-from pipeline.errors import NotFound, PipelineError
+from pipeline.errors import PipelineError
 from pipeline.model import spec
 from pipeline.model.referral import Kind
 from pipeline.register.lifecycle import CLOSE_REASONS, FOLLOWUP_OUTCOMES
@@ -127,8 +127,6 @@ async def _step(request: Request[Any, Any, Any], number: str, action: str,
     number = number.strip().upper()
     try:
         result = await call(request, fn, settings, number, *args, **kwargs)
-    except NotFound:
-        raise
     except PipelineError as exc:
         await audit(request, f"{action}_refused", number, exc.code)
         return await _case_page(request, number, status=409, error=exc.message,

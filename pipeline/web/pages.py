@@ -91,7 +91,7 @@ async def intake(request: Request[Any, Any, Any]) -> Template:
 async def upload(request: Request[Any, Any, Any]) -> Response[Any]:
     settings = settings_of(request)
     form = await request.form()
-    uploads = [v for v in form.getall("files") if isinstance(v, UploadFile) and v.filename]
+    uploads = [v for v in form.getall("files", []) if isinstance(v, UploadFile) and v.filename]
     saved: list[str] = []
     errors: list[str] = []
     for f in uploads:

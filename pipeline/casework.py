@@ -358,13 +358,15 @@ def case_documents(settings: Settings, number: str) -> list[dict[str, Any]]:
                               (True, _listed(folder / SUPERSEDED_DIR))):
         names = {p.name for p in files}
         for p in files:
-            if p.suffix.lower() == ".pdf" and p.with_suffix(".docx").name in names:
+            if p.suffix.lower() in (".pdf", ".ics") and p.with_suffix(".docx").name in names:
                 continue  # shown beside its DOCX
             pdf = p.with_suffix(".pdf").name if p.suffix.lower() == ".docx" else None
+            ics = p.with_suffix(".ics").name if p.suffix.lower() == ".docx" else None
             st = p.stat()
             out.append({"name": p.name, "step": _step_of(p.name), "superseded": superseded,
                         "size": st.st_size, "modified": dt.datetime.fromtimestamp(st.st_mtime),
-                        "pdf": pdf if pdf in names else None, "kind": p.suffix.lower()[1:]})
+                        "pdf": pdf if pdf in names else None,
+                        "ics": ics if ics in names else None, "kind": p.suffix.lower()[1:]})
     out.sort(key=lambda d: (DOCUMENT_STEPS.index(d["step"]), d["superseded"], d["name"]))
     return out
 

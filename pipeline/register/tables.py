@@ -260,3 +260,7 @@ class Heartbeat(Base):
     at: Mapped[dt.datetime]
     pid: Mapped[int]
     host: Mapped[str] = mapped_column(String(200))
+
+# Revision 6: the web app lists the ledger by day and the cases by arrival time.
+Index("ix_intake_ledger_received_at", IntakeEntry.received_at)
+Index("ix_cases_received_at", Case.received_at)

@@ -80,7 +80,14 @@ def upgrade() -> None:
     )
 
 
+    # The web app's lists: the ledger by day, the cases by arrival time.
+    op.create_index("ix_intake_ledger_received_at", "intake_ledger", ["received_at"])
+    op.create_index("ix_cases_received_at", "cases", ["received_at"])
+
+
 def downgrade() -> None:
+    op.drop_index("ix_cases_received_at", "cases")
+    op.drop_index("ix_intake_ledger_received_at", "intake_ledger")
     for table in ("heartbeats", "audit_log", "setup_tokens", "login_failures", "web_sessions",
                   "users"):
         op.drop_table(table)

@@ -305,3 +305,13 @@ def test_web_first_admin_setup_link_is_single_use(tmp_path: Path) -> None:
         assert login(client, "aino@example.ee") == 303
     assert accounts.first_admin_link(settings) is None
     assert [u.role for u in accounts.list_users(settings)] == ["admin"]
+
+
+def test_web_user_switches_to_english(app: Litestar) -> None:
+    with signed_in(app, "coordinator") as client:
+        assert "Töölaud" in client.get("/").text
+        client.post("/account/lang", data={"_csrf_token": csrf(client), "lang": "en",
+                                           "next": f"/cases/{OWN}"})
+        page = client.get(f"/cases/{OWN}").text
+        assert "Next steps" in page and 'lang="en"' in page
+        assert "coordinator assigned" in page  # the state in the CLI's English words

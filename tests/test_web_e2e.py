@@ -194,3 +194,30 @@ def test_web_e2e_axe_finds_no_serious_violations(tmp_path: Path) -> None:
             found = _axe(page)
             problems[path] = [f"{v['id']}: {v['nodes'][0]['target']}" for v in found]
         assert {k: v for k, v in problems.items() if v} == {}
+
+
+def test_web_e2e_core_flow_without_javascript(tmp_path: Path) -> None:
+    seed(tmp_path)
+    with running(tmp_path) as server, browser() as b:
+        page = b.new_context(java_script_enabled=False).new_page()
+        login(page, server.url, ADMIN[1])
+        shutil.copy(FIXTURES / "layout" / "tables.pdf", tmp_path / "inbox" / "suunamine.pdf")
+        for _ in range(60):  # no live refresh without JavaScript: reload by hand
+            page.reload()
+            if re.search(r"PLR-\d{4}-\d{4}", page.inner_text("#recent")):
+                break
+            page.wait_for_timeout(1000)
+        number = _case_number(page)
+        page.goto(f"{server.url}/cases/{number}")
+        page.click("text=Määra koordinaator")
+        page.wait_for_selector(".notice.ok")
+        when = _conference_time()
+        page.fill("#s-at", when.strftime("%Y-%m-%dT%H:%M"))
+        page.fill("#s-place", "Türi Perekeskus")
+        page.click("text=Lepi aeg kokku ja koosta kutsed")
+        page.wait_for_selector(".notice.ok")
+        assert "ring kokku lepitud" in page.inner_text("h1")
+        page.goto(server.url + "/intake")
+        page.set_input_files("#files", str(FIXTURES / "layout" / "lines.pdf"))
+        page.click("text=Laadi üles")
+        assert "lines.pdf" in page.inner_text(".notice.ok")

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from litestar import Request, Response, get, post
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from pipeline import accounts, casework
@@ -57,7 +58,7 @@ async def add_user(request: Request[Any, Any, Any]) -> Response[Any]:
 
 
 @post("/admin/users/{user_id:int}/active", opt=ADMIN)
-async def set_active(request: Request[Any, Any, Any], user_id: int) -> Response[Any]:
+async def set_active(request: Request[Any, Any, Any], user_id: FromPath[int]) -> Response[Any]:
     f = await _form(request)
     active = f.get("active") == "1"
     try:
@@ -69,7 +70,7 @@ async def set_active(request: Request[Any, Any, Any], user_id: int) -> Response[
 
 
 @post("/admin/users/{user_id:int}/reset", opt=ADMIN)
-async def reset(request: Request[Any, Any, Any], user_id: int) -> Response[Any]:
+async def reset(request: Request[Any, Any, Any], user_id: FromPath[int]) -> Response[Any]:
     try:
         token = await call(request, accounts.reset_password, settings_of(request), user_id)
     except PipelineError as exc:
@@ -114,7 +115,7 @@ async def add_coordinator(request: Request[Any, Any, Any]) -> Response[Any]:
 
 
 @post("/admin/coordinators/{cid:int}", opt=ADMIN)
-async def edit_coordinator(request: Request[Any, Any, Any], cid: int) -> Response[Any]:
+async def edit_coordinator(request: Request[Any, Any, Any], cid: FromPath[int]) -> Response[Any]:
     form = await request.form()
     f = {k: v.strip() for k, v in form.items() if isinstance(v, str)}
     try:

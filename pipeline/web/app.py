@@ -22,8 +22,8 @@ import anyio.to_thread
 from litestar import Litestar, Request, Response
 from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
-from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.datastructures import Cookie
+from litestar.enums import ScopeType
 from litestar.exceptions import (
     HTTPException,
     NotAuthorizedException,
@@ -31,11 +31,12 @@ from litestar.exceptions import (
     PermissionDeniedException,
 )
 from litestar.handlers.base import BaseRouteHandler
-from litestar.middleware import AbstractMiddleware
+from litestar.middleware import ASGIMiddleware
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
-from litestar.types import Receive, Scope, Send
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from pipeline import accounts, casework
 from pipeline.accounts import UserInfo
@@ -104,10 +105,13 @@ async def audit(conn: ASGIConnection[Any, Any, Any, Any], action: str,
 # --- sessions --------------------------------------------------------------------
 
 
-class SessionMiddleware(AbstractMiddleware):
+class SessionMiddleware(ASGIMiddleware):
     """Finds the signed-in user from the session cookie (a register row)."""
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    scopes = (ScopeType.HTTP,)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send,
+                     next_app: ASGIApp) -> None:
         state = scope.setdefault("state", {})
         state["plr_user"] = None
         state["plr_expired"] = False
@@ -119,7 +123,7 @@ class SessionMiddleware(AbstractMiddleware):
                 idle_minutes=settings.session_idle_minutes))
             state["plr_user"] = user
             state["plr_expired"] = user is None
-        await self.app(scope, receive, send)
+        await next_app(scope, receive, send)
 
 
 def _cookie(scope: Scope, name: str) -> str | None:
@@ -246,11 +250,14 @@ _HEADERS = [
 ]
 
 
-class SecurityHeadersMiddleware(AbstractMiddleware):
+class SecurityHeadersMiddleware(ASGIMiddleware):
     """The security headers on every response, error pages included; `no-store` on
     everything but the static files (pages and downloads hold personal data)."""
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    scopes = (ScopeType.HTTP,)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send,
+                     next_app: ASGIApp) -> None:
         static = scope["path"].startswith(STATIC + "/")
 
         async def wrapped(message: Any) -> None:
@@ -264,7 +271,7 @@ class SecurityHeadersMiddleware(AbstractMiddleware):
                 message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, wrapped)
+        await next_app(scope, receive, wrapped)
 
 
 def _secret(settings: Settings) -> str:
@@ -293,7 +300,7 @@ def create_app(settings: Settings) -> Litestar:
         cache_control=None)
     return Litestar(
         route_handlers=[*auth.ROUTES, *pages.ROUTES, *case.ROUTES, *admin.ROUTES, static],
-        middleware=[SecurityHeadersMiddleware, SessionMiddleware],
+        middleware=[SecurityHeadersMiddleware(), SessionMiddleware()],
         guards=[access_guard],
         csrf_config=CSRFConfig(secret=_secret(settings), cookie_name=CSRF_COOKIE,
                                cookie_secure=settings.secure_cookies, cookie_httponly=True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, get, post
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from pipeline import accounts
@@ -88,7 +89,7 @@ async def logout(request: Request[Any, Any, Any]) -> Response[Any]:
 
 
 @get("/setup/{token:str}", opt=PUBLIC)
-async def setup_page(request: Request[Any, Any, Any], token: str) -> Template:
+async def setup_page(request: Request[Any, Any, Any], token: FromPath[str]) -> Template:
     try:
         link = await call(request, accounts.setup_link, settings_of(request), token)
     except NotFound as exc:
@@ -97,7 +98,7 @@ async def setup_page(request: Request[Any, Any, Any], token: str) -> Template:
 
 
 @post("/setup/{token:str}", opt=PUBLIC)
-async def setup(request: Request[Any, Any, Any], token: str) -> Response[Any]:
+async def setup(request: Request[Any, Any, Any], token: FromPath[str]) -> Response[Any]:
     form = await _form(request)
     settings = settings_of(request)
     try:

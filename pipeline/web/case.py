@@ -10,6 +10,7 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
+from litestar.params import FromPath
 from litestar.response import File, Redirect, Template
 
 from pipeline import casework
@@ -76,7 +77,7 @@ def _iso(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
 
-async def _case_page(request: Request[Any, Any, Any], number: str, *, status: int = 200,
+async def _case_page(request: Request[Any, Any, Any], number: FromPath[str], *, status: int = 200,
                      error: str | None = None, form: dict[str, str] | None = None) -> Template:
     user = current_user(request)
     settings = settings_of(request)
@@ -107,7 +108,7 @@ async def _case_page(request: Request[Any, Any, Any], number: str, *, status: in
 
 
 @get("/cases/{number:str}", opt=CASEWORK)
-async def case_view(request: Request[Any, Any, Any], number: str) -> Template:
+async def case_view(request: Request[Any, Any, Any], number: FromPath[str]) -> Template:
     return await _case_page(request, number)
 
 
@@ -116,7 +117,7 @@ async def _form(request: Request[Any, Any, Any]) -> dict[str, str]:
     return {k: v.strip() for k, v in form.items() if isinstance(v, str)}
 
 
-async def _step(request: Request[Any, Any, Any], number: str, action: str,
+async def _step(request: Request[Any, Any, Any], number: FromPath[str], action: str,
                 fn: Callable[..., Any], *args: Any, done: str,
                 after: Callable[[Any], str] | None = None, **kwargs: Any) -> Response[Any]:
     """Run one case step for a user who may see the case; a refusal is shown on the
@@ -137,7 +138,7 @@ async def _step(request: Request[Any, Any, Any], number: str, action: str,
 
 
 @post("/cases/{number:str}/assign", opt=CASEWORK)
-async def assign(request: Request[Any, Any, Any], number: str) -> Response[Any]:
+async def assign(request: Request[Any, Any, Any], number: FromPath[str]) -> Response[Any]:
     form = await _form(request)
     user = current_user(request)
     if user.role != "admin":
@@ -149,7 +150,7 @@ async def assign(request: Request[Any, Any, Any], number: str) -> Response[Any]:
 
 
 @post("/cases/{number:str}/participants", opt=CASEWORK)
-async def add_participant(request: Request[Any, Any, Any], number: str) -> Response[Any]:
+async def add_participant(request: Request[Any, Any, Any], number: FromPath[str]) -> Response[Any]:
     f = await _form(request)
     return await _step(request, number, "participant_add", casework.add_participant,
                        name=f.get("name", ""), role=f.get("role", ""),
@@ -166,7 +167,7 @@ def _notes(at: str) -> str:
 
 
 @post("/cases/{number:str}/schedule", opt=CASEWORK)
-async def schedule(request: Request[Any, Any, Any], number: str) -> Response[Any]:
+async def schedule(request: Request[Any, Any, Any], number: FromPath[str]) -> Response[Any]:
     f = await _form(request)
     at = f.get("at", "")
     return await _step(request, number, "schedule", casework.schedule_conference, at=at,
@@ -175,7 +176,7 @@ async def schedule(request: Request[Any, Any, Any], number: str) -> Response[Any
 
 
 @get("/cases/{number:str}/schedule-notes", opt=CASEWORK)
-async def schedule_notes(request: Request[Any, Any, Any], number: str) -> Template:
+async def schedule_notes(request: Request[Any, Any, Any], number: FromPath[str]) -> Template:
     """The warnings about a chosen time, shown under the field as it is filled in."""
     user = current_user(request)
     await call(request, casework.check_case_visible, settings_of(request), number,
@@ -188,7 +189,7 @@ async def schedule_notes(request: Request[Any, Any, Any], number: str) -> Templa
 
 
 @post("/cases/{number:str}/plan", opt=CASEWORK, request_max_body_size=None)
-async def plan(request: Request[Any, Any, Any], number: str) -> Response[Any]:
+async def plan(request: Request[Any, Any, Any], number: FromPath[str]) -> Response[Any]:
     settings = settings_of(request)
     form = await request.form()
     upload = form.get("plan")
@@ -199,7 +200,7 @@ async def plan(request: Request[Any, Any, Any], number: str) -> Response[Any]:
 
 
 @post("/cases/{number:str}/followup", opt=CASEWORK)
-async def followup(request: Request[Any, Any, Any], number: str) -> Response[Any]:
+async def followup(request: Request[Any, Any, Any], number: FromPath[str]) -> Response[Any]:
     f = await _form(request)
     return await _step(request, number, "followup", casework.record_followup,
                        outcome=f.get("outcome", ""), note=f.get("note") or None,
@@ -207,7 +208,7 @@ async def followup(request: Request[Any, Any, Any], number: str) -> Response[Any
 
 
 @post("/cases/{number:str}/close", opt=CASEWORK)
-async def close(request: Request[Any, Any, Any], number: str) -> Response[Any]:
+async def close(request: Request[Any, Any, Any], number: FromPath[str]) -> Response[Any]:
     f = await _form(request)
     return await _step(request, number, "close", casework.close_case,
                        reason=f.get("reason", ""), note=f.get("note") or None, done="closed",
@@ -215,7 +216,8 @@ async def close(request: Request[Any, Any, Any], number: str) -> Response[Any]:
 
 
 @get("/cases/{number:str}/documents/{name:str}", opt=CASEWORK)
-async def document(request: Request[Any, Any, Any], number: str, name: str) -> File:
+async def document(request: Request[Any, Any, Any], number: FromPath[str],
+                   name: FromPath[str]) -> File:
     user = current_user(request)
     settings = settings_of(request)
     await call(request, casework.check_case_visible, settings, number, user.only_coordinator)

@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
+from litestar.params import FromPath
 from litestar.response import File, Template
 
 from pipeline import accounts, casework
@@ -116,7 +117,7 @@ async def upload(request: Request[Any, Any, Any]) -> Response[Any]:
 
 
 @post("/intake/{entry_id:int}/retry", opt=OFFICE)
-async def retry(request: Request[Any, Any, Any], entry_id: int) -> Response[Any]:
+async def retry(request: Request[Any, Any, Any], entry_id: FromPath[int]) -> Response[Any]:
     try:
         name = await call(request, casework.retry_quarantined, settings_of(request), entry_id)
     except PipelineError as exc:
@@ -128,7 +129,7 @@ async def retry(request: Request[Any, Any, Any], entry_id: int) -> Response[Any]
 
 
 @get("/intake/{entry_id:int}/letter", opt=OFFICE)
-async def return_letter(request: Request[Any, Any, Any], entry_id: int) -> File:
+async def return_letter(request: Request[Any, Any, Any], entry_id: FromPath[int]) -> File:
     path = await call(request, casework.return_letter, settings_of(request), entry_id)
     await audit(request, "download", f"intake/{entry_id}", "return_letter")
     return File(path=path, filename=path.name, headers={"Cache-Control": "no-store"})

@@ -138,3 +138,18 @@ def test_cli_user_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert out.exit_code == 0 and "/setup/" in out.output
     out = runner.invoke(app, ["user", "add", "X", "--email", "bad", "--role", "admin", *home])
     assert out.exit_code == 2 and "Viga" in out.output and "Traceback" not in out.output
+
+
+def test_accounts_audit_rows_cannot_be_changed_or_deleted(settings: Settings) -> None:
+    from sqlalchemy import delete, update
+    from sqlalchemy.exc import DBAPIError
+
+    from pipeline.register.db import session_factory, transaction
+    from pipeline.register.tables import AuditEntry
+
+    accounts.record(settings, None, "login_failed", "x@example.ee", "10.0.0.1")
+    factory = session_factory(settings)
+    for stmt in (update(AuditEntry).values(action="edited"), delete(AuditEntry)):
+        with pytest.raises(DBAPIError), transaction(factory) as s:
+            s.execute(stmt)
+    assert accounts.audit_log(settings, AuditFilter()).rows[0]["action"] == "login_failed"

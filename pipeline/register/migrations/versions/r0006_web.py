@@ -80,12 +80,33 @@ def upgrade() -> None:
     )
 
 
+    _append_only("audit_log")
     # The web app's lists: the ledger by day, the cases by arrival time.
     op.create_index("ix_intake_ledger_received_at", "intake_ledger", ["received_at"])
     op.create_index("ix_cases_received_at", "cases", ["received_at"])
 
 
+def _append_only(table: str) -> None:
+    """The database itself refuses to change or delete an audit row."""
+    if op.get_context().dialect.name == "postgresql":
+        op.execute(f"""
+            CREATE FUNCTION {table}_append_only() RETURNS trigger AS $$
+            BEGIN RAISE EXCEPTION '{table} is append-only'; END; $$ LANGUAGE plpgsql""")
+        op.execute(f"""CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
+                       FOR EACH ROW EXECUTE FUNCTION {table}_append_only()""")
+        return
+    for event in ("UPDATE", "DELETE"):
+        op.execute(f"""CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table}
+                       BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END""")
+
+
 def downgrade() -> None:
+    if op.get_context().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log")
+        op.execute("DROP FUNCTION IF EXISTS audit_log_append_only()")
+    else:
+        op.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
+        op.execute("DROP TRIGGER IF EXISTS audit_log_no_delete")
     op.drop_index("ix_cases_received_at", "cases")
     op.drop_index("ix_intake_ledger_received_at", "intake_ledger")
     for table in ("heartbeats", "audit_log", "setup_tokens", "login_failures", "web_sessions",

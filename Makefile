@@ -15,9 +15,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q --no-deps 'pyasice>=1.2,<1.3' 'oscrypto>=1.3,<1.4'
 	touch $(STAMP)
 
-# Set up and run the main job on the bundled defaults (SQLite, ./inbox, ./outbox).
+# Set up and run the main job on the bundled defaults (SQLite, ./inbox, ./outbox):
+# the watcher and the web app together.
 run: $(STAMP)
-	$(VENV)/bin/plr watch
+	$(VENV)/bin/plr run
 
 # Set up and run the whole test suite, with the lint and type checks.
 test: $(STAMP)

@@ -12,7 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import hashlib
-from collections.abc import Callable
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,12 +27,13 @@ from sqlalchemy.orm import Session
 from pipeline.config import Settings
 from pipeline.deliver import mail
 from pipeline.deliver.outbox import case_dir, write_documents
-from pipeline.errors import PipelineError, Refused
+from pipeline.errors import NotFound, PipelineError, Refused
 from pipeline.model.case import Participant, Role
 from pipeline.register import coordinators as coord
-from pipeline.register import ledger, lifecycle, meetings
+from pipeline.register import ledger, lifecycle, meetings, webviews
 from pipeline.register.cases import case_view, get_case, list_cases, now
 from pipeline.register.db import session_factory, transaction, unreachable, with_retry
+from pipeline.register.tables import Coordinator as CoordinatorRow
 from pipeline.register.views import case_details, case_summary
 from pipeline.render.documents import RenderedDocument, for_plan, for_schedule
 from pipeline.render.engine import Engine
@@ -39,7 +44,9 @@ T = TypeVar("T")
 
 
 def actor() -> str:
-    """Who is acting: the logged-in user (office staff or a coordinator)."""
+    """Who is acting: the web app's signed-in user, else the logged-in OS user."""
+    if (who := _acting.get()) is not None:
+        return who
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -282,3 +289,302 @@ def close_case(settings: Settings, number: str, *, reason: str,
         return Offer(nxt.number) if nxt is not None else None
 
     return in_register(settings, step)
+
+
+# --- the web app (issue 10): who acts, what a user may see, lists, files ----------
+# The web app calls these and the case steps above; its handlers hold no rule.
+
+_acting: ContextVar[str | None] = ContextVar("plr_acting", default=None)
+
+
+@contextmanager
+def acting_as(name: str) -> Iterator[None]:
+    """Steps taken inside are recorded (history, notes) under `name`."""
+    token = _acting.set(name)
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
+def _not_found(number: str) -> NotFound:
+    return NotFound(f"Juhtumit {number.strip().upper()[:40]} ei ole.", code="no_case")
+
+
+def check_case_visible(settings: Settings, number: str, only_coordinator: int | None) -> None:
+    """NotFound unless the case exists and (for a coordinator) is theirs: another
+    coordinator's case looks exactly like one that does not exist."""
+    exists, cid = in_register(settings, lambda s: webviews.case_coordinator(
+        session=s, number=number))
+    if not exists or (only_coordinator is not None and cid != only_coordinator):
+        raise _not_found(number)
+
+
+def find_cases(settings: Settings, query: webviews.CaseQuery) -> webviews.Page:
+    def step(s: Session) -> webviews.Page:
+        page = webviews.find_cases(session=s, query=query)
+        page.extra["municipalities"] = webviews.municipalities(
+            session=s, only_coordinator=query.only_coordinator)
+        return page
+
+    return in_register(settings, step)
+
+
+DOCUMENT_STEPS = ("registration", "conference", "plan", "other")
+SUPERSEDED_DIR = "asendatud"
+
+
+def _step_of(name: str) -> str:
+    low = name.lower()
+    if "järelkohtumise kutse" in low or ("tegevusplaan" in low and "vorm" not in low):
+        return "plan"
+    if any(k in low for k in ("kutse", "päevakord", "tegevusplaani vorm")):
+        return "conference"
+    if any(k in low for k in ("suunamise kinnitus", "juhtumi ülevaade")):
+        return "registration"
+    return "other"
+
+
+def _listed(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted((p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
+                   and p.suffix.lower() in (".docx", ".pdf", ".ics")), key=lambda p: p.name)
+
+
+def case_documents(settings: Settings, number: str) -> list[dict[str, Any]]:
+    """The case's documents in the outbox: step, superseded (in `asendatud/`), PDF copy."""
+    folder = case_dir(settings.outbox, number.strip().upper())
+    out: list[dict[str, Any]] = []
+    for superseded, files in ((False, _listed(folder)),
+                              (True, _listed(folder / SUPERSEDED_DIR))):
+        names = {p.name for p in files}
+        for p in files:
+            if p.suffix.lower() in (".pdf", ".ics") and p.with_suffix(".docx").name in names:
+                continue  # shown beside its DOCX
+            pdf = p.with_suffix(".pdf").name if p.suffix.lower() == ".docx" else None
+            ics = p.with_suffix(".ics").name if p.suffix.lower() == ".docx" else None
+            st = p.stat()
+            out.append({"name": p.name, "step": _step_of(p.name), "superseded": superseded,
+                        "size": st.st_size, "modified": dt.datetime.fromtimestamp(st.st_mtime),
+                        "pdf": pdf if pdf in names else None,
+                        "ics": ics if ics in names else None, "kind": p.suffix.lower()[1:]})
+    out.sort(key=lambda d: (DOCUMENT_STEPS.index(d["step"]), d["superseded"], d["name"]))
+    return out
+
+
+def document_file(settings: Settings, number: str, name: str, *,
+                  superseded: bool = False) -> Path:
+    """A listed document of the case; anything else (another folder, a made-up name) is
+    NotFound."""
+    folder = case_dir(settings.outbox, number.strip().upper())
+    if superseded:
+        folder = folder / SUPERSEDED_DIR
+    for p in _listed(folder):
+        if p.name == name:
+            return p
+    raise NotFound("Sellist dokumenti ei ole.", code="no_document")
+
+
+def case_page(settings: Settings, number: str, only_coordinator: int | None) -> dict[str, Any]:
+    """Everything the case page shows: `show_case`, its documents and coordinators."""
+    check_case_visible(settings, number, only_coordinator)
+    details = show_case(settings, number)
+    details["documents"] = case_documents(settings, details["number"])
+    details["all_coordinators"] = coordinators(settings)
+    return details
+
+
+def schedule_notes(when: dt.datetime) -> list[str]:
+    """What to point out about a conference time: a weekend, a public holiday, evening."""
+    import holidays
+
+    notes = []
+    if when.weekday() >= 5:
+        notes.append("weekend")
+    if when.date() in holidays.country_holidays("EE", years=when.year):
+        notes.append("holiday")
+    if when.hour < 8 or when.hour >= 20:
+        notes.append("late")
+    return notes
+
+
+def record_plan_upload(settings: Settings, number: str, data: bytes) -> Written:
+    """`record_plan` for a plan uploaded through the web app (read from a private
+    temporary file, removed afterwards)."""
+    if len(data) > settings.limits.max_file_bytes:
+        raise PipelineError("Fail on liiga suur.", code="too_big")
+    if not data.startswith(b"PK"):
+        raise PipelineError("Tegevusplaan peab olema DOCX-fail.", code="not_docx")
+    with tempfile.TemporaryDirectory(prefix="plr-plan-") as tmp:
+        path = Path(tmp) / "plan.docx"
+        path.write_bytes(data)
+        return record_plan(settings, number, path)
+
+
+def update_coordinator(settings: Settings, coordinator_id: int, *, capacity: int,
+                       languages: list[str], active: bool) -> None:
+    langs = [x.strip().lower() for x in languages if x.strip()]
+    if not langs or any(x not in coord.LANGUAGES for x in langs):
+        raise PipelineError("Keeled peavad olema et, ru või en.", code="bad_coordinator")
+    if capacity < 1:
+        raise PipelineError("Juhtumite piir peab olema vähemalt 1.", code="bad_coordinator")
+
+    def step(s: Session) -> None:
+        row = s.get(CoordinatorRow, coordinator_id)
+        if row is None:
+            raise NotFound("Sellist koordinaatorit ei ole.", code="no_coordinator")
+        row.capacity, row.languages, row.active = capacity, langs, active
+
+    in_register(settings, step)
+
+
+# --- the intake ledger in the web app ---------------------------------------------
+
+UPLOAD_SUFFIXES = {".pdf": (b"%PDF",), ".docx": (b"PK",), ".msg": (b"\xd0\xcf\x11\xe0",),
+                   ".eml": ()}
+
+
+def ledger_list(settings: Settings, query: webviews.LedgerQuery) -> webviews.Page:
+    def step(s: Session) -> webviews.Page:
+        found, total = webviews.ledger_page(session=s, query=query)
+        return webviews.Page([{"entry": ledger.entry_of(r)} for r in found], total,
+                             max(1, query.page), query.per_page)
+
+    return in_register(settings, step)
+
+
+def _entry(settings: Settings, entry_id: int) -> ledger.LedgerEntry:
+    found = in_register(settings, lambda s: ledger.get_entry(session=s, entry_id=entry_id))
+    if found is None:
+        raise NotFound("Sellist kirjet ei ole.", code="no_entry")
+    return found
+
+
+def _inside(home: Path, relative: str | None) -> Path | None:
+    if not relative:
+        return None
+    path = (home / relative).resolve()
+    return path if path.is_relative_to(home.resolve()) and path.is_file() else None
+
+
+def return_letter(settings: Settings, entry_id: int) -> Path:
+    """The return letter written for a returned file (its DOCX)."""
+    entry = _entry(settings, entry_id)
+    if entry.outcome != ledger.Outcome.RETURNED:
+        raise NotFound("Sellel failil ei ole tagastuskirja.", code="no_letter")
+    for rel in sorted(entry.documents, key=lambda r: not r.endswith(".docx")):
+        path = _inside(settings.home, rel)
+        if path is not None and path.is_relative_to(settings.outbox.resolve()):
+            return path
+    raise NotFound("Tagastuskirja faili ei ole enam alles.", code="no_letter")
+
+
+def retry_quarantined(settings: Settings, entry_id: int) -> str:
+    """Put a quarantined file back into the inbox (the watcher reads it again; a retry is
+    not a duplicate). Returns the name it has in the inbox."""
+    entry = _entry(settings, entry_id)
+    if entry.outcome != ledger.Outcome.QUARANTINED:
+        raise Refused("Uuesti saab proovida ainult karantiinis olevat faili.",
+                      code="not_quarantined")
+    path = _inside(settings.home, entry.placed)
+    quarantine = settings.layout.quarantine.resolve()
+    if path is None or not path.is_relative_to(quarantine):
+        raise Refused("Faili ei ole enam karantiinis (see on juba tagasi pandud või "
+                      "eemaldatud).", code="not_in_quarantine")
+    return _into_inbox(settings, entry.file or path.name, path)
+
+
+def _into_inbox(settings: Settings, name: str, src: Path) -> str:
+    from pipeline.render.documents import safe_filename
+
+    inbox = settings.layout.inbox
+    inbox.mkdir(parents=True, exist_ok=True)
+    base = safe_filename(Path(name).name) or "fail"
+    stem, dot, ext = base.rpartition(".")
+    for n in range(1, 1000):
+        target = inbox / (base if n == 1 else (f"{stem} ({n}).{ext}" if dot else f"{base} ({n})"))
+        try:
+            os.link(src, target)  # never replaces a file already there
+        except FileExistsError:
+            continue
+        src.unlink()
+        return target.name
+    raise Refused("Postkastis on liiga palju sama nimega faile.", code="name_taken")
+
+
+def upload_to_inbox(settings: Settings, name: str, data: bytes) -> str:
+    """Save an uploaded file into the inbox under a safe name, where the watcher screens
+    and reads it like any other file. Checked first: size, type and that the content is
+    of that type. Returns the name in the inbox."""
+    from pipeline.render.documents import safe_filename
+
+    suffix = Path(name).suffix.lower()
+    if suffix not in UPLOAD_SUFFIXES:
+        raise Refused("Üles saab laadida ainult PDF-, DOCX-, EML- või MSG-faile.",
+                      code="bad_type")
+    if not data:
+        raise Refused("Fail on tühi.", code="empty")
+    if len(data) > settings.limits.max_file_bytes:
+        raise Refused("Fail on liiga suur.", code="too_big")
+    magic = UPLOAD_SUFFIXES[suffix]
+    if magic and not data.startswith(magic):
+        raise Refused("Faili sisu ei vasta selle laiendile.", code="bad_content")
+    safe = safe_filename(Path(name).name.lstrip(".~$")) or f"fail{suffix}"
+    inbox = settings.layout.inbox
+    inbox.mkdir(parents=True, exist_ok=True)
+    # Written under a dot-name the watcher ignores, then linked to its name whole.
+    fd, tmp = tempfile.mkstemp(prefix=".upload-", suffix=".part", dir=inbox)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        return _into_inbox(settings, safe, Path(tmp))
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+# --- the dashboard ---------------------------------------------------------------
+
+
+def dashboard(settings: Settings, *, only_coordinator: int | None,
+              show_intake: bool) -> dict[str, Any]:
+    """Today's intake and what needs a person: problem files, cases waiting for a
+    coordinator, conferences this week, follow-ups due."""
+    today = now().replace(hour=0, minute=0, second=0)
+    week = today + dt.timedelta(days=7)
+
+    def step(s: Session) -> dict[str, Any]:
+        out: dict[str, Any] = {"today": today}
+        if show_intake:
+            out["counts"] = webviews.intake_counts(session=s, since=today)
+            out["problems"] = [ledger.entry_of(r) for r in webviews.recent_problems(
+                session=s, since=today - dt.timedelta(days=14))]
+        if only_coordinator is None:
+            waiting, total = webviews.waiting_for_coordinator(session=s)
+            out["waiting"] = [{"number": c.number, "received_at": c.received_at,
+                               "municipality": c.municipality} for c in waiting]
+            out["waiting_total"] = total
+        else:
+            out["mine"] = [{"number": c.number, "state": c.state, "received_at": c.received_at}
+                           for c in webviews.open_cases_of(session=s,
+                                                           coordinator_id=only_coordinator)]
+        out["conferences"] = [
+            {"number": c.number, "start": m.start, "place": m.place}
+            for c, m in webviews.meetings_between(
+                session=s, kind="conference", states=("scheduled",), start=today, end=week,
+                only_coordinator=only_coordinator)]
+        out["followups"] = [
+            {"number": c.number, "start": m.start, "place": m.place, "overdue": m.start < today}
+            for c, m in webviews.meetings_between(
+                session=s, kind="follow_up", states=("plan_agreed",),
+                start=today - dt.timedelta(days=365), end=week,
+                only_coordinator=only_coordinator)]
+        return out
+
+    data = in_register(settings, step)
+    for c in data["conferences"]:
+        folder = case_dir(settings.outbox, c["number"])
+        c["invitations"] = any(folder.glob("*kutse*.docx"))
+    return data

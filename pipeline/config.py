@@ -127,6 +127,11 @@ class Settings(BaseSettings):
     # The provider as statements and the overview of work done sign (issue 14).
     provider_name: str = "Pere lahendusringi meeskond"
     limits: Limits = Field(default_factory=Limits)
+    # The web app (`plr serve`): the session cookie only over HTTPS (set behind a TLS
+    # proxy), sign-out after this many idle minutes, the address people open.
+    secure_cookies: bool = False
+    session_idle_minutes: float = 30.0
+    public_url: str | None = None
 
     @property
     def layout(self) -> Layout:

@@ -20,7 +20,7 @@ app = typer.Typer(
 
 # Each module registers its own commands; a module not yet present is skipped
 # so that the command line keeps working while parts are being built.
-_MODULES = ("extract", "forms", "cases", "documents", "watch", "reports")
+_MODULES = ("extract", "forms", "cases", "documents", "watch", "reports", "web")
 
 
 def _load() -> None:

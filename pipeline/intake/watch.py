@@ -205,6 +205,9 @@ class Watcher:
                 self.sender.start()
         log.event("watch_started", workers=size, mode="polling" if self.opts.polling else
                   "events", pid=os.getpid())
+        if not self.opts.once:  # the web app's /healthz and dashboard show when it last beat
+            from pipeline.accounts import start_heartbeat
+            start_heartbeat(self.settings, self.stop)
         self.recover()
 
     def recover(self) -> None:

@@ -262,3 +262,82 @@ class TimeEntry(Base):
     statement_id: Mapped[int | None] = mapped_column(ForeignKey("statements.id"), index=True)
     actor: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime]
+# --- revision 6: the web app's users, sessions, audit log and the watcher's heartbeat ---
+
+
+class User(Base):
+    """A person who signs in to the web app. A coordinator user is tied to the
+    coordinator record with the same e-mail (looked up, not stored, so a changed
+    coordinator record never leaves a stale link)."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)  # stored lower-case
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320), unique=True)  # stored lower-case
+    role: Mapped[str] = mapped_column(String(20))
+    # argon2id; NULL until the person sets a password through a one-time link.
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+    lang: Mapped[str] = mapped_column(String(5), default="et")
+    created_at: Mapped[dt.datetime]
+
+
+class WebSession(Base):
+    """A signed-in browser; the cookie holds a random token, this row its SHA-256."""
+
+    __tablename__ = "web_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime]
+    last_seen: Mapped[dt.datetime]
+    address: Mapped[str | None] = mapped_column(String(64))
+
+
+class LoginFailure(Base):
+    """One failed sign-in (for the lock-out of an account and of an address)."""
+
+    __tablename__ = "login_failures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(index=True)
+    username: Mapped[str] = mapped_column(String(100), index=True)
+    address: Mapped[str | None] = mapped_column(String(64), index=True)
+
+
+class SetupToken(Base):
+    """A one-time link to set a password (the first administrator, a reset)."""
+
+    __tablename__ = "setup_tokens"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # NULL: the link creates the first administrator.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+
+
+class AuditEntry(Base):
+    """Who saw or did what, when, from where. Only ever inserted."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(index=True)
+    user_id: Mapped[int | None] = mapped_column(index=True)
+    username: Mapped[str | None] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    target: Mapped[str | None] = mapped_column(String(300), index=True)
+    address: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class Heartbeat(Base):
+    """When a process (the watcher) was last seen alive."""
+
+    __tablename__ = "heartbeats"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    at: Mapped[dt.datetime]
+    pid: Mapped[int]
+    host: Mapped[str] = mapped_column(String(200))
+
+# Revision 6: the web app lists the ledger by day and the cases by arrival time.
+Index("ix_intake_ledger_received_at", IntakeEntry.received_at)
+Index("ix_cases_received_at", Case.received_at)

@@ -1,0 +1,320 @@
+"""The web app over HTTP (Litestar's test client): who may use which route, CSRF,
+sessions, lock-out, headers, the audit log, uploads and the case steps."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+from sqlalchemy import update
+from web_helpers import DOC, OTHER, OWN, PASSWORD, USERS, World, csrf, login, make_world, signed_in
+
+from pipeline import accounts
+from pipeline.register.audit import AuditFilter
+from pipeline.register.db import session_factory, transaction
+from pipeline.register.tables import WebSession
+from pipeline.web.app import create_app
+
+ROLES = ("office", "coordinator", "admin")
+EVERYONE = set(ROLES)
+CASEWORK = {"coordinator", "admin"}
+OFFICE = {"office", "admin"}
+ADMIN = {"admin"}
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> World:
+    return make_world(tmp_path)
+
+
+@pytest.fixture
+def app(world: World) -> Litestar:
+    return create_app(world.settings)
+
+
+def routes(world: World) -> list[tuple[str, str, set[str], str | None]]:
+    """(method, path, roles allowed, case it belongs to) for every route."""
+    q, r = world.quarantined, world.returned
+    rows: list[tuple[str, str, set[str], str | None]] = [
+        ("GET", "/", EVERYONE, None),
+        ("GET", "/dashboard/live", EVERYONE, None),
+        ("GET", "/intake", OFFICE, None),
+        ("GET", "/intake?outcome=quarantined&q=katki", OFFICE, None),
+        ("POST", "/intake/upload", OFFICE, None),
+        ("POST", f"/intake/{q}/retry", OFFICE, None),
+        ("GET", f"/intake/{r}/letter", OFFICE, None),
+        ("GET", "/cases", EVERYONE, None),
+        ("GET", "/cases?q=Jüri&state=assigned", EVERYONE, None),
+        ("POST", "/account/lang", EVERYONE, None),
+        ("GET", "/admin/users", ADMIN, None),
+        ("POST", "/admin/users", ADMIN, None),
+        ("POST", "/admin/users/1/active", ADMIN, None),
+        ("POST", "/admin/users/1/reset", ADMIN, None),
+        ("GET", "/admin/coordinators", ADMIN, None),
+        ("POST", "/admin/coordinators", ADMIN, None),
+        ("POST", "/admin/coordinators/1", ADMIN, None),
+        ("GET", "/admin/audit", ADMIN, None),
+        ("GET", "/admin/audit.csv", ADMIN, None),
+    ]
+    for number in (OWN, OTHER):
+        rows += [
+            ("GET", f"/cases/{number}", CASEWORK, number),
+            ("GET", f"/cases/{number}/schedule-notes?at=2026-12-26T17:00", CASEWORK, number),
+            ("GET", f"/cases/{number}/documents/{DOC}", CASEWORK, number),
+            ("POST", f"/cases/{number}/assign", CASEWORK, number),
+            ("POST", f"/cases/{number}/participants", CASEWORK, number),
+            ("POST", f"/cases/{number}/schedule", CASEWORK, number),
+            ("POST", f"/cases/{number}/plan", CASEWORK, number),
+            ("POST", f"/cases/{number}/followup", CASEWORK, number),
+            ("POST", f"/cases/{number}/close", CASEWORK, number),
+        ]
+    return rows
+
+
+def expected(role: str | None, allowed: set[str], number: str | None) -> int | None:
+    """The status a role must get; None: allowed (any answer but a refusal)."""
+    if role is None:
+        return 303  # to the sign-in page
+    if role not in allowed:
+        return 403
+    if role == "coordinator" and number == OTHER:
+        return 404  # another coordinator's case looks like no case at all
+    return None
+
+
+def test_web_access_matrix_every_route_role_and_case(world: World, app: Litestar) -> None:
+    failures = []
+    for role in (None, *ROLES):
+        with signed_in(app, role) as client:
+            token = csrf(client)
+            for method, path, allowed, number in routes(world):
+                if method == "GET":
+                    resp = client.get(path, follow_redirects=False)
+                else:
+                    data = {"_csrf_token": token, "lang": "et", "active": "1", "reason": "other",
+                            "name": "", "email": "", "role": "", "coordinator": ""}
+                    resp = client.post(path, data=data, follow_redirects=False)
+                want = expected(role, allowed, number)
+                got = resp.status_code
+                if want is None:
+                    ok = got not in (401, 403, 404) and got < 500 and not (
+                        got == 303 and resp.headers.get("location", "").startswith("/login"))
+                else:
+                    ok = got == want and (want != 303 or resp.headers["location"].startswith(
+                        "/login"))
+                if not ok:
+                    failures.append(f"{role} {method} {path}: {got}, expected {want or 'allowed'}")
+    assert failures == [], "\n".join(failures)
+
+
+def test_web_every_route_is_in_the_matrix(world: World, app: Litestar) -> None:
+    """A new route must be added to the access matrix (deny by default is tested there)."""
+    tested = {re.sub(r"\?.*", "", p) for _, p, _, _ in routes(world)}
+    public = {"/login", "/logout", "/setup/{token:str}", "/healthz"}
+    checked = 0
+    for route in app.routes:
+        if route.path.startswith("/static") or route.path in public:
+            continue
+        pattern = re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", route.path) + "$")
+        assert any(pattern.match(p) for p in tested), route.path
+        checked += 1
+    assert checked >= 20
+
+
+def test_web_office_sees_no_referral_content_in_the_case_list(app: Litestar) -> None:
+    with signed_in(app, "office") as client:
+        page = client.get("/cases").text
+        assert OWN in page and "Jüri Õunapuu" not in page
+        assert OTHER not in client.get("/cases?q=Anna").text  # no search by name either
+    with signed_in(app, "coordinator") as client:
+        page = client.get("/cases").text
+        assert "Jüri Õunapuu" in page and OTHER not in page  # only their own case
+    with signed_in(app, "admin") as client:
+        found = client.get("/cases?q=anna").text
+        assert OTHER in found and OWN not in found
+
+
+def test_web_post_without_csrf_token_is_refused(app: Litestar) -> None:
+    with signed_in(app, "admin") as client:
+        resp = client.post(f"/cases/{OWN}/close", data={"reason": "other"})
+        assert resp.status_code == 403
+        resp = client.post(f"/cases/{OWN}/close", data={"reason": "other",
+                                                         "_csrf_token": "forged"})
+        assert resp.status_code == 403
+        assert "Vormi turvakontroll" in resp.text
+        assert "closed" not in client.get(f"/cases/{OWN}").text.split("badge state")[1][:40]
+
+
+def test_web_session_expires_after_idle_time(world: World, app: Litestar) -> None:
+    with signed_in(app, "admin") as client:
+        assert client.get("/cases", follow_redirects=False).status_code == 200
+        with transaction(session_factory(world.settings)) as s:
+            s.execute(update(WebSession).values(
+                last_seen=dt.datetime.now() - dt.timedelta(minutes=31)))
+        resp = client.get("/cases", follow_redirects=False)
+        assert resp.status_code == 303 and "expired=1" in resp.headers["location"]
+        assert "30-minutilist" in client.get(resp.headers["location"]).text
+        assert client.get("/cases", follow_redirects=False).status_code == 303
+
+
+def test_web_login_rotates_and_logout_ends_the_session(app: Litestar) -> None:
+    with TestClient(app) as client:
+        client.cookies.set("plr_session", "planted-by-an-attacker", domain="testserver.local")
+        assert login(client, USERS["admin"][1]) == 303
+        token = client.cookies.get("plr_session")
+        assert token and token != "planted-by-an-attacker"
+        resp = client.post("/logout", data={"_csrf_token": csrf(client)},
+                           follow_redirects=False)
+        assert resp.status_code == 303
+        # The old cookie is worth nothing now.
+        client.cookies.set("plr_session", token, domain="testserver.local")
+        assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_web_session_cookie_is_httponly_and_samesite(app: Litestar) -> None:
+    with TestClient(app) as client:
+        client.get("/login")
+        resp = client.post("/login", data={"_csrf_token": csrf(client),
+                                           "email": USERS["admin"][1], "password": PASSWORD},
+                           follow_redirects=False)
+        cookie = next(v for k, v in resp.headers.multi_items()
+                      if k == "set-cookie" and v.startswith("plr_session="))
+        assert "HttpOnly" in cookie and "SameSite=lax" in cookie.replace("Lax", "lax")
+        assert "Secure" not in cookie
+
+
+def test_web_five_failures_lock_the_account_and_the_address(app: Litestar) -> None:
+    with TestClient(app) as client:
+        for _ in range(5):
+            assert login(client, USERS["office"][1], "wrong-password") == 400
+        assert login(client, USERS["office"][1]) == 429  # locked even with the right one
+        page = client.get("/login").text
+        assert "Liiga palju" not in page
+        # The address is locked too: another account from the same address.
+        assert login(client, USERS["admin"][1]) == 429
+    # Failures for unknown names count against the address as well.
+
+
+def test_web_security_headers_on_pages_errors_and_downloads(app: Litestar) -> None:
+    with signed_in(app, "admin") as client:
+        for resp in (client.get("/"), client.get("/cases/PLR-2026-9999"),
+                     client.get(f"/cases/{OWN}/documents/{DOC}"), client.get("/login")):
+            h = resp.headers
+            assert "frame-ancestors 'none'" in h["content-security-policy"]
+            assert "unsafe-inline" not in h["content-security-policy"]
+            assert h["x-content-type-options"] == "nosniff"
+            assert h["referrer-policy"] == "same-origin"
+            assert h["cache-control"] == "no-store"
+        doc = client.get(f"/cases/{OWN}/documents/{DOC}")
+        assert doc.headers["content-disposition"].startswith("attachment")
+        assert doc.content == b"PK document of " + OWN.encode()
+        assert client.get("/cases/PLR-2026-9999").status_code == 404
+
+
+def test_web_pages_have_no_inline_script(app: Litestar) -> None:
+    with signed_in(app, "admin") as client:
+        for path in ("/", "/intake", "/cases", f"/cases/{OWN}", "/admin/users",
+                     "/admin/coordinators", "/admin/audit"):
+            html = client.get(path).text
+            assert re.search(r"<script(?![^>]*\bsrc=)", html) is None, path
+            tags = re.findall(r"<[a-z][^>]*>", html)
+            assert not [t for t in tags if re.search(r"\son[a-z]+\s*=", t)], path
+            assert not [t for t in tags if re.search(r"\sstyle\s*=", t)], path
+
+
+def test_web_audit_rows_for_views_downloads_and_actions(world: World, app: Litestar) -> None:
+    with signed_in(app, "coordinator") as client:
+        client.get(f"/cases/{OWN}")
+        client.get(f"/cases/{OWN}/documents/{DOC}")
+        client.get(f"/cases/{OTHER}")  # refused: no view is recorded for it
+        client.post(f"/cases/{OWN}/participants", data={
+            "_csrf_token": csrf(client), "name": "Olga Õpetaja", "role": "information_giver",
+            "email": "olga@example.ee"})
+    rows = accounts.audit_log(world.settings, AuditFilter(user=USERS["coordinator"][1])).rows
+    seen = [(r["action"], r["target"]) for r in rows]
+    assert ("view_case", OWN) in seen and ("download", OWN) in seen
+    assert ("participant_add", OWN) in seen and ("login", None) in seen
+    assert all(r["target"] != OTHER for r in rows)
+    assert all(r["address"] == "testclient" for r in rows)
+    with signed_in(app, "admin") as client:
+        csv_text = client.get("/admin/audit.csv?action=view_case").text
+        assert OWN in csv_text and "participant_add" not in csv_text
+        assert "view_case" in client.get("/admin/audit?user=" + USERS["coordinator"][1]).text
+
+
+def test_web_case_refusal_is_shown_with_the_cli_words(app: Litestar) -> None:
+    with signed_in(app, "coordinator") as client:
+        resp = client.post(f"/cases/{OWN}/close", data={"_csrf_token": csrf(client),
+                                                         "reason": "plan_working"})
+        assert resp.status_code == 409
+        assert "enne järelkohtumist" in resp.text
+
+
+def test_web_upload_goes_into_the_inbox_under_a_safe_name(world: World, app: Litestar) -> None:
+    pdf = (Path(__file__).parent / "fixtures" / "layout" / "tables.pdf").read_bytes()
+    with signed_in(app, "office") as client:
+        resp = client.post("/intake/upload", data={"_csrf_token": csrf(client)}, files=[
+            ("files", ("../../etc/suunamine.pdf", pdf, "application/pdf")),
+            ("files", ("leht.html", b"<script>alert(1)</script>", "text/html")),
+            ("files", ("vale.pdf", b"<html></html>", "application/pdf")),
+        ])
+        assert resp.status_code == 200
+        assert "PDF-, DOCX-, EML- või MSG-faile" in resp.text
+        assert "ei vasta selle laiendile" in resp.text
+    inbox = sorted(p.name for p in world.settings.layout.inbox.iterdir())
+    assert inbox == ["suunamine.pdf"]
+    assert (world.settings.layout.inbox / "suunamine.pdf").read_bytes() == pdf
+
+
+def test_web_retry_puts_a_quarantined_file_back(world: World, app: Litestar) -> None:
+    with signed_in(app, "office") as client:
+        resp = client.post(f"/intake/{world.quarantined}/retry",
+                           data={"_csrf_token": csrf(client)})
+        assert resp.status_code == 200 and "katki.pdf" in resp.text
+        assert (world.settings.layout.inbox / "katki.pdf").exists()
+        assert not (world.settings.home / "quarantine" / "katki.pdf").exists()
+        again = client.post(f"/intake/{world.quarantined}/retry",
+                            data={"_csrf_token": csrf(client)})
+        assert again.status_code == 409
+
+
+def test_web_healthz_reports_register_and_watcher(world: World, app: Litestar) -> None:
+    with TestClient(app) as client:
+        body = client.get("/healthz").json()
+        assert body == {"status": "ok", "register": True, "watcher": None}
+        accounts.beat(world.settings)
+        body = client.get("/healthz").json()
+        assert body["watcher"]["alive"] is True and body["watcher"]["seconds_ago"] <= 60
+
+
+def test_web_first_admin_setup_link_is_single_use(tmp_path: Path) -> None:
+    from pipeline.config import Settings
+
+    settings = Settings(home=tmp_path, database_url=None)
+    token = accounts.first_admin_link(settings)
+    assert token is not None
+    app = create_app(settings)
+    with TestClient(app) as client:
+        assert client.get(f"/setup/{token}").status_code == 200
+        data = {"_csrf_token": csrf(client), "name": "Aino Admin", "email": "aino@example.ee",
+                "password": PASSWORD, "password2": PASSWORD}
+        assert client.post(f"/setup/{token}", data=data, follow_redirects=False
+                           ).status_code == 303
+        assert client.post(f"/setup/{token}", data=data).status_code == 404
+        assert login(client, "aino@example.ee") == 303
+    assert accounts.first_admin_link(settings) is None
+    assert [u.role for u in accounts.list_users(settings)] == ["admin"]
+
+
+def test_web_user_switches_to_english(app: Litestar) -> None:
+    with signed_in(app, "coordinator") as client:
+        assert "Töölaud" in client.get("/").text
+        client.post("/account/lang", data={"_csrf_token": csrf(client), "lang": "en",
+                                           "next": f"/cases/{OWN}"})
+        page = client.get(f"/cases/{OWN}").text
+        assert "Next steps" in page and 'lang="en"' in page
+        assert "coordinator assigned" in page  # the state in the CLI's English words

@@ -1,0 +1,223 @@
+"""End to end in a real browser (Debian's chromium via Playwright) against a real
+`plr run`: the whole life of a case, the keyboard alone, and axe-core on every page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import shutil
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_render_helpers import fill_sdts
+from web_e2e_helpers import (
+    ADMIN,
+    AXE,
+    CHROMIUM,
+    COORDINATOR,
+    FIXTURES,
+    browser,
+    login,
+    running,
+    seed,
+)
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")]
+
+AGREEMENTS = {
+    "agreements[0].what": "Jüri läheb iga päev kooli ja vanaema saadab ta bussini.",
+    "agreements[0].who": "Ööbik Šmidt",
+    "agreements[0].by_when": "iga koolipäev",
+    "agreements[0].checks": "Helju Tamm",
+}
+
+
+def _conference_time() -> dt.datetime:
+    day = dt.date.today() + dt.timedelta(days=10)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time(17, 0))
+
+
+def _case_number(page: Any) -> str:
+    text = page.inner_text("#recent")
+    found = re.search(r"PLR-\d{4}-\d{4}", text)
+    assert found, text
+    return found.group(0)
+
+
+def test_web_e2e_case_life_in_the_browser(tmp_path: Path) -> None:
+    seed(tmp_path)
+    with running(tmp_path) as server, browser() as b:
+        ctx = b.new_context(accept_downloads=True, viewport={"width": 1366, "height": 768})
+        page = ctx.new_page()
+        login(page, server.url, ADMIN[1])
+        page.evaluate("window.__noReload = 1")
+        shutil.copy(FIXTURES / "layout" / "tables.pdf", tmp_path / "inbox" / "suunamine.pdf")
+        # The dashboard shows the new case by itself (htmx polling), without a reload.
+        page.wait_for_selector("#recent >> text=suunamine.pdf", timeout=60_000)
+        page.wait_for_selector(r"#recent >> text=/PLR-\d{4}-\d{4}/", timeout=60_000)
+        assert page.evaluate("window.__noReload") == 1
+        number = _case_number(page)
+
+        page.click("nav >> text=Juhtumid")
+        page.click(f"text={number}")
+        page.wait_for_url(f"{server.url}/cases/{number}")
+        assert "Kadri Lepik" in page.inner_text("#suggestion")
+        page.click("text=Määra koordinaator")
+        page.wait_for_selector(".notice.ok")
+        assert page.inner_text("#fact-coordinator") == COORDINATOR[0]
+
+        page.click("summary >> text=Lisa osaleja")
+        page.fill("#p-name", "Olga Õpetaja")
+        page.fill("#p-relation", "klassijuhataja")
+        page.fill("#p-email", "olga@example.ee")
+        page.click("form[action$='/participants'] button[type=submit]")
+        page.wait_for_selector(".notice.ok")
+        assert "Olga Õpetaja" in page.inner_text("#participants")
+
+        when = _conference_time()
+        page.fill("#s-at", when.strftime("%Y-%m-%dT%H:%M"))
+        page.fill("#s-place", "Türi Perekeskus")
+        page.click("text=Lepi aeg kokku ja koosta kutsed")
+        page.wait_for_selector(".notice.ok")
+        assert when.strftime("%d.%m.%Y 17:00") in page.inner_text("#fact-conference")
+
+        with page.expect_download() as got:
+            page.click(".docs a:has-text('kutse – Olga Õpetaja')")
+        invitation = Path(got.value.path()).read_bytes()
+        xml = zipfile.ZipFile(io.BytesIO(invitation)).read("word/document.xml").decode()
+        assert number in xml or "Olga" in xml
+
+        with page.expect_download() as got:
+            page.click(".docs a:has-text('tegevusplaani vorm')")
+        blank = Path(got.value.path()).read_bytes()
+        filled = tmp_path / "tegevusplaan.docx"
+        filled.write_bytes(fill_sdts(blank, AGREEMENTS))
+        page.set_input_files("#plan-file", str(filled))
+        page.click("text=Laadi tegevusplaan üles")
+        page.wait_for_selector(".notice.ok")
+        assert "plaan kokku lepitud" in page.inner_text("h1")
+
+        page.click("text=Salvesta tulemus")
+        page.wait_for_selector(".notice.ok")
+        assert "järelkohtumine peetud" in page.inner_text("h1")
+
+        page.select_option("#c-reason", "plan_working")
+        page.click("button:has-text('Sulge juhtum')")
+        page.wait_for_selector(".notice.ok")
+        assert "suletud" in page.inner_text("h1")
+
+        page.click("text=Logi välja")
+        page.wait_for_url(re.compile(r".*/login\?out=1"))
+        page.go_back()
+        page.wait_for_load_state()
+        assert "/login" in page.url
+        assert "Olga Õpetaja" not in page.content()
+        health = json.loads(page.goto(server.url + "/healthz").text())
+        assert health["register"] is True and health["watcher"]["alive"] is True
+
+
+def _tab_to(page: Any, selector: str, limit: int = 80) -> None:
+    for _ in range(limit):
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)",
+                         selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_web_e2e_keyboard_only_login_and_scheduling(tmp_path: Path) -> None:
+    seed(tmp_path)
+    with running(tmp_path) as server, browser() as b:
+        page = b.new_page()
+        shutil.copy(FIXTURES / "layout" / "tables.pdf", tmp_path / "inbox" / "suunamine.pdf")
+        page.goto(server.url + "/login")
+        _tab_to(page, "#email")
+        page.keyboard.type(ADMIN[1])
+        page.keyboard.press("Tab")
+        page.keyboard.type("Päikeseline-2026")
+        page.keyboard.press("Enter")
+        page.wait_for_url(server.url + "/")
+        page.wait_for_selector(r"#recent >> text=/PLR-\d{4}-\d{4}/", timeout=60_000)
+        number = _case_number(page)
+        _tab_to(page, "nav a[href='/cases']")
+        page.keyboard.press("Enter")
+        page.wait_for_url(server.url + "/cases")
+        _tab_to(page, f"a[href='/cases/{number}']")
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{server.url}/cases/{number}")
+        _tab_to(page, "form[action$='/assign'] button")
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".notice.ok")
+        _tab_to(page, "#s-at")
+        when = _conference_time()
+        # Chromium's date-time field in its default (en-US) order: month, day, year; then
+        # Tab to the clock.
+        page.keyboard.type(when.strftime("%m%d%Y"))
+        page.keyboard.press("Tab")
+        page.keyboard.type("1700")
+        assert page.input_value("#s-at") == when.strftime("%Y-%m-%dT17:00")
+        _tab_to(page, "#s-place")
+        page.keyboard.type("Türi Perekeskus")
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".notice.ok")
+        assert "ring kokku lepitud" in page.inner_text("h1")
+
+
+def _axe(page: Any) -> list[dict[str, Any]]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document)")
+    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def test_web_e2e_axe_finds_no_serious_violations(tmp_path: Path) -> None:
+    seed(tmp_path)
+    with running(tmp_path) as server, browser() as b:
+        # Only axe's own script needs the CSP lifted; the pages are unchanged.
+        page = b.new_context(bypass_csp=True).new_page()
+        problems: dict[str, list[str]] = {}
+        page.goto(server.url + "/login")
+        problems["/login"] = [v["id"] for v in _axe(page)]
+        shutil.copy(FIXTURES / "layout" / "tables.pdf", tmp_path / "inbox" / "suunamine.pdf")
+        login(page, server.url, ADMIN[1])
+        page.wait_for_selector(r"#recent >> text=/PLR-\d{4}-\d{4}/", timeout=60_000)
+        number = _case_number(page)
+        for path in ("/", "/intake", "/cases", f"/cases/{number}", "/admin/users",
+                     "/admin/coordinators", "/admin/audit"):
+            page.goto(server.url + path)
+            found = _axe(page)
+            problems[path] = [f"{v['id']}: {v['nodes'][0]['target']}" for v in found]
+        assert {k: v for k, v in problems.items() if v} == {}
+
+
+def test_web_e2e_core_flow_without_javascript(tmp_path: Path) -> None:
+    seed(tmp_path)
+    with running(tmp_path) as server, browser() as b:
+        page = b.new_context(java_script_enabled=False).new_page()
+        login(page, server.url, ADMIN[1])
+        shutil.copy(FIXTURES / "layout" / "tables.pdf", tmp_path / "inbox" / "suunamine.pdf")
+        for _ in range(60):  # no live refresh without JavaScript: reload by hand
+            page.reload()
+            if re.search(r"PLR-\d{4}-\d{4}", page.inner_text("#recent")):
+                break
+            page.wait_for_timeout(1000)
+        number = _case_number(page)
+        page.goto(f"{server.url}/cases/{number}")
+        page.click("text=Määra koordinaator")
+        page.wait_for_selector(".notice.ok")
+        when = _conference_time()
+        page.fill("#s-at", when.strftime("%Y-%m-%dT%H:%M"))
+        page.fill("#s-place", "Türi Perekeskus")
+        page.click("text=Lepi aeg kokku ja koosta kutsed")
+        page.wait_for_selector(".notice.ok")
+        assert "ring kokku lepitud" in page.inner_text("h1")
+        page.goto(server.url + "/intake")
+        page.set_input_files("#files", str(FIXTURES / "layout" / "lines.pdf"))
+        page.click("text=Laadi üles")
+        assert "lines.pdf" in page.inner_text(".notice.ok")

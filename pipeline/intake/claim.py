@@ -15,6 +15,13 @@ folder, so of several watchers (on several hosts sharing the folder) exactly
 one wins. Claimed files are named `<claim id>__<original name>`. Nothing here
 deletes a file that arrived, and a placement never overwrites: a taken name
 gets ` (2)`, ` (3)`….
+
+Odd arrivals (see `kind_of`): a name that is not valid UTF-8 keeps its bytes on
+disk and is stored and shown escaped (`readable`); a name too long to carry the
+claim prefix is shortened on disk (`short_name`), the ledger keeps it whole; a
+symbolic link, FIFO, socket or device is never opened or followed, only moved
+(the entry itself) to quarantine/; a hard-linked file is copied at the claim, so
+that the archived evidence cannot change when the other link is edited.
 """
 
 from __future__ import annotations
@@ -23,9 +30,12 @@ import contextlib
 import datetime as dt
 import errno
 import fcntl
+import hashlib
 import os
 import secrets
+import shutil
 import socket
+import stat
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -135,6 +145,80 @@ def looks_complete(path: Path) -> bool:
         return False
 
 
+# --- odd names and odd files ------------------------------------------------------------
+
+# The claimed part of a name is kept to this many bytes, so that the claim prefix,
+# a placement's ` (12)` and a reason file's `.reason.txt` still fit in NAME_MAX (255).
+NAME_BYTES = 200
+
+
+def readable(name: str) -> str:
+    """A name as text that can be stored and shown: bytes that are not UTF-8 (kept as
+    surrogates by Python's file-system decoding) become `\\xff` escapes."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def short_name(name: str, limit: int = NAME_BYTES) -> str:
+    """`name`, or a shortened form of at most `limit` bytes that keeps its extension
+    and ends in a hash of the whole name (two long names never shorten alike)."""
+    raw = os.fsencode(name)
+    if len(raw) <= limit:
+        return name
+    stem, ext = os.path.splitext(name)
+    if len(os.fsencode(ext)) > 16:
+        stem, ext = name, ""
+    tail = "~" + hashlib.sha256(raw).hexdigest()[:8] + ext
+    room = limit - len(os.fsencode(tail))
+    return os.fsdecode(_whole_chars(os.fsencode(stem)[:room])) + tail
+
+
+def _whole_chars(cut: bytes) -> bytes:
+    """Drop a UTF-8 sequence cut in half at the end (other bytes stay as they are)."""
+    for back in range(1, min(4, len(cut)) + 1):
+        b = cut[-back]
+        if b & 0xC0 == 0x80:
+            continue  # a continuation byte: its lead byte is further back
+        if b >= 0xC0 and (2 if b < 0xE0 else 3 if b < 0xF0 else 4) > back:
+            return cut[:-back]
+        break
+    return cut
+
+
+def kind_of(st: os.stat_result) -> str:
+    """"file" for a regular file; otherwise what the entry is (never opened)."""
+    mode = st.st_mode
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISLNK(mode):
+        return "symlink"
+    if stat.S_ISFIFO(mode):
+        return "fifo"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    return "other"
+
+
+def entry_sha256(path: Path, kind: str) -> str:
+    """The ledger's hash of an entry that is not a regular file: of what it is (and, for
+    a link, where it points), never of anything read through it."""
+    what = kind.encode()
+    if kind == "symlink":
+        with contextlib.suppress(OSError):
+            what += b"\0" + os.fsencode(os.readlink(path))
+    return hashlib.sha256(b"plr-not-a-file\0" + what).hexdigest()
+
+
+def _unshare(path: Path) -> None:
+    """Give a hard-linked claimed file its own inode: a copy replaces the link."""
+    tmp = path.with_name(f".{claim_id_of(path)}.unshare.tmp")
+    shutil.copyfile(path, tmp, follow_symlinks=False)
+    os.replace(tmp, path)
+
+
 # --- claiming -------------------------------------------------------------------------
 
 
@@ -144,9 +228,15 @@ def new_claim_id() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S-") + secrets.token_hex(4)
 
 
-def original_name(claimed: Path) -> str:
+def disk_name(claimed: Path) -> str:
+    """The name as it is on disk, without the claim prefix (placements keep its bytes)."""
     name = claimed.name
     return name.split(SEP, 1)[1] if SEP in name else name
+
+
+def original_name(claimed: Path) -> str:
+    """The arrival's name as text for the register, letters and reasons (`readable`)."""
+    return readable(disk_name(claimed))
 
 
 def claim_id_of(claimed: Path) -> str:
@@ -174,16 +264,23 @@ class Owner:
         os.rename(staging, self.dir)
 
     def claim(self, path: Path) -> Path | None:
-        """Move one inbox file into our folder; None when another watcher was first."""
-        target = self.dir / f"{new_claim_id()}{SEP}{path.name}"
+        """Move one inbox entry into our folder; None when another watcher was first.
+
+        A name too long for the claim prefix is shortened (the caller records the
+        original); a regular file with other hard links is replaced by its own copy."""
+        target = self.dir / f"{new_claim_id()}{SEP}{short_name(path.name)}"
         try:
             os.rename(path, target)
         except FileNotFoundError:
             return None
+        st = os.lstat(target)
+        if stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
+            _unshare(target)
         return target
 
     def files(self) -> list[Path]:
-        return sorted(p for p in self.dir.iterdir() if p.is_file() and SEP in p.name)
+        """Claimed entries of every kind (links and FIFOs too: they are quarantined)."""
+        return sorted(p for p in self.dir.iterdir() if SEP in p.name and _not_dir(p))
 
     def adopt_orphans(self) -> list[Path]:
         """Move files of watchers that died (their lock is free) into our folder."""
@@ -206,7 +303,7 @@ class Owner:
                         with contextlib.suppress(FileNotFoundError):
                             os.rename(f, self.dir / f.name)
                 for f in orphans:
-                    if f.is_file() and SEP in f.name:
+                    if SEP in f.name and _not_dir(f):
                         target = self.dir / f.name
                         with contextlib.suppress(FileNotFoundError):
                             os.rename(f, target)
@@ -214,7 +311,8 @@ class Owner:
                 # The lock file and the empty folder are ours to tidy, not arrived files.
                 with contextlib.suppress(OSError):
                     (other / ".lock").unlink()
-                    other.rmdir()
+                with contextlib.suppress(OSError):
+                    other.rmdir()  # also when it never had a lock file
         return adopted
 
     def close(self) -> None:
@@ -224,6 +322,13 @@ class Owner:
                 self.dir.rmdir()
         with contextlib.suppress(OSError):
             os.close(self._lock_fd)
+
+
+def _not_dir(path: Path) -> bool:
+    try:
+        return not stat.S_ISDIR(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return False
 
 
 @contextlib.contextmanager
@@ -266,8 +371,9 @@ def move_no_overwrite(src: Path, folder: Path, name: str) -> Path:
     while True:
         target = _free_name(folder, name)
         try:
-            # link() fails when the target exists, which rename() would silently replace.
-            os.link(src, target)
+            # link() fails when the target exists, which rename() would silently replace;
+            # a symbolic link is moved as itself, never the file it points to.
+            os.link(src, target, follow_symlinks=False)
         except FileExistsError:
             continue
         except OSError:
@@ -278,23 +384,23 @@ def move_no_overwrite(src: Path, folder: Path, name: str) -> Path:
 
 
 def place_archive(layout: Layout, claimed: Path, case_number: str) -> Path:
-    return move_no_overwrite(claimed, layout.archive / case_number, original_name(claimed))
+    return move_no_overwrite(claimed, layout.archive / case_number, disk_name(claimed))
 
 
 def place_duplicate(layout: Layout, claimed: Path) -> Path:
-    return move_no_overwrite(claimed, layout.duplicates, original_name(claimed))
+    return move_no_overwrite(claimed, layout.duplicates, disk_name(claimed))
 
 
 def place_returned(layout: Layout, claimed: Path) -> Path:
-    return move_no_overwrite(claimed, layout.returned, original_name(claimed))
+    return move_no_overwrite(claimed, layout.returned, disk_name(claimed))
 
 
 def place_quarantine(layout: Layout, claimed: Path, reason: str) -> Path:
     """Quarantine with a reason file beside it; putting the file back in inbox/ retries it."""
-    target = move_no_overwrite(claimed, layout.quarantine, original_name(claimed))
+    target = move_no_overwrite(claimed, layout.quarantine, disk_name(claimed))
     reason_path = target.with_name(target.name + ".reason.txt")
     text = (
-        f"Faili {target.name} ei saanud töödelda.\n\n"
+        f"Faili {readable(target.name)} ei saanud töödelda.\n\n"
         f"Põhjus: {reason}\n\n"
         f"Aeg: {dt.datetime.now().strftime('%d.%m.%Y %H:%M')}\n\n"
         "Kui põhjus on kõrvaldatud (näiteks fail on parandatud või asendatud), tõsta fail "

@@ -32,6 +32,7 @@ import errno
 import fcntl
 import hashlib
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -40,6 +41,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from pipeline.config import DIR_MODE, Layout
 
@@ -103,8 +105,10 @@ class Stability:
         return s.complete
 
     def waited(self, name: str, now: float) -> float:
+        """How long the file has stood unchanged: a slow copy that pauses between chunks
+        starts its wait again with every chunk, however long the whole copy takes."""
         s = self.seen.get(name)
-        return 0.0 if s is None else now - s.first
+        return 0.0 if s is None else now - s.since
 
     def forget(self, name: str) -> None:
         self.seen.pop(name, None)
@@ -128,8 +132,11 @@ def looks_complete(path: Path) -> bool:
                 return False
             size = fh.seek(0, os.SEEK_END)
             if head.startswith(b"%PDF-") or b"%PDF-" in head:
+                # The last cross-reference is written before the final %%EOF.
                 fh.seek(max(0, size - 2048))
-                return b"%%EOF" in fh.read()
+                tail = fh.read()
+                eof = tail.rfind(b"%%EOF")
+                return eof != -1 and tail.rfind(b"startxref", 0, eof) != -1
             if head.startswith(b"PK\x03\x04"):
                 fh.seek(0)
                 try:
@@ -140,9 +147,55 @@ def looks_complete(path: Path) -> bool:
                 return True
             if head.startswith(b"\xd0\xcf\x11\xe0"):
                 return size % 512 == 0  # OLE files are whole sectors
-            return True
+            fh.seek(0)
+            return _mail_complete(fh, size)
     except OSError:
         return False
+
+
+_BOUNDARY = re.compile(rb'boundary\s*=\s*(?:"([^"\r\n]+)"|([^\s;"]+))', re.IGNORECASE)
+
+
+def _mail_complete(fh: BinaryIO, size: int) -> bool:
+    """An e-mail whose top-level MIME multipart has its closing boundary (`--b--`);
+    other content counts as complete (reading it says what it is)."""
+    from pipeline.read.base import MAIL_HEAD_BYTES, looks_like_mail
+
+    head = fh.read(MAIL_HEAD_BYTES)
+    if not looks_like_mail(head):
+        return True
+    block = re.split(rb"\r?\n\r?\n", head, maxsplit=1)[0]
+    m = _BOUNDARY.search(block)
+    if m is None:
+        return True  # a single-part mail: nothing marks its end
+    closing = b"--" + (m.group(1) or m.group(2)) + b"--"
+    fh.seek(max(0, size - 64 * 1024))
+    return closing in fh.read()
+
+
+def being_written(path: Path) -> bool:
+    """Whether some process on this host has the file open for writing (a copy that
+    pauses between chunks): a read lease is refused then. Unknown (another owner's file,
+    a network share without leases) counts as not being written."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    try:
+        fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_RDLCK)
+    except OSError as exc:
+        return exc.errno in (errno.EAGAIN, errno.EBUSY)
+    else:
+        fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_UNLCK)
+        return False
+    finally:
+        os.close(fd)
+
+
+def put_back(claimed: Path, inbox_path: Path) -> Path:
+    """A claimed file that changed after the claim goes back where it came from, to be
+    taken again once it is complete (never over a file of the same name)."""
+    return move_no_overwrite(claimed, inbox_path.parent, inbox_path.name)
 
 
 # --- odd names and odd files ------------------------------------------------------------

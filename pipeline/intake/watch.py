@@ -137,7 +137,11 @@ class Inbox:
                 continue
             if not self.stability.observe(key, st.st_size, st.st_mtime_ns, now):
                 continue
-            if (self.stability.complete(key, partial(claim.looks_complete, path))
+            # Complete by its format and closed by every writer on this host; a file that
+            # never gets there is taken (and says why it is unreadable) once it has stood
+            # unchanged for `grace`.
+            if ((self.stability.complete(key, partial(claim.looks_complete, path))
+                    and not claim.being_written(path))
                     or self.stability.waited(key, now) >= self.grace):
                 ready.append((st.st_mtime, path))
         self.stability.keep_only(names)
@@ -187,13 +191,16 @@ class Watcher:
         self.pool: WorkerPool | None = None
         self.owner: Owner | None = None
         self.inbox = Inbox(self.layout.inbox, Stability(settings.stable_seconds),
-                           grace=max(10.0, 10 * settings.stable_seconds),
+                           grace=settings.incomplete_seconds
+                           or max(10.0, 10 * settings.stable_seconds),
                            max_bytes=settings.limits.max_file_bytes)
         self.sender: mail.Sender | None = None
         self.pdf: PdfPool | None = None
         self.started_at: dict[str, float] = {}
         # Claimed paths whose name was shortened on disk: the name they arrived with.
         self.originals: dict[str, str] = {}
+        # Just-claimed files: where they came from and their size and time at the claim.
+        self.fresh: dict[str, tuple[Path, int, int]] = {}
         self.scanned_at = 0.0
         self.scans = 0
 
@@ -258,6 +265,10 @@ class Watcher:
             log.error("claimed_unreadable", claim=claim.claim_id_of(path),
                       error=type(exc).__name__)
             return
+        if kind != "file":
+            self.fresh.pop(str(path), None)
+        elif self._changed_since_claim(path):
+            return
         original = self.originals.get(str(path))
         try:
             job = process.record_claimed(self.ctx, path, sha256, original)
@@ -279,6 +290,23 @@ class Watcher:
                          "seda ei loetud.")
         else:
             self.queue.append(job)
+
+    def _changed_since_claim(self, path: Path) -> bool:
+        """A writer that was still at work (it paused longer than the stable time and the
+        file looked complete) changed the file after the claim: it goes back to the inbox,
+        unrecorded, and is taken again once it is complete, never quarantined as broken."""
+        came = self.fresh.pop(str(path), None)
+        if came is None:
+            return False  # recovered from processing/: no writer can still be at work
+        inbox_path, size, mtime_ns = came
+        st = os.lstat(path)
+        if (st.st_size, st.st_mtime_ns) == (size, mtime_ns) and not claim.being_written(path):
+            return False
+        back = claim.put_back(path, inbox_path)
+        self.originals.pop(str(path), None)
+        self.inbox.stability.forget(os.path.relpath(back, self.inbox.folder))
+        log.event("put_back", claim=claim.claim_id_of(path), size=st.st_size)
+        return True
 
     def _decide(self, job: process.Job, code: str, reason: str) -> None:
         """Quarantine a claimed entry from the watcher, with `reason`, and go on."""
@@ -348,7 +376,10 @@ class Watcher:
                 path = self.inbox.ready[0]
                 self.inbox.taken(path)
                 try:
+                    pre = os.lstat(path)
                     claimed = self.owner.claim(path)
+                except FileNotFoundError:
+                    continue  # another watcher was first, or it was taken away
                 except OSError as exc:
                     # One file the claim cannot move must not stop the intake of the rest.
                     log.error("claim_failed", error=type(exc).__name__,
@@ -358,6 +389,7 @@ class Watcher:
                     continue  # another watcher was first
                 if claim.disk_name(claimed) != path.name:
                     self.originals[str(claimed)] = claim.readable(path.name)
+                self.fresh[str(claimed)] = (path, pre.st_size, pre.st_mtime_ns)
                 self._record_or_wait(claimed)
                 if not self.queue:
                     continue  # the register is down: it waits, claimed

@@ -85,6 +85,8 @@ def read_form(
     source.method = result.method
     assembled = assemble(result.raw)
     issues = validate(assembled, today=today, sender=source.sender)
+    if fmt is Format.PDF:
+        issues += _active_content(data)
     return Extraction(source=source, referral=assembled.referral, issues=issues)
 
 
@@ -131,9 +133,11 @@ def _extract_mail(
 
     mail = unpack(data, fmt, limits)
     found: list[Extraction] = []
+    others: list[str] = []
     for att in mail.attachments:
         att_fmt = sniff(att.data)
         if att_fmt not in (Format.PDF, Format.DOCX):
+            others.append(att.name)
             continue  # logos, signatures, calendar files…
         src = source.model_copy(
             update={"attachment": att.name, "sender": att.sender, "format": att_fmt.value}
@@ -143,10 +147,15 @@ def _extract_mail(
         except NotAReferral:
             continue  # some other document attached beside the form
         except PipelineError as exc:
-            found.append(_unreadable(src, exc))
+            # The reason names the attachment: an e-mail may carry several files.
+            found.append(Extraction(source=src, error=ExtractError(
+                code=exc.code, message=f"Manus „{att.name}”: {exc.message}")))
     if not found:
+        listed = ", ".join(f"„{n}”" for n in others[:10])
         raise NotAReferral(
-            "E-kirjas ei ole suunamisvormi (PDF- või DOCX-manust, mis oleks suunamisvorm).",
+            "E-kirjas ei ole suunamisvormi (PDF- või DOCX-manust, mis oleks suunamisvorm)."
+            + (f" Kirjas on manused {listed}, mis ei ole PDF- ega DOCX-failid." if others
+               else " Kirjas ei ole ühtegi manust."),
             code="no_form_in_mail",
         )
     return found
@@ -170,3 +179,23 @@ def exit_status(results: list[Extraction]) -> int:
     if all(r.error is not None for r in results):
         return 2
     return 1 if any(r.has_errors for r in results) else 0
+
+
+# --- reasons a person can act on (issue 8) --------------------------------------------------
+
+ACTIVE_CONTENT = "pdf_active_content"
+
+
+def _active_content(data: bytes) -> list[Issue]:
+    """A warning (on the case summary, and a code in the intake ledger) for a PDF that
+    carries scripts or other active content; nothing in it is run, and the archived
+    original stays as it came."""
+    from pipeline.model.issues import warning
+    from pipeline.read.safety import pdf_active_content
+
+    kinds = pdf_active_content(data)
+    if not kinds:
+        return []
+    return [warning(ACTIVE_CONTENT, "", f"PDF-failis on aktiivne sisu ({', '.join(kinds)}). "
+                    "Seda ei käivitatud; algne fail on arhiivis muutmata kujul. Avage see "
+                    "ettevaatlikult.")]

@@ -6,9 +6,22 @@ Commands live in small modules beside this one; each module has a
 
 from __future__ import annotations
 
-import importlib
+import signal
+import sys
+from types import FrameType
 
-import typer
+
+def _interrupted(_signum: int, _frame: FrameType | None) -> None:
+    # Ctrl-C while the libraries are still loading: a word, exit status 130, no traceback.
+    sys.stderr.write("Katkestatud.\n")
+    raise SystemExit(130)
+
+
+_previous_sigint = signal.signal(signal.SIGINT, _interrupted)
+
+import importlib  # noqa: E402  (after the handler: Ctrl-C during start-up stays quiet)
+
+import typer  # noqa: E402
 
 app = typer.Typer(
     name="plr",
@@ -40,7 +53,13 @@ def _root() -> None:
 
 
 _load()
+signal.signal(signal.SIGINT, _previous_sigint)  # commands handle KeyboardInterrupt themselves
 
 
 def main() -> None:
-    app()
+    signal.signal(signal.SIGINT, _interrupted)
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("Katkestatud.\n")
+        raise SystemExit(130) from None

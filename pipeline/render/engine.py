@@ -17,7 +17,6 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
@@ -104,6 +103,8 @@ class Engine:
 
     def render(self, name: str, context: dict[str, Any]) -> bytes:
         """One document: a fresh DocxTemplate from the cached bytes."""
+        from docxtpl import DocxTemplate  # python-docx and lxml load with the first document
+
         tpl = DocxTemplate(io.BytesIO(self.template_bytes(name)))
         try:
             tpl.render(context, jinja_env=self.env, autoescape=True)
@@ -118,6 +119,8 @@ class Engine:
 
     def variables(self, name: str) -> set[str]:
         """Every variable path a template uses: `case_number`, `recipient.name`."""
+        from docxtpl import DocxTemplate
+
         tpl = DocxTemplate(io.BytesIO(self.template_bytes(name)))
         docx = tpl.get_docx()
         xml = tpl.patch_xml(tpl.get_xml())

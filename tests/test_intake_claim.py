@@ -243,3 +243,19 @@ def test_claim_being_written_sees_an_open_writer(tmp_path: Path) -> None:
         fh.flush()
         assert claim.being_written(path)
     assert not claim.being_written(path)
+
+
+def test_claim_stability_remembers_closed_but_asks_again_while_written() -> None:
+    s = Stability(seconds=0.0)
+    s.observe("a", 10, 1, now=0.0)
+    answers = iter([True, False])  # written, then closed
+    calls: list[int] = []
+
+    def written() -> bool:
+        calls.append(1)
+        return next(answers)
+
+    assert not s.closed("a", written)
+    assert s.closed("a", written)
+    assert s.closed("a", written)  # remembered: no third look
+    assert len(calls) == 2

@@ -74,6 +74,7 @@ class _Seen:
     since: float  # monotonic time when this (size, mtime) was first observed
     first: float  # monotonic time the file was first seen at all
     complete: bool = False  # this size and time was checked to open as its format
+    closed: bool = False  # and found open for writing by no process on this host
 
 
 @dataclass
@@ -103,6 +104,17 @@ class Stability:
         if not s.complete:
             s.complete = check()
         return s.complete
+
+    def closed(self, name: str, written: Callable[[], bool]) -> bool:
+        """Whether no local process has the file open for writing. A "no" is remembered
+        for this size and time (a backlog is not re-opened every scan); a "yes" is asked
+        again each time, since the writer may close the file without changing it."""
+        s = self.seen.get(name)
+        if s is None:
+            return not written()
+        if not s.closed:
+            s.closed = not written()
+        return s.closed
 
     def waited(self, name: str, now: float) -> float:
         """How long the file has stood unchanged: a slow copy that pauses between chunks

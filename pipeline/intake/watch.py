@@ -141,7 +141,7 @@ class Inbox:
             # never gets there is taken (and says why it is unreadable) once it has stood
             # unchanged for `grace`.
             if ((self.stability.complete(key, partial(claim.looks_complete, path))
-                    and not claim.being_written(path))
+                    and self.stability.closed(key, partial(claim.being_written, path)))
                     or self.stability.waited(key, now) >= self.grace):
                 ready.append((st.st_mtime, path))
         self.stability.keep_only(names)

@@ -259,3 +259,15 @@ def test_claim_stability_remembers_closed_but_asks_again_while_written() -> None
     assert s.closed("a", written)
     assert s.closed("a", written)  # remembered: no third look
     assert len(calls) == 2
+
+
+def test_claim_put_back_returns_a_file_without_overwriting(tmp_path: Path) -> None:
+    inbox, proc = tmp_path / "inbox", tmp_path / "processing"
+    inbox.mkdir()
+    proc.mkdir()
+    (inbox / "a.docx").write_bytes(b"newer copy")  # the same name arrived meanwhile
+    claimed = proc / "20261202T010101-0a0b0c0d__a.docx"
+    claimed.write_bytes(b"still being written")
+    back = claim.put_back(claimed, inbox / "a.docx")
+    assert back == inbox / "a (2).docx" and back.read_bytes() == b"still being written"
+    assert (inbox / "a.docx").read_bytes() == b"newer copy" and not claimed.exists()

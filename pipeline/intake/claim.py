@@ -280,8 +280,8 @@ def entry_sha256(path: Path, kind: str) -> str:
 def _unshare(path: Path) -> None:
     """Give a hard-linked claimed file its own inode: a copy replaces the link."""
     tmp = path.with_name(f".{claim_id_of(path)}.unshare.tmp")
-    shutil.copyfile(path, tmp, follow_symlinks=False)
-    os.replace(tmp, path)
+    shutil.copy2(path, tmp, follow_symlinks=False)  # its time too: evidence, and the claim
+    os.replace(tmp, path)  # check compares size and time
 
 
 # --- claiming -------------------------------------------------------------------------

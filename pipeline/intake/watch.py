@@ -304,7 +304,10 @@ class Watcher:
             return False
         back = claim.put_back(path, inbox_path)
         self.originals.pop(str(path), None)
-        self.inbox.stability.forget(os.path.relpath(back, self.inbox.folder))
+        # Watched afresh from now (so --once waits for it too), as a file that just arrived.
+        key = os.path.relpath(back, self.inbox.folder)
+        self.inbox.stability.forget(key)
+        self.inbox.stability.observe(key, st.st_size, st.st_mtime_ns, time.monotonic())
         log.event("put_back", claim=claim.claim_id_of(path), size=st.st_size)
         return True
 

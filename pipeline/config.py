@@ -116,6 +116,10 @@ class Settings(BaseSettings):
     smtp_url: str | None = None
     smtp_from: str = "pere.lahendusring@example.ee"
     stable_seconds: float = 1.0
+    # A file that does not look complete (no %%EOF, no zip directory, no closing MIME
+    # boundary) or is still open for writing is waited for this long after its last
+    # change before it is taken anyway (default: 10 × stable_seconds, at least 10 s).
+    incomplete_seconds: float | None = None
     rescan_seconds: float = 30.0
     # A file that met the register down waits this long before it is tried again.
     db_retry_seconds: float = 10.0

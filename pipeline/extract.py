@@ -99,6 +99,8 @@ def read_form(
     issues = validate(assembled, today=today, sender=source.sender)
     if source.signatures:
         issues += signature_issues(assembled.referral, source.signatures)
+    if fmt is Format.PDF:
+        issues += _active_content(data)
     return Extraction(source=source, referral=assembled.referral, issues=issues)
 
 
@@ -148,9 +150,11 @@ def _extract_mail(
 
     mail = unpack(data, fmt, limits)
     found: list[Extraction] = []
+    others: list[str] = []
     for att in mail.attachments:
         att_fmt = sniff(att.data)
         if att_fmt not in _FORM_FORMATS:
+            others.append(att.name)
             continue  # logos, signatures, calendar files…
         src = source.model_copy(
             update={"attachment": att.name, "sender": att.sender, "format": att_fmt.value}
@@ -163,10 +167,19 @@ def _extract_mail(
         except NotAReferral:
             continue  # some other document attached beside the form
         except PipelineError as exc:
-            found.append(_unreadable(src, exc))
+            # The reason names the attachment: an e-mail may carry several files.
+            found.append(Extraction(source=src, error=ExtractError(
+                code=exc.code, message=f"Manus „{att.name}“: {exc.message}")))
     if not found:
+        listed = ", ".join(f"„{n}“" for n in others[:10])
+        if others:
+            tail = f" Kirjas on manused {listed}, mis ei ole PDF-, DOCX-, ODT-, DOC- ega RTF-failid."
+        elif mail.attachments:
+            tail = " Kirja manused on loetud, kuid ükski neist ei ole suunamisvorm."
+        else:
+            tail = " Kirjas ei ole ühtegi manust."
         raise NotAReferral(
-            "E-kirjas ei ole suunamisvormi (PDF- või DOCX-manust, mis oleks suunamisvorm).",
+            "E-kirjas ei ole suunamisvormi (PDF- või DOCX-manust, mis oleks suunamisvorm)." + tail,
             code="no_form_in_mail",
         )
     return found
@@ -257,3 +270,21 @@ def _extract_container(
             code="no_form_in_container",
         )
     return found
+# --- reasons a person can act on (issue 8) --------------------------------------------------
+
+ACTIVE_CONTENT = "pdf_active_content"
+
+
+def _active_content(data: bytes) -> list[Issue]:
+    """A warning (on the case summary, and a code in the intake ledger) for a PDF that
+    carries scripts or other active content; nothing in it is run, and the archived
+    original stays as it came."""
+    from pipeline.model.issues import warning
+    from pipeline.read.safety import pdf_active_content
+
+    kinds = pdf_active_content(data)
+    if not kinds:
+        return []
+    return [warning(ACTIVE_CONTENT, "", f"PDF-failis on aktiivne sisu ({', '.join(kinds)}). "
+                    "Seda ei käivitatud; algne fail on arhiivis muutmata kujul. Avage see "
+                    "ettevaatlikult.")]

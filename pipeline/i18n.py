@@ -207,3 +207,12 @@ def t(lang: str, key: str, **values: object) -> str:
 
 def state_label(state: str, lang: str = "et") -> str:
     return t(lang, f"state.{state}")
+
+
+# --- the case states for help texts, without loading the models (issue 8) ---------------
+
+
+def state_names() -> tuple[str, ...]:
+    """The case states in their order (`pipeline.model.case.State`), from the catalogue:
+    `plr --help` lists them without importing pydantic."""
+    return tuple(k.removeprefix("state.") for k in _ET if k.startswith("state."))

@@ -71,17 +71,23 @@ __all__ = [
 ]
 
 
-def record_claimed(ctx: Context, path: Path, sha256: str) -> Job:
+def record_claimed(ctx: Context, path: Path, sha256: str, original: str | None = None) -> Job:
     """The pending ledger entry of a claimed file: recorded now, or found if it was
-    recorded before a crash (the claimed name, with its claim id, is unique)."""
+    recorded before a crash (found by the claim id, which is unique). `original` is the
+    name the file arrived with when the claimed name had to be shortened."""
+    from pipeline.intake import claim
     from pipeline.register import ledger
 
+    claim_id = claim.claim_id_of(path)
+    file_name = path.name if original is None else f"{claim_id}{claim.SEP}{original}"
+
     def tx(s: Session) -> tuple[int, dt.datetime]:
-        row = ledger.entry_by_file(session=s, file_name=path.name)
+        row = (ledger.entry_by_claim(session=s, claim_id=claim_id) if claim_id
+               else ledger.entry_by_file(session=s, file_name=path.name))
         if row is not None:
             return row.id, row.received_at
         at = now_local()
-        return ledger.record_arrival(session=s, file_name=path.name, sha256=sha256,
+        return ledger.record_arrival(session=s, file_name=file_name, sha256=sha256,
                                      received_at=at), at
 
     entry_id, received = in_tx(ctx, tx)
@@ -128,15 +134,17 @@ def run(job: Job, ctx: Context) -> ProcessResult:
     return w.result
 
 
-def quarantine_failed(job: Job, ctx: Context, code: str) -> ProcessResult:
-    """A worker was killed (time or memory limit): record and quarantine from the watcher."""
+def quarantine_failed(job: Job, ctx: Context, code: str,
+                      reason: str | None = None) -> ProcessResult:
+    """A worker was killed (time or memory limit), or the watcher decided without one
+    (a link, a FIFO, a file too large to read): record and quarantine from the watcher."""
     reasons = {
         "time_limit": "Faili lugemine võttis lubatust kauem aega (võimalik kahjulik või vigane "
                       "fail).",
         "memory_limit": "Faili lugemine vajas lubatust rohkem mälu (võimalik pakkimispomm või "
                         "vigane fail).",
     }
-    reason = reasons.get(code, "Töötlemine katkes ootamatult.")
+    reason = reason or reasons.get(code, "Töötlemine katkes ootamatult.")
     w = Work(job=job, ctx=ctx, path=Path(job.path),
              result=ProcessResult(QUARANTINED, [], [code], reason), decided=True)
     stage_close(w)

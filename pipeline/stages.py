@@ -18,7 +18,7 @@ from pipeline.config import DIR_MODE
 from pipeline.deliver import mail
 from pipeline.deliver.outbox import RETURNED_DIR
 from pipeline.errors import PipelineError
-from pipeline.extract import Extraction, extract_bytes
+from pipeline.extract import ACTIVE_CONTENT, Extraction, extract_bytes
 from pipeline.intake import claim
 from pipeline.work import (
     COMPLETE,
@@ -164,7 +164,9 @@ def stage_register(w: Work) -> None:
         return list(dict.fromkeys(numbers))
 
     w.numbers = in_tx(w.ctx, tx) if valid else []
-    codes = sorted({i.code for x in _returned(w) for i in x.issues if i.is_error})
+    codes = sorted({i.code for x in _returned(w) for i in x.issues if i.is_error}
+                   | {i.code for x in w.extractions for i in x.issues
+                      if i.code == ACTIVE_CONTENT})  # flagged in the ledger too
     failed = sorted({x.error.code for x in w.extractions if x.error is not None})
     if w.numbers:
         w.result = ProcessResult(REGISTERED, w.numbers, codes + failed)

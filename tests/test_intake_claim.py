@@ -37,7 +37,7 @@ def test_claim_stability_needs_unchanged_size_and_time() -> None:
     assert not s.observe("a", 20, 2, now=0.9)  # grew: the clock restarts
     assert not s.observe("a", 20, 2, now=1.5)
     assert s.observe("a", 20, 2, now=1.95)
-    assert s.waited("a", 2.0) == 2.0
+    assert s.waited("a", 2.0) == pytest.approx(1.1)  # since the last change
 
 
 def test_claim_stability_forgets_vanished_files() -> None:
@@ -57,7 +57,7 @@ def _docx_bytes() -> bytes:
 
 def test_claim_complete_pdf_and_docx_are_recognised(tmp_path: Path) -> None:
     pdf = tmp_path / "a.pdf"
-    pdf.write_bytes(b"%PDF-1.7\n" + b"0" * 5000 + b"\n%%EOF\n")
+    pdf.write_bytes(b"%PDF-1.7\n" + b"0" * 5000 + b"\nstartxref\n9\n%%EOF\n")
     docx = tmp_path / "a.docx"
     docx.write_bytes(_docx_bytes())
     assert claim.looks_complete(pdf)
@@ -210,3 +210,64 @@ def test_intake_claim_stability_checks_a_file_once_per_size_and_time() -> None:
     assert st.complete("a.docx", check) and len(calls) == 2  # remembered, not re-read
     st.observe("a.docx", 20, 2, now=1.0)  # it grew: check again
     assert st.complete("a.docx", check) and len(calls) == 3
+
+
+def _mail(boundary_end: bool, linesep: bytes = b"\n") -> bytes:
+    lines = [b"Received: from mx.example.ee", b"From: a@example.ee", b"Subject: x",
+             b"Content-Type: multipart/mixed;", b' boundary="==b1=="', b"", b"--==b1==",
+             b"Content-Type: text/plain", b"", b"tere", b"--==b1=="]
+    lines[-1] += b"--" if boundary_end else b""
+    return linesep.join(lines) + linesep
+
+
+@pytest.mark.parametrize("linesep", [b"\n", b"\r\n"])
+def test_claim_mail_is_complete_with_its_closing_boundary(tmp_path: Path, linesep: bytes) -> None:
+    whole, cut, plain = tmp_path / "a.eml", tmp_path / "b.eml", tmp_path / "c.eml"
+    whole.write_bytes(_mail(True, linesep))
+    cut.write_bytes(_mail(False, linesep))
+    plain.write_bytes(b"From: a@example.ee\nSubject: x\n\ntere\n")  # single part
+    assert claim.looks_complete(whole) and claim.looks_complete(plain)
+    assert not claim.looks_complete(cut)
+
+
+def test_claim_pdf_without_its_last_startxref_is_not_complete(tmp_path: Path) -> None:
+    pdf = tmp_path / "a.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n" + b"0" * 5000 + b"\n%%EOF\n")  # a trailer with no xref
+    assert not claim.looks_complete(pdf)
+
+
+def test_claim_being_written_sees_an_open_writer(tmp_path: Path) -> None:
+    path = tmp_path / "a.docx"
+    with path.open("wb") as fh:
+        fh.write(b"PK")
+        fh.flush()
+        assert claim.being_written(path)
+    assert not claim.being_written(path)
+
+
+def test_claim_stability_remembers_closed_but_asks_again_while_written() -> None:
+    s = Stability(seconds=0.0)
+    s.observe("a", 10, 1, now=0.0)
+    answers = iter([True, False])  # written, then closed
+    calls: list[int] = []
+
+    def written() -> bool:
+        calls.append(1)
+        return next(answers)
+
+    assert not s.closed("a", written)
+    assert s.closed("a", written)
+    assert s.closed("a", written)  # remembered: no third look
+    assert len(calls) == 2
+
+
+def test_claim_put_back_returns_a_file_without_overwriting(tmp_path: Path) -> None:
+    inbox, proc = tmp_path / "inbox", tmp_path / "processing"
+    inbox.mkdir()
+    proc.mkdir()
+    (inbox / "a.docx").write_bytes(b"newer copy")  # the same name arrived meanwhile
+    claimed = proc / "20261202T010101-0a0b0c0d__a.docx"
+    claimed.write_bytes(b"still being written")
+    back = claim.put_back(claimed, inbox / "a.docx")
+    assert back == inbox / "a (2).docx" and back.read_bytes() == b"still being written"
+    assert (inbox / "a.docx").read_bytes() == b"newer copy" and not claimed.exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from io import BytesIO
+from typing import Any
 
 import pytest
 from layout_fixtures import LAYOUT, make
@@ -45,11 +46,22 @@ def test_pdf_blocks_drop_the_repeating_footer_and_keep_glyphs(limits: Limits) ->
     assert "☒ Perekonflikt" in lines and "☐ Muu" in lines
 
 
+def _scan_image() -> Any:
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+
+    img = Image.new("L", (200, 300), 235)
+    for x in range(20, 180):
+        for y in range(40, 260, 12):
+            img.putpixel((x, y), 30)  # lines of "print"
+    return ImageReader(img)
+
+
 def _pdf(draw_text: bool, pages: int = 1) -> bytes:
     out = BytesIO()
     c = canvas.Canvas(out, pagesize=A4)
     for _ in range(pages):
-        c.rect(50, 50, 400, 600, fill=1)  # a scanned page is only a picture
+        c.drawImage(_scan_image(), 50, 50, 400, 600)  # a scanned page is only a picture
         if draw_text:
             c.drawString(60, 700, "Suunaja nimi: Mari Maasikas")
         c.showPage()
@@ -96,3 +108,28 @@ def test_pdf_blocks_printed_official_form_with_only_the_chosen_boxes_marked(
     assert got.source.method == "pdf-text"
     assert got.referral == want.referral
     assert [i.code for i in got.issues] == [i.code for i in want.issues]
+
+
+def _drawn_pdf(text: str = "", vector: bool = True) -> bytes:
+    out = BytesIO()
+    c = canvas.Canvas(out, pagesize=A4)
+    if vector:
+        for y in range(100, 700, 20):
+            c.line(60, y, 500, y)  # a drawing, outlined text: shapes, no glyphs, no images
+    if text:
+        c.drawString(60, 750, text)
+    c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("data", "says"), [
+    (_drawn_pdf(), "ei ole loetavat teksti ega pilte"),
+    (_drawn_pdf("Arve 12"), "ainult 6 tähemärki"),
+])
+def test_pdf_blocks_text_poor_pdf_is_not_called_scanned(
+        data: bytes, says: str, limits: Limits) -> None:
+    with pytest.raises(UnreadableFile) as info:
+        pdf_blocks(data, limits)
+    assert "skannitud" not in info.value.message
+    assert says in info.value.message

@@ -6,9 +6,26 @@ Commands live in small modules beside this one; each module has a
 
 from __future__ import annotations
 
-import importlib
+import os
+import signal
+import sys
+from types import FrameType
 
-import typer
+
+def _interrupted(_signum: int, _frame: FrameType | None) -> None:
+    # Ctrl-C: a word, exit status 130, no traceback. Leaving at once is safe: an open
+    # transaction is rolled back by the database, files are written whole or not at all,
+    # and `plr watch` puts its own handler in place before it claims anything. An
+    # exception raised here could land inside a half-done import and surface as another.
+    os.write(2, b"Katkestatud.\n")  # not sys.stderr: it may be mid-write
+    os._exit(130)
+
+
+_previous_sigint = signal.signal(signal.SIGINT, _interrupted)
+
+import importlib  # noqa: E402  (after the handler: Ctrl-C during start-up stays quiet)
+
+import typer  # noqa: E402
 
 app = typer.Typer(
     name="plr",
@@ -40,7 +57,13 @@ def _root() -> None:
 
 
 _load()
+signal.signal(signal.SIGINT, _previous_sigint)  # commands handle KeyboardInterrupt themselves
 
 
 def main() -> None:
-    app()
+    signal.signal(signal.SIGINT, _interrupted)
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("Katkestatud.\n")
+        raise SystemExit(130) from None

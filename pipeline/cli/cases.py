@@ -7,18 +7,23 @@ Messages in Estonian or English by PLR_LANG; errors never show a traceback.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from pipeline import casework
 from pipeline.cli.common import HomeOption, console, handle_errors, settings, write_json
-from pipeline.i18n import state_label, t
-from pipeline.model import spec
-from pipeline.model.case import State
+from pipeline.i18n import state_label, state_names, t
+from pipeline.lazy import lazy
+
+if TYPE_CHECKING:
+    from pipeline import casework
+    from pipeline.model import spec
+else:  # loaded when a command runs: `plr --help` stays fast (issue 8)
+    casework = lazy("pipeline.casework")
+    spec = lazy("pipeline.model.spec")
 
 JsonOption = Annotated[bool, typer.Option(
     "--json", help="Väljasta JSON-vormingus skriptide jaoks (väljade nimed ei muutu).")]
@@ -154,7 +159,7 @@ def register(app: typer.Typer) -> None:
     def cases_cmd(
         state: Annotated[str | None, typer.Option(
             "--state", help="Näita ainult selles olekus juhtumeid. Olekud: "
-            + ", ".join(f"{s} ({state_label(s)})" for s in State) + ".")]
+            + ", ".join(f"{s} ({state_label(s)})" for s in state_names()) + ".")]
         = None,
         as_json: JsonOption = False,
         home: HomeOption = None,

@@ -6,13 +6,15 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 
-from pipeline.config import Settings
 from pipeline.errors import PipelineError
+
+if TYPE_CHECKING:  # pydantic-settings is loaded when a command runs, not for --help
+    from pipeline.config import Settings
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -33,6 +35,8 @@ HomeOption = Annotated[
 
 def settings(home: Path | None) -> Settings:
     """Build settings once per command, from the environment and --home."""
+    from pipeline.config import Settings
+
     return Settings().with_home(home)
 
 

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from pipeline.cli.common import HomeOption, console, handle_errors, settings
 from pipeline.errors import PipelineError
-from pipeline.model.issues import error
-from pipeline.render import documents as d
-from pipeline.render.checks import check_all
-from pipeline.render.engine import Engine
+from pipeline.lazy import lazy
+
+if TYPE_CHECKING:
+    from pipeline.model import issues as issue_model
+    from pipeline.render import checks
+    from pipeline.render import documents as d
+    from pipeline.render import engine as render_engine
+else:  # loaded when a command runs (docxtpl, jinja2): `plr --help` stays fast
+    d = lazy("pipeline.render.documents")
+    checks = lazy("pipeline.render.checks")
+    render_engine = lazy("pipeline.render.engine")
+    issue_model = lazy("pipeline.model.issues")
 
 # Estonian names an office may type instead of the template's English name.
 ALIASES = {
@@ -26,7 +34,16 @@ ALIASES = {
 PREVIEW_TODAY = dt.date(2026, 11, 26)
 
 
-def preview_document(engine: Engine, kind: str, lang: str) -> d.RenderedDocument:
+def _template_kinds() -> list[str]:
+    """The documents there are built-in templates for (`invitation.et.docx` ->
+    `invitation`), read from the package folder without loading the renderer."""
+    from importlib import resources
+
+    names = (p.name for p in resources.files("pipeline").joinpath("templates").iterdir())
+    return sorted({n.split(".", 1)[0] for n in names if n.endswith(".docx")})
+
+
+def preview_document(engine: render_engine.Engine, kind: str, lang: str) -> d.RenderedDocument:
     """One document of `kind` in `lang`, rendered from the synthetic sample case."""
     from pipeline.render.samples import sample_case
 
@@ -39,10 +56,10 @@ def preview_document(engine: Engine, kind: str, lang: str) -> d.RenderedDocument
                             f"{', '.join(d.languages(kind))}.", code="unknown_language")
     view = sample_case(lang)
     if kind == "return_letter":
-        issues = [error("E06", "consent.given",
+        issues = [issue_model.error("E06", "consent.given",
                         "Pere nõusolek ei ole märgitud. Palun küsige perelt nõusolek ja märkige "
                         "see vormile."),
-                  error("E02", "children[1].id_code",
+                  issue_model.error("E02", "children[1].id_code",
                         "Isikukood ei ole õige: kontrollnumber ei klapi. Palun kontrollige "
                         "isikukoodi.")]
         docs = d.for_return(view.referral, issues, "suunamine.pdf", engine=engine,
@@ -72,7 +89,7 @@ def register(app: typer.Typer) -> None:
         """Kontrolli, et dokumendipõhjad kasutavad ainult muutujaid, mida programm täidab."""
         cfg = settings(home)
         failed = 0
-        for r in check_all(Engine(cfg.templates_dir)):
+        for r in checks.check_all(render_engine.Engine(cfg.templates_dir)):
             mark = "[green]korras[/]" if r.ok else "[red]VIGA[/]"
             whose = "kontori oma" if r.source == "office" else "sisseehitatud"
             console.print(f"{mark}  {r.name} ({whose})", highlight=False)
@@ -91,7 +108,7 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def preview_cmd(
         document: Annotated[str, typer.Argument(
-            help="Dokument: " + ", ".join(d.KINDS)
+            help="Dokument: " + ", ".join(_template_kinds())
             + ". Sobib ka eestikeelne nimi, nt kutse, päevakord või tegevusplaan.")],
         lang: Annotated[str, typer.Option("--lang", help="Dokumendi keel: et, ru või en.")] = "et",
         out: Annotated[
@@ -111,7 +128,7 @@ def register(app: typer.Typer) -> None:
         from pipeline.render.pdf import PdfPool
 
         cfg = settings(home)
-        doc = preview_document(Engine(cfg.templates_dir), document, lang)
+        doc = preview_document(render_engine.Engine(cfg.templates_dir), document, lang)
         path = write_atomic(out or cfg.home / "eelvaade", f"eelvaade {doc.kind}.{lang}.docx",
                             doc.data)
         console.print(f"Kirjutatud: {path}", highlight=False)

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from pipeline.cli.common import HomeOption, console, handle_errors, settings, write_json
-from pipeline.extract import Extraction, exit_status, extract_file
+from pipeline.lazy import lazy
+
+if TYPE_CHECKING:
+    from pipeline import extract
+else:  # loaded when the command runs: `plr --help` stays fast
+    extract = lazy("pipeline.extract")
 
 
 def register(app: typer.Typer) -> None:
@@ -28,17 +33,17 @@ def register(app: typer.Typer) -> None:
         Väljumiskood: 0 – korras, 1 – leiti vigu, 2 – faili ei saa lugeda.
         """
         cfg = settings(home)
-        results = extract_file(file, cfg.limits)
+        results = extract.extract_file(file, cfg.limits)
         if as_json:
             payload = [r.to_json() for r in results]
             write_json(payload[0] if len(payload) == 1 else payload)
         else:
             for r in results:
                 _print(r)
-        raise typer.Exit(exit_status(results))
+        raise typer.Exit(extract.exit_status(results))
 
 
-def _print(r: Extraction) -> None:
+def _print(r: extract.Extraction) -> None:
     src = r.source
     where = src.file + (f" → {src.attachment}" if src.attachment else "")
     where += f" → {src.document}" if src.document else ""  # inside a signed container

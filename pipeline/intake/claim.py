@@ -15,6 +15,13 @@ folder, so of several watchers (on several hosts sharing the folder) exactly
 one wins. Claimed files are named `<claim id>__<original name>`. Nothing here
 deletes a file that arrived, and a placement never overwrites: a taken name
 gets ` (2)`, ` (3)`….
+
+Odd arrivals (see `kind_of`): a name that is not valid UTF-8 keeps its bytes on
+disk and is stored and shown escaped (`readable`); a name too long to carry the
+claim prefix is shortened on disk (`short_name`), the ledger keeps it whole; a
+symbolic link, FIFO, socket or device is never opened or followed, only moved
+(the entry itself) to quarantine/; a hard-linked file is copied at the claim, so
+that the archived evidence cannot change when the other link is edited.
 """
 
 from __future__ import annotations
@@ -23,13 +30,18 @@ import contextlib
 import datetime as dt
 import errno
 import fcntl
+import hashlib
 import os
+import re
 import secrets
+import shutil
 import socket
+import stat
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from pipeline.config import DIR_MODE, Layout
 
@@ -62,6 +74,7 @@ class _Seen:
     since: float  # monotonic time when this (size, mtime) was first observed
     first: float  # monotonic time the file was first seen at all
     complete: bool = False  # this size and time was checked to open as its format
+    closed: bool = False  # and found open for writing by no process on this host
 
 
 @dataclass
@@ -92,9 +105,22 @@ class Stability:
             s.complete = check()
         return s.complete
 
-    def waited(self, name: str, now: float) -> float:
+    def closed(self, name: str, written: Callable[[], bool]) -> bool:
+        """Whether no local process has the file open for writing. A "no" is remembered
+        for this size and time (a backlog is not re-opened every scan); a "yes" is asked
+        again each time, since the writer may close the file without changing it."""
         s = self.seen.get(name)
-        return 0.0 if s is None else now - s.first
+        if s is None:
+            return not written()
+        if not s.closed:
+            s.closed = not written()
+        return s.closed
+
+    def waited(self, name: str, now: float) -> float:
+        """How long the file has stood unchanged: a slow copy that pauses between chunks
+        starts its wait again with every chunk, however long the whole copy takes."""
+        s = self.seen.get(name)
+        return 0.0 if s is None else now - s.since
 
     def forget(self, name: str) -> None:
         self.seen.pop(name, None)
@@ -118,8 +144,11 @@ def looks_complete(path: Path) -> bool:
                 return False
             size = fh.seek(0, os.SEEK_END)
             if head.startswith(b"%PDF-") or b"%PDF-" in head:
+                # The last cross-reference is written before the final %%EOF.
                 fh.seek(max(0, size - 2048))
-                return b"%%EOF" in fh.read()
+                tail = fh.read()
+                eof = tail.rfind(b"%%EOF")
+                return eof != -1 and tail.rfind(b"startxref", 0, eof) != -1
             if head.startswith(b"PK\x03\x04"):
                 fh.seek(0)
                 try:
@@ -130,9 +159,129 @@ def looks_complete(path: Path) -> bool:
                 return True
             if head.startswith(b"\xd0\xcf\x11\xe0"):
                 return size % 512 == 0  # OLE files are whole sectors
-            return True
+            fh.seek(0)
+            return _mail_complete(fh, size)
     except OSError:
         return False
+
+
+_BOUNDARY = re.compile(rb'boundary\s*=\s*(?:"([^"\r\n]+)"|([^\s;"]+))', re.IGNORECASE)
+
+
+def _mail_complete(fh: BinaryIO, size: int) -> bool:
+    """An e-mail whose top-level MIME multipart has its closing boundary (`--b--`);
+    other content counts as complete (reading it says what it is)."""
+    from pipeline.read.base import MAIL_HEAD_BYTES, looks_like_mail
+
+    head = fh.read(MAIL_HEAD_BYTES)
+    if not looks_like_mail(head):
+        return True
+    block = re.split(rb"\r?\n\r?\n", head, maxsplit=1)[0]
+    m = _BOUNDARY.search(block)
+    if m is None:
+        return True  # a single-part mail: nothing marks its end
+    closing = b"--" + (m.group(1) or m.group(2)) + b"--"
+    fh.seek(max(0, size - 64 * 1024))
+    return closing in fh.read()
+
+
+def being_written(path: Path) -> bool:
+    """Whether some process on this host has the file open for writing (a copy that
+    pauses between chunks): a read lease is refused then. Unknown (another owner's file,
+    a network share without leases) counts as not being written."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    try:
+        fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_RDLCK)
+    except OSError as exc:
+        return exc.errno in (errno.EAGAIN, errno.EBUSY)
+    else:
+        fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_UNLCK)
+        return False
+    finally:
+        os.close(fd)
+
+
+def put_back(claimed: Path, inbox_path: Path) -> Path:
+    """A claimed file that changed after the claim goes back where it came from, to be
+    taken again once it is complete (never over a file of the same name)."""
+    return move_no_overwrite(claimed, inbox_path.parent, inbox_path.name)
+
+
+# --- odd names and odd files ------------------------------------------------------------
+
+# The claimed part of a name is kept to this many bytes, so that the claim prefix,
+# a placement's ` (12)` and a reason file's `.reason.txt` still fit in NAME_MAX (255).
+NAME_BYTES = 200
+
+
+def readable(name: str) -> str:
+    """A name as text that can be stored and shown: bytes that are not UTF-8 (kept as
+    surrogates by Python's file-system decoding) become `\\xff` escapes."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def short_name(name: str, limit: int = NAME_BYTES) -> str:
+    """`name`, or a shortened form of at most `limit` bytes that keeps its extension
+    and ends in a hash of the whole name (two long names never shorten alike)."""
+    raw = os.fsencode(name)
+    if len(raw) <= limit:
+        return name
+    stem, ext = os.path.splitext(name)
+    if len(os.fsencode(ext)) > 16:
+        stem, ext = name, ""
+    tail = "~" + hashlib.sha256(raw).hexdigest()[:8] + ext
+    room = limit - len(os.fsencode(tail))
+    return os.fsdecode(_whole_chars(os.fsencode(stem)[:room])) + tail
+
+
+def _whole_chars(cut: bytes) -> bytes:
+    """Drop a UTF-8 sequence cut in half at the end (other bytes stay as they are)."""
+    for back in range(1, min(4, len(cut)) + 1):
+        b = cut[-back]
+        if b & 0xC0 == 0x80:
+            continue  # a continuation byte: its lead byte is further back
+        if b >= 0xC0 and (2 if b < 0xE0 else 3 if b < 0xF0 else 4) > back:
+            return cut[:-back]
+        break
+    return cut
+
+
+def kind_of(st: os.stat_result) -> str:
+    """"file" for a regular file; otherwise what the entry is (never opened)."""
+    mode = st.st_mode
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISLNK(mode):
+        return "symlink"
+    if stat.S_ISFIFO(mode):
+        return "fifo"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    return "other"
+
+
+def entry_sha256(path: Path, kind: str) -> str:
+    """The ledger's hash of an entry that is not a regular file: of what it is (and, for
+    a link, where it points), never of anything read through it."""
+    what = kind.encode()
+    if kind == "symlink":
+        with contextlib.suppress(OSError):
+            what += b"\0" + os.fsencode(os.readlink(path))
+    return hashlib.sha256(b"plr-not-a-file\0" + what).hexdigest()
+
+
+def _unshare(path: Path) -> None:
+    """Give a hard-linked claimed file its own inode: a copy replaces the link."""
+    tmp = path.with_name(f".{claim_id_of(path)}.unshare.tmp")
+    shutil.copy2(path, tmp, follow_symlinks=False)  # its time too: evidence, and the claim
+    os.replace(tmp, path)  # check compares size and time
 
 
 # --- claiming -------------------------------------------------------------------------
@@ -144,9 +293,15 @@ def new_claim_id() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S-") + secrets.token_hex(4)
 
 
-def original_name(claimed: Path) -> str:
+def disk_name(claimed: Path) -> str:
+    """The name as it is on disk, without the claim prefix (placements keep its bytes)."""
     name = claimed.name
     return name.split(SEP, 1)[1] if SEP in name else name
+
+
+def original_name(claimed: Path) -> str:
+    """The arrival's name as text for the register, letters and reasons (`readable`)."""
+    return readable(disk_name(claimed))
 
 
 def claim_id_of(claimed: Path) -> str:
@@ -174,16 +329,23 @@ class Owner:
         os.rename(staging, self.dir)
 
     def claim(self, path: Path) -> Path | None:
-        """Move one inbox file into our folder; None when another watcher was first."""
-        target = self.dir / f"{new_claim_id()}{SEP}{path.name}"
+        """Move one inbox entry into our folder; None when another watcher was first.
+
+        A name too long for the claim prefix is shortened (the caller records the
+        original); a regular file with other hard links is replaced by its own copy."""
+        target = self.dir / f"{new_claim_id()}{SEP}{short_name(path.name)}"
         try:
             os.rename(path, target)
         except FileNotFoundError:
             return None
+        st = os.lstat(target)
+        if stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
+            _unshare(target)
         return target
 
     def files(self) -> list[Path]:
-        return sorted(p for p in self.dir.iterdir() if p.is_file() and SEP in p.name)
+        """Claimed entries of every kind (links and FIFOs too: they are quarantined)."""
+        return sorted(p for p in self.dir.iterdir() if SEP in p.name and _not_dir(p))
 
     def adopt_orphans(self) -> list[Path]:
         """Move files of watchers that died (their lock is free) into our folder."""
@@ -206,7 +368,7 @@ class Owner:
                         with contextlib.suppress(FileNotFoundError):
                             os.rename(f, self.dir / f.name)
                 for f in orphans:
-                    if f.is_file() and SEP in f.name:
+                    if SEP in f.name and _not_dir(f):
                         target = self.dir / f.name
                         with contextlib.suppress(FileNotFoundError):
                             os.rename(f, target)
@@ -214,7 +376,8 @@ class Owner:
                 # The lock file and the empty folder are ours to tidy, not arrived files.
                 with contextlib.suppress(OSError):
                     (other / ".lock").unlink()
-                    other.rmdir()
+                with contextlib.suppress(OSError):
+                    other.rmdir()  # also when it never had a lock file
         return adopted
 
     def close(self) -> None:
@@ -224,6 +387,13 @@ class Owner:
                 self.dir.rmdir()
         with contextlib.suppress(OSError):
             os.close(self._lock_fd)
+
+
+def _not_dir(path: Path) -> bool:
+    try:
+        return not stat.S_ISDIR(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return False
 
 
 @contextlib.contextmanager
@@ -266,8 +436,9 @@ def move_no_overwrite(src: Path, folder: Path, name: str) -> Path:
     while True:
         target = _free_name(folder, name)
         try:
-            # link() fails when the target exists, which rename() would silently replace.
-            os.link(src, target)
+            # link() fails when the target exists, which rename() would silently replace;
+            # a symbolic link is moved as itself, never the file it points to.
+            os.link(src, target, follow_symlinks=False)
         except FileExistsError:
             continue
         except OSError:
@@ -278,23 +449,23 @@ def move_no_overwrite(src: Path, folder: Path, name: str) -> Path:
 
 
 def place_archive(layout: Layout, claimed: Path, case_number: str) -> Path:
-    return move_no_overwrite(claimed, layout.archive / case_number, original_name(claimed))
+    return move_no_overwrite(claimed, layout.archive / case_number, disk_name(claimed))
 
 
 def place_duplicate(layout: Layout, claimed: Path) -> Path:
-    return move_no_overwrite(claimed, layout.duplicates, original_name(claimed))
+    return move_no_overwrite(claimed, layout.duplicates, disk_name(claimed))
 
 
 def place_returned(layout: Layout, claimed: Path) -> Path:
-    return move_no_overwrite(claimed, layout.returned, original_name(claimed))
+    return move_no_overwrite(claimed, layout.returned, disk_name(claimed))
 
 
 def place_quarantine(layout: Layout, claimed: Path, reason: str) -> Path:
     """Quarantine with a reason file beside it; putting the file back in inbox/ retries it."""
-    target = move_no_overwrite(claimed, layout.quarantine, original_name(claimed))
+    target = move_no_overwrite(claimed, layout.quarantine, disk_name(claimed))
     reason_path = target.with_name(target.name + ".reason.txt")
     text = (
-        f"Faili {target.name} ei saanud töödelda.\n\n"
+        f"Faili {readable(target.name)} ei saanud töödelda.\n\n"
         f"Põhjus: {reason}\n\n"
         f"Aeg: {dt.datetime.now().strftime('%d.%m.%Y %H:%M')}\n\n"
         "Kui põhjus on kõrvaldatud (näiteks fail on parandatud või asendatud), tõsta fail "

@@ -76,6 +76,10 @@ class _Collector:
         self.total = 0
 
     def add(self, name: str | None, data: bytes, depth: int, sender: str | None) -> None:
+        if data.startswith(TNEF_MAGIC) and depth < _MAX_DEPTH:
+            # Outlook rich-text mail: the real attachments are inside winmail.dat.
+            _unpack_tnef(data, self, depth + 1, sender)
+            return
         fmt = sniff(data) if data else None
         if fmt in (Format.EML, Format.MSG) and depth < _MAX_DEPTH:
             # A forwarded mail attached as a file: its attachments are ours too, each
@@ -155,12 +159,15 @@ def _eml_parts(msg: Message, col: _Collector, depth: int, sender: str | None) ->
 
 
 def _unpack_eml(data: bytes, col: _Collector, depth: int) -> str | None:
+    sender: str | None = None
     try:
-        msg = email.message_from_bytes(data, policy=policy.default)
-        if not isinstance(msg, EmailMessage):  # pragma: no cover — policy.default guarantees it
-            raise TypeError
-        sender = _eml_sender(msg)
-        _eml_parts(msg, col, depth, sender)
+        for i, one in enumerate(mbox_messages(data)):
+            msg = email.message_from_bytes(one, policy=policy.default)
+            if not isinstance(msg, EmailMessage):  # pragma: no cover — policy.default does
+                raise TypeError
+            own = _eml_sender(msg)
+            sender = own if i == 0 else sender
+            _eml_parts(msg, col, depth, own)
     except (ResourceLimit, UnreadableFile):
         raise
     except RecursionError as exc:
@@ -270,3 +277,54 @@ def unpack(data: bytes, fmt: Format, limits: Limits) -> Mail:
     col = _Collector(limits)
     col.mail.sender = _unpack_into(data, fmt, col, 0)
     return col.mail
+
+
+# --- mbox exports and Outlook's winmail.dat (issue 8) -----------------------------------------
+
+TNEF_MAGIC = b"\x78\x9f\x3e\x22"  # 0x223E9F78, little-endian
+# A new message of an mbox starts with a `From ` line after an empty line (a `From ` in a
+# body is written `>From `); the first line of the file is one too.
+_MBOX_SPLIT = re.compile(rb"\r?\n\r?\n(?=From [^\r\n]*\r?\n)")
+
+
+def mbox_messages(data: bytes) -> list[bytes]:
+    """The messages of an mbox export (each without its `From ` line), or the one mail."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    if not data.startswith(b"From "):
+        return [data]
+    out = []
+    for chunk in _MBOX_SPLIT.split(data):
+        first, _, rest = chunk.partition(b"\n")
+        out.append(rest if first.startswith(b"From ") else chunk)
+    return [m for m in out if m.strip()]
+
+
+def _unpack_tnef(data: bytes, col: _Collector, depth: int, sender: str | None) -> None:
+    """The attachments inside a TNEF stream (winmail.dat), each added like a mail's own."""
+    from tnefparse import TNEF  # type: ignore[import-untyped]
+
+    try:
+        if not _tnef_whole(data):
+            raise ValueError("cut off")  # tnefparse itself reads a cut stream as empty
+        tnef = TNEF(data, do_checksum=False)
+        files = [(att.long_filename() or att.name, bytes(att.data))
+                 for att in tnef.attachments]
+    except Exception as exc:  # tnefparse raises many types on a damaged stream
+        raise UnreadableFile(
+            "Outlooki kirja manuste pakk (winmail.dat) on katki ja seda ei saa lugeda.",
+            code="corrupt_tnef",
+        ) from exc
+    for name, payload in files:
+        if payload:
+            col.add(name if isinstance(name, str) else None, payload, depth, sender)
+
+
+def _tnef_whole(data: bytes) -> bool:
+    """Whether every TNEF attribute (level, id, type, 4-byte length, data, checksum) ends
+    inside the stream: a winmail.dat cut short in transit is damaged, not empty."""
+    offset = 6
+    while offset < len(data):
+        if offset + 11 > len(data):
+            return False
+        offset += 11 + int.from_bytes(data[offset + 5:offset + 9], "little")
+    return offset == len(data)

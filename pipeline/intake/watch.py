@@ -23,6 +23,7 @@ from __future__ import annotations
 import collections
 import os
 import signal
+import stat
 import threading
 import time
 from collections.abc import Iterator
@@ -45,6 +46,15 @@ from pipeline.render.pdf import PdfPool
 from pipeline.render.pdf import available as pdf_available
 
 TICK = 0.1
+# Reasons for inbox entries that are not regular files (they are never opened).
+_NOT_A_FILE = {
+    "symlink": "See on nimeviide (symbolic link), mitte fail. Nimeviiteid ei järgita ega "
+               "loeta; karantiini tõsteti viide ise. Salvestage kausta inbox/ fail ise.",
+    "fifo": "See on nimega toru (FIFO), mitte fail; seda ei loetud.",
+    "socket": "See on sokkel (socket), mitte fail; seda ei loetud.",
+    "device": "See on seadmefail, mitte tavaline fail; seda ei loetud.",
+    "other": "See ei ole tavaline fail; seda ei loetud.",
+}
 ONCE_DB_TRIES = 3  # --once gives up on the register after this many tries per file
 FOLDER_DEPTH = 3  # folders inside the inbox are read this deep
 BACKLOG_RESCAN_SECONDS = 1.0
@@ -98,6 +108,7 @@ class Inbox:
     folder: Path
     stability: Stability
     grace: float  # how long a file that never opens as its format is waited for
+    max_bytes: int | None = None  # larger files are taken at once, never read, and refused
     available: bool = True
     ready: list[Path] = field(default_factory=list)
     settling: int = 0
@@ -118,9 +129,19 @@ class Inbox:
         ready: list[tuple[float, Path]] = []
         for key, path, st in self._files(entries):
             names.add(key)
+            if not stat.S_ISREG(st.st_mode) or (
+                    self.max_bytes is not None and st.st_size > self.max_bytes):
+                # A link, FIFO, socket or device is never opened, and a file over the size
+                # limit never read: taken at once and quarantined (`Watcher._decide`).
+                ready.append((st.st_mtime, path))
+                continue
             if not self.stability.observe(key, st.st_size, st.st_mtime_ns, now):
                 continue
-            if (self.stability.complete(key, partial(claim.looks_complete, path))
+            # Complete by its format and closed by every writer on this host; a file that
+            # never gets there is taken (and says why it is unreadable) once it has stood
+            # unchanged for `grace`.
+            if ((self.stability.complete(key, partial(claim.looks_complete, path))
+                    and self.stability.closed(key, partial(claim.being_written, path)))
                     or self.stability.waited(key, now) >= self.grace):
                 ready.append((st.st_mtime, path))
         self.stability.keep_only(names)
@@ -140,8 +161,6 @@ class Inbox:
                 if e.is_dir(follow_symlinks=False):
                     if depth < FOLDER_DEPTH:
                         yield from self._files(list(os.scandir(e.path)), depth + 1)
-                    continue
-                if not e.is_file(follow_symlinks=False):
                     continue
                 st = e.stat(follow_symlinks=False)
             except OSError:
@@ -172,10 +191,16 @@ class Watcher:
         self.pool: WorkerPool | None = None
         self.owner: Owner | None = None
         self.inbox = Inbox(self.layout.inbox, Stability(settings.stable_seconds),
-                           grace=max(10.0, 10 * settings.stable_seconds))
+                           grace=settings.incomplete_seconds
+                           or max(10.0, 10 * settings.stable_seconds),
+                           max_bytes=settings.limits.max_file_bytes)
         self.sender: mail.Sender | None = None
         self.pdf: PdfPool | None = None
         self.started_at: dict[str, float] = {}
+        # Claimed paths whose name was shortened on disk: the name they arrived with.
+        self.originals: dict[str, str] = {}
+        # Just-claimed files: where they came from and their size and time at the claim.
+        self.fresh: dict[str, tuple[Path, int, int]] = {}
         self.scanned_at = 0.0
         self.scans = 0
 
@@ -222,11 +247,34 @@ class Watcher:
 
     def _record_or_wait(self, path: Path) -> None:
         """Record a claimed file in the ledger and queue it; with the register down it
-        stays claimed in processing/ and recording is tried again later."""
+        stays claimed in processing/ and recording is tried again later.
+
+        Decided here, without a worker, and never read: an entry that is not a regular
+        file (it is quarantined as itself) and a file over the size limit (by `stat`)."""
         assert self.ctx is not None
-        sha256 = sha256_file(path)
         try:
-            job = process.record_claimed(self.ctx, path, sha256)
+            st = os.lstat(path)
+        except FileNotFoundError:
+            return
+        kind = claim.kind_of(st)
+        too_large = kind == "file" and st.st_size > self.settings.limits.max_file_bytes
+        try:
+            sha256 = (sha256_file(path) if kind == "file" and not too_large
+                      else claim.entry_sha256(path, kind if kind != "file" else
+                                              f"too_large:{st.st_size}:{st.st_mtime_ns}"))
+        except OSError as exc:
+            # Unreadable (permissions, an I/O error): said once, left in processing/ for
+            # the office, and the intake goes on with the next file.
+            log.error("claimed_unreadable", claim=claim.claim_id_of(path),
+                      error=type(exc).__name__)
+            return
+        if kind != "file":
+            self.fresh.pop(str(path), None)
+        elif self._changed_since_claim(path):
+            return
+        original = self.originals.get(str(path))
+        try:
+            job = process.record_claimed(self.ctx, path, sha256, original)
         except Exception as exc:
             if not process.database_down(exc):
                 raise
@@ -234,8 +282,53 @@ class Watcher:
                                     path))
             return
         self.db_tries.pop(str(path), None)
+        self.originals.pop(str(path), None)
         log.event("claimed", sha256=job.sha256, claim=claim.claim_id_of(path))
-        self.queue.append(job)
+        if kind != "file":
+            self._decide(job, kind, _NOT_A_FILE.get(kind, _NOT_A_FILE["other"]))
+        elif too_large:
+            lim = self.settings.limits.max_file_bytes
+            self._decide(job, "too_large",
+                         f"Fail on liiga suur ({st.st_size} baiti, lubatud {lim}); "
+                         "seda ei loetud.")
+        else:
+            self.queue.append(job)
+
+    def _changed_since_claim(self, path: Path) -> bool:
+        """A writer that was still at work (it paused longer than the stable time and the
+        file looked complete) changed the file after the claim: it goes back to the inbox,
+        unrecorded, and is taken again once it is complete, never quarantined as broken."""
+        came = self.fresh.pop(str(path), None)
+        if came is None:
+            return False  # recovered from processing/: no writer can still be at work
+        inbox_path, size, mtime_ns = came
+        st = os.lstat(path)
+        if (st.st_size, st.st_mtime_ns) == (size, mtime_ns) and not claim.being_written(path):
+            return False
+        back = claim.put_back(path, inbox_path)
+        self.originals.pop(str(path), None)
+        # Watched afresh from now (so --once waits for it too), as a file that just arrived.
+        key = os.path.relpath(back, self.inbox.folder)
+        self.inbox.stability.forget(key)
+        self.inbox.stability.observe(key, st.st_size, st.st_mtime_ns, time.monotonic())
+        log.event("put_back", claim=claim.claim_id_of(path), size=st.st_size)
+        return True
+
+    def _decide(self, job: process.Job, code: str, reason: str) -> None:
+        """Quarantine a claimed entry from the watcher, with `reason`, and go on."""
+        assert self.ctx is not None
+        try:
+            result = process.quarantine_failed(job, self.ctx, code, reason)
+        except Exception as exc:
+            if process.database_down(exc):
+                self.unrecorded.append(
+                    (self._retry_at(job.path, job.sha256, type(exc).__name__), Path(job.path)))
+                return
+            log.error("place_failed", sha256=job.sha256, error=type(exc).__name__)
+            return
+        self.counts.add(result.outcome)
+        log.event(result.outcome, sha256=job.sha256, cases=result.cases, codes=result.codes,
+                  seconds=0.0)
 
     def _retry_at(self, key: str, sha256: str, error: str) -> float:
         """The register did not answer for this file: count the try, say so, and return
@@ -288,9 +381,21 @@ class Watcher:
                     break
                 path = self.inbox.ready[0]
                 self.inbox.taken(path)
-                claimed = self.owner.claim(path)
+                try:
+                    pre = os.lstat(path)
+                    claimed = self.owner.claim(path)
+                except FileNotFoundError:
+                    continue  # another watcher was first, or it was taken away
+                except OSError as exc:
+                    # One file the claim cannot move must not stop the intake of the rest.
+                    log.error("claim_failed", error=type(exc).__name__,
+                              errno=exc.errno or 0)
+                    continue
                 if claimed is None:
                     continue  # another watcher was first
+                if claim.disk_name(claimed) != path.name:
+                    self.originals[str(claimed)] = claim.readable(path.name)
+                self.fresh[str(claimed)] = (path, pre.st_size, pre.st_mtime_ns)
                 self._record_or_wait(claimed)
                 if not self.queue:
                     continue  # the register is down: it waits, claimed

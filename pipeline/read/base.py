@@ -13,6 +13,7 @@ and DOCX layout readers differ only in how they produce blocks.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -93,23 +94,7 @@ def sniff(data: bytes) -> Format | None:
         return None
     if head.startswith(_OLE_MAGIC):
         return Format.MSG
-    text = head.decode("latin-1", errors="replace").lower()
-    headers = (
-        "from:",
-        "to:",
-        "subject:",
-        "received:",
-        "mime-version:",
-        "date:",
-        "message-id:",
-        "return-path:",
-        "delivered-to:",
-        "x-",
-    )
-    first_line = text.lstrip().split("\n", 1)[0]
-    if first_line.startswith(headers) and (
-        "mime-version:" in text or "content-type:" in text or "from:" in text
-    ):
+    if looks_like_mail(data):
         return Format.EML
     return None
 
@@ -137,3 +122,40 @@ def _load_default_readers() -> None:
 
     for fmt in (Format.DOC, Format.RTF, Format.ODT):
         register(fmt, ConvertingReader(fmt.value))
+
+
+# --- e-mail from its content (issue 8) ----------------------------------------------------
+
+# Exchange and Microsoft 365 exports put 2-64 KB of Received/ARC-*/DKIM-Signature
+# headers before the first From:, so the whole header block is looked at, not a prefix.
+MAIL_HEAD_BYTES = 256 * 1024
+_HEADER_LINE = re.compile(rb"[!-9;-~]{1,76}:")  # RFC 5322 field name, then a colon
+_MAIL_FIELDS = frozenset({
+    b"from", b"to", b"subject", b"date", b"message-id", b"mime-version", b"content-type",
+    b"received", b"return-path", b"delivered-to", b"reply-to", b"sender", b"cc",
+})
+
+
+def looks_like_mail(data: bytes) -> bool:
+    """An RFC 5322 message (an .eml, or an mbox export with its `From ` line): a block of
+    header fields (CRLF or LF, folded lines allowed) up to the first empty line, with at
+    least one field every mail has and none of it binary."""
+    head = data[:MAIL_HEAD_BYTES].removeprefix(b"\xef\xbb\xbf")
+    lines = head.splitlines()
+    if lines and lines[0].startswith(b"From "):
+        lines = lines[1:]  # the mbox separator line
+    seen = 0
+    known = False
+    for i, line in enumerate(lines):
+        if not line:
+            break  # end of the header block
+        if line[:1] in (b" ", b"\t"):
+            if i == 0:
+                return False  # a continuation with nothing to continue
+            continue
+        m = _HEADER_LINE.match(line)
+        if m is None:
+            return False
+        seen += 1
+        known = known or m.group(0)[:-1].lower() in _MAIL_FIELDS
+    return seen >= 2 and known

@@ -210,10 +210,11 @@ def pdf_blocks(data: bytes, limits: Limits) -> list[Block]:
                     f"PDF-failis on üle {limits.max_pdf_pages} lehekülje: see ei ole suunamisvorm."
                 )
             pages: list[list[tuple[float, Block]]] = []
-            n_chars = 0
+            n_chars = n_images = 0
             for page in pdf.pages:
                 try:
                     items, count = _page_items(page)
+                    n_images += len(page.images)
                 finally:
                     page.close()  # frees the page's parsed objects: long files stay small
                 pages.append(items)
@@ -223,8 +224,20 @@ def pdf_blocks(data: bytes, limits: Limits) -> list[Block]:
         except Exception as exc:
             raise UnreadableFile("PDF-faili sisu ei õnnestunud lugeda: fail on vigane.") from exc
     if n_chars < MIN_TEXT_CHARS:
-        raise UnreadableFile(
-            "PDF-failis ei ole teksti: see on ilmselt skannitud paberdokument. Palun saatke "
-            "täidetud vorm DOCX-failina või PDF-failina, mille teksti saab valida."
-        )
+        raise UnreadableFile(_no_text_reason(n_chars, n_images))
     return _drop_footers(pages)
+
+
+def _no_text_reason(n_chars: int, n_images: int) -> str:
+    """Why a PDF gave (almost) no text, said as it is: "scanned" only for pages that are
+    images without a text layer (issue 8: most short or drawn PDFs are not scans)."""
+    if n_chars == 0 and n_images:
+        return ("PDF-failis ei ole teksti, ainult pildid: see on ilmselt skannitud "
+                "paberdokument. Palun saatke täidetud vorm DOCX-failina või PDF-failina, "
+                "mille teksti saab valida.")
+    if n_chars == 0:
+        return ("PDF-failis ei ole loetavat teksti ega pilte (tekst võib olla joonistatud "
+                "kujunditena või olla ainult märkustes). Palun saatke täidetud vorm "
+                "DOCX-failina või PDF-failina, mille teksti saab valida.")
+    return (f"PDF-failis on ainult {n_chars} tähemärki teksti: see ei paista olevat täidetud "
+            "suunamisvorm.")

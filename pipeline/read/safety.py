@@ -317,3 +317,43 @@ def run_limited(
     raise UnreadableFile(
         "Faili ei saa lugeda: see on katki või vigane.", code="corrupt"
     )
+
+
+# --- active content in a PDF (issue 8) ------------------------------------------------------
+
+# Action types that run something, and keys that carry scripts, files or media.
+_ACTIVE_ACTIONS = {"/JavaScript": "JavaScript", "/Launch": "Launch", "/SubmitForm": "SubmitForm",
+                   "/ImportData": "ImportData", "/RichMediaExecute": "RichMedia"}
+_ACTIVE_KEYS = {"/JS": "JavaScript", "/JavaScript": "JavaScript", "/AA": "AA",
+                "/EmbeddedFiles": "EmbeddedFile", "/EmbeddedFile": "EmbeddedFile",
+                "/RichMedia": "RichMedia", "/XFA": "XFA"}
+
+
+def pdf_active_content(data: bytes, max_objects: int = 40_000) -> list[str]:
+    """The kinds of active content a PDF carries (JavaScript, Launch, automatic actions,
+    embedded files, rich media, XFA), found in its objects (object streams included, names
+    as pypdf decodes them, so `/J#61vaScript` counts). Nothing is run; [] when unreadable."""
+    from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject, IndirectObject
+
+    found: set[str] = set()
+    try:
+        reader = PdfReader(BytesIO(data), strict=False)
+        refs = [(num, gen) for gen, objs in reader.xref.items() for num in objs]
+        refs += [(num, 0) for num in getattr(reader, "xref_objStm", {})]
+    except Exception:
+        return []
+    for num, gen in refs[:max_objects]:
+        try:
+            obj = reader.get_object(IndirectObject(num, gen, reader))
+        except Exception:
+            continue
+        if not isinstance(obj, DictionaryObject):
+            continue
+        for key in obj:
+            if key in _ACTIVE_KEYS:
+                found.add(_ACTIVE_KEYS[key])
+        action = obj.get("/S")
+        if isinstance(action, str) and action in _ACTIVE_ACTIONS:
+            found.add(_ACTIVE_ACTIONS[action])
+    return sorted(found)

@@ -99,7 +99,7 @@ def record_arrival(
 ) -> int:
     """Write a `pending` entry for a file that arrived; returns its id."""
     row = IntakeEntry(
-        file_name=file_name,
+        file_name=storable(file_name),
         sha256=sha256,
         received_at=received_at,
         outcome=Outcome.PENDING.value,
@@ -144,7 +144,8 @@ def get_entry(*, session: Session, entry_id: int) -> LedgerEntry | None:
 
 def entry_by_file(*, session: Session, file_name: str) -> LedgerEntry | None:
     """The entry of a claimed file (its claimed name is unique), e.g. after a crash."""
-    stmt = select(IntakeEntry).where(IntakeEntry.file_name == file_name).order_by(IntakeEntry.id)
+    stmt = (select(IntakeEntry).where(IntakeEntry.file_name == storable(file_name))
+            .order_by(IntakeEntry.id))
     row = session.execute(stmt).scalars().first()
     return entry_of(row) if row is not None else None
 
@@ -182,9 +183,9 @@ def record_placed(
     row = session.get(IntakeEntry, entry_id)
     if row is None:
         raise NotFound(f"Sissetulekute registris ei ole kirjet {entry_id}.")
-    row.placed = placed
+    row.placed = storable(placed)
     if documents is not None:
-        row.documents = list(documents)
+        row.documents = [storable(d) for d in documents]
     session.flush()
 
 
@@ -208,3 +209,22 @@ def pending_entries(*, session: Session) -> list[LedgerEntry]:
         .order_by(IntakeEntry.id)
     )
     return [entry_of(r) for r in session.execute(stmt).scalars()]
+
+
+# --- names that are not valid UTF-8 (issue 8) ------------------------------------------
+
+
+def storable(name: str) -> str:
+    """A file name as text the register can store: bytes that are not UTF-8 (surrogates
+    from Python's file-system decoding) become `\\xff` escapes; the file keeps its bytes."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def entry_by_claim(*, session: Session, claim_id: str) -> LedgerEntry | None:
+    """The entry of a claimed file by its claim id (unique), whatever name it was
+    recorded under: a long name is shortened on disk but kept whole in the ledger."""
+    stmt = (select(IntakeEntry)
+            .where(IntakeEntry.file_name.startswith(claim_id + "__", autoescape=True))
+            .order_by(IntakeEntry.id))
+    row = session.execute(stmt).scalars().first()
+    return entry_of(row) if row is not None else None

@@ -12,17 +12,20 @@ from __future__ import annotations
 import io
 import re
 import threading
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from pipeline.errors import PipelineError
 
-BUILTIN_DIR = Path(__file__).resolve().parents[2] / "templates"
+# The built-in templates ship inside the package (an installed wheel has no
+# source tree to read them from); `importlib.resources` finds them either way.
+BUILTIN_DIR: Traversable = resources.files("pipeline").joinpath("templates")
 DOCX_MEDIA = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # C0/C1 control characters except tab and line feed, and XML's forbidden code points.
@@ -68,14 +71,15 @@ class Engine:
     file by file.
     """
 
-    def __init__(self, override_dir: Path | None = None, builtin_dir: Path = BUILTIN_DIR):
+    def __init__(self, override_dir: Path | None = None,
+                 builtin_dir: Path | Traversable = BUILTIN_DIR):
         self.override_dir = override_dir
         self.builtin_dir = builtin_dir
         self.env = make_env()
         self._cache: dict[str, bytes] = {}
         self._lock = threading.Lock()
 
-    def template_path(self, name: str) -> Path:
+    def template_path(self, name: str) -> Path | Traversable:
         if self.override_dir is not None:
             own = self.override_dir / name
             if own.is_file():
@@ -99,6 +103,8 @@ class Engine:
 
     def render(self, name: str, context: dict[str, Any]) -> bytes:
         """One document: a fresh DocxTemplate from the cached bytes."""
+        from docxtpl import DocxTemplate  # python-docx and lxml load with the first document
+
         tpl = DocxTemplate(io.BytesIO(self.template_bytes(name)))
         try:
             tpl.render(context, jinja_env=self.env, autoescape=True)
@@ -113,6 +119,8 @@ class Engine:
 
     def variables(self, name: str) -> set[str]:
         """Every variable path a template uses: `case_number`, `recipient.name`."""
+        from docxtpl import DocxTemplate
+
         tpl = DocxTemplate(io.BytesIO(self.template_bytes(name)))
         docx = tpl.get_docx()
         xml = tpl.patch_xml(tpl.get_xml())

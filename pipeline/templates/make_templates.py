@@ -1,6 +1,6 @@
 """Generate the first version of every document template (run once, by hand).
 
-    .venv/bin/python templates/make_templates.py
+    .venv/bin/python pipeline/templates/make_templates.py
 
 The DOCX files it writes are committed and are the source of truth from then
 on: offices edit them in Word. Jinja tags stay simple (`{{ recipient.name }}`,
@@ -161,7 +161,7 @@ class Builder:
                 c.width = Cm(widths[min(i, len(widths) - 1)])
 
     def save(self, name: str) -> None:
-        self.doc.save(HERE / name)
+        self.doc.save(str(HERE / name))
 
 
 # ---------------------------------------------------------------- content controls

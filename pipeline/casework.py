@@ -22,15 +22,21 @@ from sqlalchemy.orm import Session
 
 from pipeline.config import Settings
 from pipeline.deliver import mail
-from pipeline.deliver.outbox import case_dir, write_documents
+from pipeline.deliver.outbox import case_dir, supersede, write_documents
 from pipeline.errors import PipelineError, Refused
-from pipeline.model.case import Participant, Role
+from pipeline.model.case import Meeting, Participant, Role
 from pipeline.register import coordinators as coord
 from pipeline.register import ledger, lifecycle, meetings
 from pipeline.register.cases import case_view, get_case, list_cases, now
 from pipeline.register.db import session_factory, transaction, unreachable, with_retry
-from pipeline.register.views import case_details, case_summary
-from pipeline.render.documents import RenderedDocument, for_plan, for_schedule
+from pipeline.register.views import case_details, case_summary, meeting_view
+from pipeline.render.documents import (
+    RenderedDocument,
+    for_cancellation,
+    for_plan,
+    for_schedule,
+    meeting_prefixes,
+)
 from pipeline.render.engine import Engine
 from pipeline.render.plan_reader import read_plan
 
@@ -186,13 +192,18 @@ def write_case_documents(
     """Render one moment's documents from the case as it now stands; write them, and
     queue them in one e-mail to the case's coordinator when mail is configured."""
     view = case_view(session=session, number=number)
-    docs = render(view, engine=Engine(settings.templates_dir))  # office overrides win
+    docs = render(view, engine=engine_for(settings))  # office overrides win
     written = write_documents(settings.outbox, view.number, docs)
     written += pdf_copies(settings, written)
     if view.coordinator is not None:
         subject = _STEP_SUBJECTS.get(render.__name__, "Pere lahendusringi dokumendid")
         mail_to_coordinator(settings, view.number, view.coordinator.email, subject, written)
     return written
+
+
+def engine_for(settings: Settings) -> Engine:
+    """The office's templates over the built-in ones, with the office's letterhead."""
+    return Engine(settings.templates_dir, provider=settings.provider)
 
 
 def pdf_copies(settings: Settings, files: list[Path]) -> list[Path]:
@@ -233,17 +244,44 @@ class Written:
 
 def schedule_conference(settings: Settings, number: str, *, at: str, place: str,
                         hours: float = meetings.CONFERENCE_HOURS) -> Written:
-    """Book the conference; write invitations (+ .ics), agendas and the blank plan."""
+    """Book the conference; write invitations (+ .ics), agendas and the blank plan.
+
+    Moving a booked conference moves the old time's documents to `asendatud/` and writes
+    each participant of the old time a cancellation notice (+ METHOD:CANCEL .ics)."""
     start = parse_when(at)
     if start < now():
         raise Refused("Lahendusringi aeg on möödas; valige tulevane aeg.", code="past_time")
 
     def step(s: Session) -> Written:
+        before = get_case(session=s, number=number, for_update=True)
+        # A booked conference being moved (the case is `scheduled`): the latest one.
+        booked = [m for m in before.meetings if m.kind == "conference" and m.cancelled_at is None]
+        ahead = ([meeting_view(before.number, booked[-1])]
+                 if before.state == "scheduled" and booked else [])
+        invited = case_view(session=s, number=number).participants
         case = meetings.book_conference(
             session=s, number=number, start=start, place=place, actor=actor(), hours=hours)
-        return Written(start, write_case_documents(settings, s, case.number, for_schedule))
+        return Written(start, _write_cancelled(settings, s, case.number, ahead, invited)
+                       + write_case_documents(settings, s, case.number, for_schedule))
 
     return in_register(settings, step)
+
+
+def _write_cancelled(settings: Settings, session: Session, number: str,
+                     cancelled: list[Meeting], invited: list[Participant]) -> list[Path]:
+    """For each meeting moved or called off: its documents to `asendatud/`, and a
+    cancellation notice for everyone who was invited to it."""
+    if not cancelled:
+        return []
+    view = case_view(session=session, number=number)
+    engine = engine_for(settings)
+    people = [p for p in invited if p.role is not Role.COORDINATOR]
+    docs = [d for m in cancelled
+            for d in for_cancellation(view, m, engine=engine, recipients=people)]
+    for m in cancelled:
+        supersede(settings.outbox, view.number, meeting_prefixes(m))
+    written = write_documents(settings.outbox, view.number, docs)
+    return written + pdf_copies(settings, written)
 
 
 def record_plan(settings: Settings, number: str, file: Path) -> Written:
@@ -270,9 +308,17 @@ def record_followup(settings: Settings, number: str, *, outcome: str,
 
 def close_case(settings: Settings, number: str, *, reason: str,
                note: str | None = None) -> Offer | None:
-    """Close; if that freed a place, name the longest-waiting case to offer."""
+    """Close; a meeting still ahead is cancelled (notices to everyone invited); if that
+    freed a place, name the longest-waiting case to offer."""
     def step(s: Session) -> Offer | None:
+        before = get_case(session=s, number=number, for_update=True)
+        ahead = [meeting_view(before.number, m) for m in meetings.upcoming(before)]
+        invited = case_view(session=s, number=number).participants
         case = lifecycle.close(session=s, number=number, reason=reason, actor=actor(), note=note)
+        files = _write_cancelled(settings, s, case.number, ahead, invited)
+        if files and case.coordinator is not None:
+            mail_to_coordinator(settings, case.number, case.coordinator.email,
+                                "Kohtumise tühistamisteated", files)
         freed = case.coordinator
         if freed is None:
             return None

@@ -102,6 +102,23 @@ class Limits(BaseSettings):
     max_attachments: int = 50
 
 
+class ProviderSettings(BaseSettings):
+    """The service provider's letterhead on every letter: `PLR_PROVIDER_NAME`, …
+
+    Set once per office (environment or `.env`); empty values are left out of the letterhead."""
+
+    model_config = SettingsConfigDict(env_prefix="PLR_PROVIDER_", extra="ignore")
+
+    name: str = "Pere lahendusringi teenus"
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    registry_code: str = ""
+    website: str = ""
+    # A PNG or JPEG shown at the letterhead's left, 15 mm high.
+    logo: Path | None = None
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PLR_", extra="ignore")
 
@@ -120,6 +137,7 @@ class Settings(BaseSettings):
     worker_max_files: int = 200
     pdf: bool = False
     limits: Limits = Field(default_factory=Limits)
+    provider: ProviderSettings = Field(default_factory=ProviderSettings)
 
     @property
     def layout(self) -> Layout:

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import holidays
 import pytest
@@ -161,3 +162,57 @@ def test_casework_purge_removes_the_case_files_too(home: Path) -> None:
     assert code == 0, out
     assert not (home / "outbox" / "PLR-2026-0001").exists() and not archived.exists()
     assert (other / "kiri.docx").exists()
+
+
+# --- moved and cancelled meetings -------------------------------------------------------
+
+
+def _event(path: Path) -> Any:
+    from icalendar import Calendar
+
+    cal = Calendar.from_ical(path.read_bytes())
+    return cal, cal.walk("VEVENT")[0]
+
+
+def test_casework_reschedule_supersedes_the_old_invitations(
+    home: Path, referral: Referral
+) -> None:
+    folder = schedule(home)
+    person = referral.caregivers[0].name
+    old_ics = folder / f"{DAY} kutse – {person}.ics"
+    _, old_event = _event(old_ics)
+    new_day = DAY + dt.timedelta(days=7)
+    code, out = plr(home, "case", "schedule", "PLR-2026-0001", "--at",
+                    f"{new_day.isoformat()} 17:00", "--place", "Türi Perekeskus")
+    assert code == 0, out
+    names = {p.name for p in folder.iterdir() if p.is_file()}
+    # The plain names are the new meeting's; nothing carries " (2)".
+    assert f"{new_day} kutse – {person}.docx" in names
+    assert not any("(2)" in n for n in names)
+    assert not any(n.startswith(f"{DAY} kutse") or n.startswith(f"{DAY} päevakord")
+                   for n in names)
+    superseded = {p.name for p in (folder / "asendatud").iterdir()}
+    assert f"{DAY} kutse – {person}.docx" in superseded
+    assert f"{DAY} kutse – {person}.ics" in superseded
+    assert any("tegevusplaani vorm" in n for n in superseded)
+    # Everyone invited to the old time gets a cancellation notice and a CANCEL .ics.
+    notice = folder / f"{DAY} tühistamisteade – {person}.docx"
+    assert "Lahendusringi aeg on muutunud" in _texts(notice)
+    cal, cancel = _event(folder / f"{DAY} tühistamisteade – {person}.ics")
+    assert str(cal["METHOD"]) == "CANCEL" and str(cancel["STATUS"]) == "CANCELLED"
+    assert cancel["UID"] == old_event["UID"]
+    _, new_event = _event(folder / f"{new_day} kutse – {person}.ics")
+    assert new_event["UID"] == old_event["UID"]
+    assert int(new_event["SEQUENCE"]) > int(cancel["SEQUENCE"]) > int(old_event["SEQUENCE"])
+
+
+def test_casework_close_cancels_the_meeting_ahead(home: Path, referral: Referral) -> None:
+    folder = schedule(home)
+    person = referral.caregivers[0].name
+    code, out = plr(home, "case", "close", "PLR-2026-0001", "--reason", "consent_withdrawn")
+    assert code == 0, out
+    assert (folder / "asendatud" / f"{DAY} kutse – {person}.docx").exists()
+    notice = folder / f"{DAY} tühistamisteade – {person}.docx"
+    assert "Lahendusring jääb ära" in _texts(notice)
+    cal, cancel = _event(folder / f"{DAY} tühistamisteade – {person}.ics")
+    assert str(cal["METHOD"]) == "CANCEL" and str(cancel["STATUS"]) == "CANCELLED"

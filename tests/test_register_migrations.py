@@ -24,13 +24,13 @@ def test_migrations_from_empty_match_the_models(db_url: str) -> None:
     engine = make_engine(db_url)
     assert _revision(engine) is None
     migrate(db_url, engine=engine)
-    assert _revision(engine) == "0003"
+    assert _revision(engine) == "0005"
     with engine.connect() as c:
         diff = compare_metadata(MigrationContext.configure(c, opts={"compare_type": True}),
                                 Base.metadata)
     assert diff == []
     migrate(db_url, engine=engine)  # running again changes nothing
-    assert _revision(engine) == "0003"
+    assert _revision(engine) == "0005"
     engine.dispose()
 
 
@@ -55,7 +55,7 @@ def test_migrations_from_previous_revision_keep_data(db_url: str, referral: Refe
             source_file="a.pdf", sha256="a" * 64, received_at=now,
         ))
     migrate(db_url, engine=engine)
-    assert _revision(engine) == "0003"
+    assert _revision(engine) == "0005"
     with sessionmaker(engine)() as s:
         view = case_view(session=s, number="PLR-2026-0001")
         assert view.referral == referral and view.conference is None

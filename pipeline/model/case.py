@@ -81,6 +81,9 @@ class Meeting(_View):
     start: dt.datetime  # Europe/Tallinn local time, naive
     end: dt.datetime
     place: str
+    # The calendar identity: a moved meeting keeps `uid` and raises `sequence`.
+    uid: str | None = None
+    sequence: int = 0
 
 
 class Agreement(_View):
@@ -111,3 +114,5 @@ class CaseView(_View):
     follow_up: Meeting | None = None
     plan: ActionPlan | None = None
     source_file: str | None = None
+    # The coordinator's translations of the referrer's texts: {"ru": {"question": "…"}}.
+    translations: dict[str, dict[str, str]] = Field(default_factory=dict)

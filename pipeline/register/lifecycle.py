@@ -146,6 +146,10 @@ def close(*, session: Session, number: str, reason: str, actor: str,
     check_transition(case.number, State(case.state), S.CLOSED)
     case.close_reason = reason
     case.closed_at = now()
+    # A meeting still ahead is cancelled with the case (its notices are the caller's).
+    for m in case.meetings:
+        if m.cancelled_at is None and m.start > case.closed_at:
+            m.cancelled_at = case.closed_at
     record_change(session, case, S.CLOSED.value, actor=actor,
                   note=reason + (f": {note}" if note else ""))
     session.flush()

@@ -59,20 +59,53 @@ def family_doc_language_of(case: Case) -> str:
     return family_doc_language(current_referral(case))
 
 
+def _active(case: Case, kind: MeetingKind | None = None) -> list[Meeting]:
+    return [m for m in case.meetings if m.cancelled_at is None
+            and (kind is None or m.kind == kind.value)]
+
+
+def upcoming(case: Case, at: dt.datetime | None = None) -> list[Meeting]:
+    """The booked meetings still ahead (not held, not cancelled), oldest first."""
+    at = at or now()
+    return [m for m in _active(case) if m.start > at]
+
+
+def cancel_meetings(rows: list[Meeting], at: dt.datetime | None = None) -> None:
+    """Mark meetings cancelled (kept in the register, never deleted)."""
+    for m in rows:
+        m.cancelled_at = at or now()
+
+
 def book_conference(
     *, session: Session, number: str, start: dt.datetime, place: str, actor: str,
     hours: float = CONFERENCE_HOURS,
 ) -> Case:
-    """Book (or move) the conference: assigned/preparing/followed_up → scheduled."""
+    """Book (or move) the conference: assigned/preparing/followed_up → scheduled.
+
+    Moving a booked conference supersedes it: the old row is marked cancelled and the new
+    one keeps its calendar UID with a SEQUENCE two higher (the cancellation sent for the
+    old time takes the one in between, so a calendar that reads them in any order ends
+    with the new time). A new conference after a follow-up is a new calendar event."""
     if not place.strip():
         raise PipelineError("Lahendusringi koht puudub.", code="bad_place")
     case = get_case(session=session, number=number, for_update=True)
     _to_preparing(session, case, actor)
     check_transition(case.number, State(case.state), State.SCHEDULED)
     moved = case.state == State.SCHEDULED.value
+    confs = _active(case, MeetingKind.CONFERENCE)
+    if moved and confs:
+        old = confs[-1]
+        uid, sequence = old.uid or f"{case.number}/{old.kind}", (old.sequence or 0) + 2
+        cancel_meetings([old])
+    else:
+        series = sum(1 for m in case.meetings if m.kind == MeetingKind.CONFERENCE.value)
+        # The first conference's UID is the one calendar files had before revision 5.
+        uid = f"{case.number}/conference" + (f"#{series + 1}" if series else "")
+        sequence = 0
     case.meetings.append(Meeting(
         kind=MeetingKind.CONFERENCE.value, start=start,
         end=start + dt.timedelta(hours=hours), place=place.strip(), created_at=now(),
+        uid=uid, sequence=sequence,
     ))
     record_change(session, case, State.SCHEDULED.value, actor=actor,
                   note="aeg muudetud" if moved else None)
@@ -85,6 +118,27 @@ def follow_up_start(conference_start: dt.datetime) -> dt.datetime:
     from pipeline.render.dates import follow_up_date
 
     return dt.datetime.combine(follow_up_date(conference_start.date()), conference_start.time())
+
+
+def next_follow_up(case: Case) -> tuple[dt.datetime, str]:
+    """When and where the follow-up of the plan now being agreed is held.
+
+    About a month after the latest agreed plan. A plan is agreed at the meeting booked last
+    (the conference, or the follow-up where it was revised: the lifecycle lets a plan be
+    recorded only after one of them), so the month counts from that meeting, on a working
+    day, at its hour. It is never on or before a meeting already booked, nor in the past."""
+    booked = _active(case)
+    if not booked:
+        base_start = now().replace(hour=17, minute=0, second=0)
+        return follow_up_start(base_start), ""
+    base = booked[-1]  # rows are in booking order
+    confs = _active(case, MeetingKind.CONFERENCE)
+    start = follow_up_start(base.start)
+    latest = max([m.start for m in booked] + [now()])
+    while start.date() <= latest.date():  # recorded long after: a month on from the latest
+        start = follow_up_start(start.replace(year=latest.year, month=latest.month,
+                                              day=latest.day))
+    return start, (confs[-1].place if confs else base.place)
 
 
 def save_plan(*, session: Session, number: str, plan: ActionPlan, actor: str) -> Case:
@@ -100,13 +154,12 @@ def save_plan(*, session: Session, number: str, plan: ActionPlan, actor: str) ->
         for i, a in enumerate(plan.agreements)
     ]
     case.plans.append(row)
-    conferences = [m for m in case.meetings if m.kind == MeetingKind.CONFERENCE.value]
-    base = conferences[-1].start if conferences else now().replace(hour=17, minute=0, second=0)
-    start = follow_up_start(base)
+    start, place = next_follow_up(case)
+    series = sum(1 for m in case.meetings if m.kind == MeetingKind.FOLLOW_UP.value)
     case.meetings.append(Meeting(
         kind=MeetingKind.FOLLOW_UP.value, start=start,
-        end=start + dt.timedelta(hours=FOLLOW_UP_HOURS),
-        place=conferences[-1].place if conferences else "", created_at=now(),
+        end=start + dt.timedelta(hours=FOLLOW_UP_HOURS), place=place, created_at=now(),
+        uid=f"{case.number}/follow_up" + (f"#{series + 1}" if series else ""), sequence=0,
     ))
     record_change(session, case, State.PLAN_AGREED.value, actor=actor,
                   note=f"plaani versioon {row.version}")

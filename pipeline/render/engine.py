@@ -45,6 +45,8 @@ def clean(value: str) -> str:
 def _finalize(value: object) -> Markup:
     if isinstance(value, Markup):  # already escaped by a filter (join, etc.)
         return value
+    if hasattr(value, "_insert_image"):  # docxtpl's InlineImage: its own WordprocessingML
+        return Markup(str(value))
     if value is None:
         return Markup("")
     if isinstance(value, bool):
@@ -68,8 +70,15 @@ class Engine:
     file by file.
     """
 
-    def __init__(self, override_dir: Path | None = None, builtin_dir: Path = BUILTIN_DIR):
+    def __init__(self, override_dir: Path | None = None, builtin_dir: Path = BUILTIN_DIR,
+                 provider: Any | None = None):
         self.override_dir = override_dir
+        # The letterhead (`Settings.provider`); None: the settings from the environment.
+        if provider is None:
+            from pipeline.config import ProviderSettings
+
+            provider = ProviderSettings()
+        self.provider = provider
         self.builtin_dir = builtin_dir
         self.env = make_env()
         self._cache: dict[str, bytes] = {}
@@ -100,6 +109,7 @@ class Engine:
     def render(self, name: str, context: dict[str, Any]) -> bytes:
         """One document: a fresh DocxTemplate from the cached bytes."""
         tpl = DocxTemplate(io.BytesIO(self.template_bytes(name)))
+        context = {**context, "provider_logo": self._logo(tpl)}
         try:
             tpl.render(context, jinja_env=self.env, autoescape=True)
         except TemplateError as exc:
@@ -110,6 +120,16 @@ class Engine:
         out = io.BytesIO()
         tpl.save(out)
         return out.getvalue()
+
+    def _logo(self, tpl: DocxTemplate) -> object:
+        """The provider's logo as an inline image, or "" when none is set or readable."""
+        logo = getattr(self.provider, "logo", None)
+        if not logo or not Path(logo).is_file():
+            return ""
+        from docx.shared import Mm
+        from docxtpl import InlineImage
+
+        return InlineImage(tpl, str(logo), height=Mm(15))
 
     def variables(self, name: str) -> set[str]:
         """Every variable path a template uses: `case_number`, `recipient.name`."""

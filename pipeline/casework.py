@@ -13,7 +13,7 @@ import datetime as dt
 import getpass
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -38,7 +38,7 @@ from pipeline.render.documents import (
     meeting_prefixes,
 )
 from pipeline.render.engine import Engine
-from pipeline.render.plan_reader import read_plan
+from pipeline.render.plan_reader import empty_sections, read_plan
 
 T = TypeVar("T")
 
@@ -240,6 +240,8 @@ class Written:
 
     when: dt.datetime
     files: list[Path]
+    # What the coordinator should know (an empty plan section, an untranslated relation).
+    notices: list[str] = field(default_factory=list)
 
 
 def schedule_conference(settings: Settings, number: str, *, at: str, place: str,
@@ -284,7 +286,8 @@ def _write_cancelled(settings: Settings, session: Session, number: str,
     return written + pdf_copies(settings, written)
 
 
-def record_plan(settings: Settings, number: str, file: Path) -> Written:
+def record_plan(settings: Settings, number: str, file: Path,
+                forced: str | None = None) -> Written:
     """Read a filled action-plan DOCX, store it, book the follow-up and write the
     final plan and the follow-up invitations for every participant."""
     plan_number, plan = read_plan(file.read_bytes())
@@ -293,17 +296,22 @@ def record_plan(settings: Settings, number: str, file: Path) -> Written:
                       code="plan_wrong_case")
 
     def step(s: Session) -> Written:
-        case = meetings.save_plan(session=s, number=number, plan=plan, actor=actor())
+        case = meetings.save_plan(session=s, number=number, plan=plan, actor=actor(),
+                                  forced=forced)
         follow_up = case.meetings[-1].start
-        return Written(follow_up, write_case_documents(settings, s, case.number, for_plan))
+        notices = [f"Tegevusplaanis on osa „{title}” tühi; plaan salvestati ilma selleta."
+                   for title in empty_sections(plan)]
+        return Written(follow_up, write_case_documents(settings, s, case.number, for_plan),
+                       notices)
 
     return in_register(settings, step)
 
 
 def record_followup(settings: Settings, number: str, *, outcome: str,
-                    note: str | None = None) -> str:
+                    note: str | None = None, forced: str | None = None) -> str:
     return in_register(settings, lambda s: meetings.record_followup(
-        session=s, number=number, outcome=outcome, actor=actor(), note=note).state)
+        session=s, number=number, outcome=outcome, actor=actor(), note=note,
+        forced=forced).state)
 
 
 def close_case(settings: Settings, number: str, *, reason: str,

@@ -119,7 +119,12 @@ def test_casework_plan_writes_final_plan_and_follow_up(home: Path, referral: Ref
         )
     )
     code, out = plr(home, "case", "plan", "PLR-2026-0001", str(filled))
+    assert code == 4 and "--force" in out  # the conference has not started yet
+    code, out = plr(home, "case", "plan", "PLR-2026-0001", str(filled), "--force",
+                    "--reason", "plaan lepiti kokku varem")
     assert code == 0, out
+    # The section left empty is named to the coordinator.
+    assert "Kuidas plaan tagab suunaja tingimused" in out
     plans = sorted(folder.glob(f"{DAY} tegevusplaan – *.docx"))
     assert len(plans) >= len(referral.caregivers)
     assert "Jüri läheb iga päev kooli & vanaema saadab ta bussini." in _texts(plans[0])

@@ -25,6 +25,21 @@ JsonOption = Annotated[bool, typer.Option(
 NumberArg = Annotated[str, typer.Argument(help="Juhtumi number, nt PLR-2026-0001.")]
 
 
+ForceOption = Annotated[bool, typer.Option(
+    "--force", help="Kinnita samm, mille süsteem muidu keelaks (nt aeg pühal või enne "
+    "kohtumise algust).", show_default=False)]
+ReasonOption = Annotated[str | None, typer.Option(
+    "--reason", help="Miks samm kinnitatakse (--force korral; jääb ajalukku).",
+    show_default=False)]
+
+
+def _forced(lang: str, force: bool, reason: str | None) -> str | None:
+    """The reason a forced step is taken ("--force" alone counts as a reason given)."""
+    if not force:
+        return None
+    return (reason or "").strip() or t(lang, "msg.forced")
+
+
 def _d(value: Any) -> str:
     return "—" if value in (None, "", []) else str(value)
 
@@ -246,14 +261,17 @@ def register(app: typer.Typer) -> None:
     def plan_cmd(
         number: NumberArg,
         file: Annotated[Path, typer.Argument(help="Täidetud tegevusplaani vorm (DOCX).")],
+        force: ForceOption = False,
+        reason: ReasonOption = None,
         home: HomeOption = None,
     ) -> None:
         """Salvesta kokkulepitud tegevusplaan täidetud vormist (DOCX).
 
         Ühtlasi määratakse järelkohtumine ja koostatakse tegevusplaan ning järelkohtumise kutsed.
+        Enne lahendusringi algust ainult koos --force ja põhjusega (--reason).
         """
         cfg = settings(home)
-        done = casework.record_plan(cfg, number, file)
+        done = casework.record_plan(cfg, number, file, forced=_forced(cfg.lang, force, reason))
         _print_written(cfg.lang, "msg.plan_recorded", number, done)
 
     @case_app.command("followup")
@@ -265,11 +283,17 @@ def register(app: typer.Typer) -> None:
                                              "revise (plaani muudetakse) või new_conference "
                                              "(on vaja uut lahendusringi).")],
         note: Annotated[str | None, typer.Option("--note", help="Lühike märkus.")] = None,
+        force: ForceOption = False,
+        reason: ReasonOption = None,
         home: HomeOption = None,
     ) -> None:
-        """Salvesta järelkohtumise tulemus."""
+        """Salvesta järelkohtumise tulemus.
+
+        Enne järelkohtumise algust ainult koos --force ja põhjusega (--reason).
+        """
         cfg = settings(home)
-        casework.record_followup(cfg, number, outcome=outcome, note=note)
+        casework.record_followup(cfg, number, outcome=outcome, note=note,
+                                 forced=_forced(cfg.lang, force, reason))
         console.print(t(cfg.lang, "msg.followed_up", number=number.upper()))
 
     @case_app.command("close")
@@ -408,3 +432,5 @@ def _print_written(lang: str, key: str, number: str, done: casework.Written) -> 
     if done.files:
         folder = done.files[0].parent
         console.print(t(lang, "msg.documents_written", count=len(done.files), folder=str(folder)))
+    for notice in done.notices:
+        console.print(f"[yellow]{t(lang, 'label.notice')}:[/] {notice}", highlight=False)

@@ -141,12 +141,35 @@ def next_follow_up(case: Case) -> tuple[dt.datetime, str]:
     return start, (confs[-1].place if confs else base.place)
 
 
-def save_plan(*, session: Session, number: str, plan: ActionPlan, actor: str) -> Case:
-    """Store the agreed plan (scheduled/followed_up → plan_agreed) and book the follow-up."""
+def _not_before(case: Case, kind: MeetingKind, what: str, forced: str | None) -> str:
+    """Refuse a step that belongs after a meeting which has not started yet, unless the
+    coordinator forces it with a reason; the history note to add ("" if none)."""
+    rows = _active(case, kind)
+    if not rows or rows[-1].start <= now():
+        return ""
+    start = rows[-1].start
+    if forced is None or not forced.strip():
+        from pipeline.render.dates import when
+
+        meeting = "Lahendusring" if kind is MeetingKind.CONFERENCE else "Järelkohtumine"
+        raise Refused(
+            f"{meeting} algab alles {when(start, 'et')}; {what} saab salvestada pärast selle "
+            "algust. Kui see on siiski juba kokku lepitud, lisage --force ja põhjus "
+            "(--reason).", code="too_early")
+    return f"enne kohtumise algust: {forced.strip()}"
+
+
+def save_plan(*, session: Session, number: str, plan: ActionPlan, actor: str,
+              forced: str | None = None, check_time: bool = True) -> Case:
+    """Store the agreed plan (scheduled/followed_up → plan_agreed) and book the follow-up.
+
+    Not before the conference has started, unless `forced` gives the reason."""
     if not plan.agreements:
         raise PipelineError("Tegevusplaanis ei ole ühtegi kokkulepet.", code="empty_plan")
     case = get_case(session=session, number=number, for_update=True)
     check_transition(case.number, State(case.state), State.PLAN_AGREED)
+    early = (_not_before(case, MeetingKind.CONFERENCE, "tegevusplaani", forced)
+             if check_time and case.state == State.SCHEDULED.value else "")
     row = Plan(version=len(case.plans) + 1, contingency=plan.contingency,
                bottom_lines_met=plan.bottom_lines_met, notes=plan.notes, created_at=now())
     row.agreements = [
@@ -162,7 +185,7 @@ def save_plan(*, session: Session, number: str, plan: ActionPlan, actor: str) ->
         uid=f"{case.number}/follow_up" + (f"#{series + 1}" if series else ""), sequence=0,
     ))
     record_change(session, case, State.PLAN_AGREED.value, actor=actor,
-                  note=f"plaani versioon {row.version}")
+                  note=f"plaani versioon {row.version}" + (f"; {early}" if early else ""))
     session.flush()
     return case
 
@@ -172,20 +195,25 @@ def save_plan_once(*, session: Session, number: str, plan: ActionPlan, actor: st
     processed again after a crash); returns the case number."""
     case = get_case(session=session, number=number)
     if not any(h.actor == actor for h in case.history):
-        save_plan(session=session, number=number, plan=plan, actor=actor)
+        # A plan from the inbox is recorded as it comes: the office cannot answer a
+        # "too early" question, and the coordinator sees the date in the history.
+        save_plan(session=session, number=number, plan=plan, actor=actor, check_time=False)
     return case.number
 
 
 def record_followup(*, session: Session, number: str, outcome: str, actor: str,
-                    note: str | None = None) -> Case:
-    """plan_agreed → followed_up, with the outcome: continue, revise or new_conference."""
+                    note: str | None = None, forced: str | None = None) -> Case:
+    """plan_agreed → followed_up, with the outcome: continue, revise or new_conference.
+
+    Not before the follow-up meeting has started, unless `forced` gives the reason."""
     if outcome not in FOLLOWUP_OUTCOMES:
         raise PipelineError(f"Tundmatu tulemus; lubatud: {', '.join(FOLLOWUP_OUTCOMES)}.",
                             code="bad_outcome")
     case = get_case(session=session, number=number, for_update=True)
     check_transition(case.number, State(case.state), State.FOLLOWED_UP)
+    early = _not_before(case, MeetingKind.FOLLOW_UP, "järelkohtumise tulemuse", forced)
     case.followup_outcome = outcome
     record_change(session, case, State.FOLLOWED_UP.value, actor=actor,
-                  note=outcome + (f": {note}" if note else ""))
+                  note=outcome + (f": {note}" if note else "") + (f"; {early}" if early else ""))
     session.flush()
     return case

@@ -1085,17 +1085,22 @@ def follow_up_invitation(lang: str) -> None:
     b.save(f"follow_up_invitation.{lang}.docx")
 
 
-# The cancellation notice (tühistamisteade) for a moved or called-off meeting.
+# The cancellation notice (tühistamisteade) for a moved or called-off meeting. The
+# times stand in a table of their own, so no sentence has to inflect a date.
 CANCEL: dict[str, dict[str, Any]] = {
     "et": {
         "title": "{% if moved %}Lahendusringi aeg on muutunud{% elif cancelled_follow_up %}"
                  "Järelkohtumine jääb ära{% else %}Lahendusring jääb ära{% endif %}",
+        "moved_facts": [("Varasem aeg", "{{ cancelled.span }}"),
+                        ("Uus aeg", "{{ conference.span }}"), ("Koht", "{{ conference.place }}")],
+        "off_facts": [("Tühistatud aeg", "{{ cancelled.span }}"),
+                      ("Koht", "{{ cancelled.place }}")],
         "adult": {
             "hello": "Hea {{ recipient.name }}!",
-            "moved": "Pere lahendusring, mis pidi toimuma {{ cancelled.span }}, on viidud uuele "
-                     "ajale: {{ conference.where }}. Uue kutse saate eraldi kirjaga.",
-            "off": "{% if cancelled_follow_up %}Järelkohtumine{% else %}Pere lahendusring"
-                   "{% endif %}, mis pidi toimuma {{ cancelled.where }}, jääb ära.",
+            "moved": "Teatame, et pere lahendusring on viidud uuele ajale. Uue kutse saate "
+                     "eraldi kirjaga.",
+            "off": "Teatame, et {% if cancelled_follow_up %}järelkohtumine{% else %}pere "
+                   "lahendusring{% endif %} jääb ära.",
             "calendar": "Kui salvestasite kohtumise oma kalendrisse, avage kirjale lisatud "
                         "kalendrifail: see eemaldab vana aja Teie kalendrist.",
             "ask": "Küsimuste korral võtke palun ühendust koordinaatoriga: "
@@ -1104,9 +1109,8 @@ CANCEL: dict[str, dict[str, Any]] = {
         },
         "young": {
             "hello": "Hea {{ recipient.first_name }}!",
-            "moved": "Kohtumine, mis pidi toimuma {{ cancelled.span }}, toimub hoopis teisel "
-                     "ajal: {{ conference.where }}. Uue kutse saad eraldi.",
-            "off": "Kohtumine, mis pidi toimuma {{ cancelled.span }}, jääb ära.",
+            "moved": "Kohtumise aeg on muutunud. Uue kutse saad eraldi.",
+            "off": "Kohtumine, kuhu sind kutsuti, jääb ära.",
             "calendar": "Kui sul on küsimusi, küsi oma vanematelt või koordinaatorilt.",
             "sign": ["Kõike head!", "{{ coordinator.name }}"],
         },
@@ -1115,13 +1119,17 @@ CANCEL: dict[str, dict[str, Any]] = {
         "title": "{% if moved %}Время конференции изменилось{% elif cancelled_follow_up %}"
                  "Повторная встреча отменяется{% else %}Семейная конференция отменяется"
                  "{% endif %}",
+        "moved_facts": [("Прежнее время", "{{ cancelled.span }}"),
+                        ("Новое время", "{{ conference.span }}"),
+                        ("Место", "{{ conference.place }}")],
+        "off_facts": [("Отменённое время", "{{ cancelled.span }}"),
+                      ("Место", "{{ cancelled.place }}")],
         "adult": {
             "hello": "Здравствуйте, {{ recipient.name }}!",
-            "moved": "Семейная конференция, которая должна была состояться {{ cancelled.span }}, "
-                     "перенесена на другое время: {{ conference.where }}. Новое приглашение "
-                     "Вы получите отдельным письмом.",
-            "off": "{% if cancelled_follow_up %}Повторная встреча{% else %}Семейная "
-                   "конференция{% endif %}, назначенная на {{ cancelled.where }}, отменяется.",
+            "moved": "Сообщаем, что семейная конференция перенесена на другое время. Новое "
+                     "приглашение Вы получите отдельным письмом.",
+            "off": "Сообщаем, что {% if cancelled_follow_up %}повторная встреча{% else %}"
+                   "семейная конференция{% endif %} отменяется.",
             "calendar": "Если Вы сохранили встречу в своём календаре, откройте приложенный к "
                         "письму файл календаря: он удалит старое время из календаря.",
             "ask": "Если у Вас есть вопросы, пожалуйста, свяжитесь с координатором: "
@@ -1130,9 +1138,8 @@ CANCEL: dict[str, dict[str, Any]] = {
         },
         "young": {
             "hello": "Привет, {{ recipient.first_name }}!",
-            "moved": "Встреча, которая должна была быть {{ cancelled.span }}, пройдёт в другое "
-                     "время: {{ conference.where }}. Новое приглашение ты получишь отдельно.",
-            "off": "Встреча, которая должна была быть {{ cancelled.span }}, отменяется.",
+            "moved": "Время встречи изменилось. Новое приглашение ты получишь отдельно.",
+            "off": "Встреча, на которую тебя пригласили, отменяется.",
             "calendar": "Если у тебя есть вопросы, спроси родителей или координатора.",
             "sign": ["Всего доброго!", "{{ coordinator.name }}"],
         },
@@ -1141,13 +1148,18 @@ CANCEL: dict[str, dict[str, Any]] = {
         "title": "{% if moved %}The conference has a new time{% elif cancelled_follow_up %}"
                  "The follow-up meeting is cancelled{% else %}The family group conference is "
                  "cancelled{% endif %}",
+        "moved_facts": [("Earlier time", "{{ cancelled.span }}"),
+                        ("New time", "{{ conference.span }}"),
+                        ("Place", "{{ conference.place }}")],
+        "off_facts": [("Cancelled time", "{{ cancelled.span }}"),
+                      ("Place", "{{ cancelled.place }}")],
         "adult": {
             "hello": "Dear {{ recipient.name }},",
-            "moved": "The family group conference that was to take place on "
-                     "{{ cancelled.span }} has been moved to a new time: "
-                     "{{ conference.where }}. You will receive the new invitation separately.",
-            "off": "The {% if cancelled_follow_up %}follow-up meeting{% else %}family group "
-                   "conference{% endif %} that was to take place on {{ cancelled.where }} is "
+            "moved": "We are writing to let you know that the family group conference has "
+                     "been moved to a new time. You will receive the new invitation "
+                     "separately.",
+            "off": "We are writing to let you know that the {% if cancelled_follow_up %}"
+                   "follow-up meeting{% else %}family group conference{% endif %} is "
                    "cancelled.",
             "calendar": "If you saved the meeting in your calendar, open the calendar file "
                         "attached to this letter: it removes the old time from your calendar.",
@@ -1157,10 +1169,8 @@ CANCEL: dict[str, dict[str, Any]] = {
         },
         "young": {
             "hello": "Dear {{ recipient.first_name }},",
-            "moved": "The meeting that was going to be on {{ cancelled.span }} will be at "
-                     "another time: {{ conference.where }}. You will get a new invitation.",
-            "off": "The meeting that was going to be on {{ cancelled.span }} is not "
-                   "happening.",
+            "moved": "The meeting has a new time. You will get a new invitation.",
+            "off": "The meeting you were invited to is not happening.",
             "calendar": "If you have any questions, ask your parents or the coordinator.",
             "sign": ["All the best,", "{{ coordinator.name }}"],
         },
@@ -1179,8 +1189,10 @@ def cancellation(lang: str) -> None:
             b.p(c["hello"])
             b.tag("{%p if moved %}")
             b.p(c["moved"])
+            b.facts(t["moved_facts"])
             b.tag("{%p else %}")
             b.p(c["off"])
+            b.facts(t["off_facts"])
             b.tag("{%p endif %}")
             b.p(c["calendar"])
             if "ask" in c:

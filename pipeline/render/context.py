@@ -428,7 +428,10 @@ def referrer_texts(view: CaseView, lang: str) -> tuple[dict[str, str], str]:
     return out, _REFERRER_NOTE.get(lang, "") if untranslated else ""
 
 
-def provider_ctx(provider: Any | None) -> Provider:
+_REGISTRY = {"et": "registrikood", "ru": "рег. код", "en": "reg. code"}
+
+
+def provider_ctx(provider: Any | None, lang: str = "et") -> Provider:
     """The letterhead from `Settings.provider` (any object with those attributes)."""
     if provider is None:
         return Provider()
@@ -440,7 +443,8 @@ def provider_ctx(provider: Any | None) -> Provider:
         name=get("name"), address=get("address"), phone=get("phone"), email=get("email"),
         registry_code=code, website=get("website"),
         line=joined(get("address"), get("phone"), get("email"),
-                    f"registrikood {code}" if code else "", sep=" · "),
+                    f"{_REGISTRY.get(lang, _REGISTRY['et'])} {code}" if code else "",
+                    sep=" · "),
     )
 
 
@@ -503,7 +507,7 @@ def case_context(
         contingency=text(plan.contingency) if plan else "",
         bottom_lines_met=text(plan.bottom_lines_met) if plan else "",
         notes=text(plan.notes) if plan else "",
-        provider=provider_ctx(provider),
+        provider=provider_ctx(provider, lang),
         referrer_text_note=note,
         consent=joined(text(r.consent.by), dates.short_date(r.consent.date)),
     )

@@ -169,14 +169,21 @@ def add_participant(
         session=s, number=number, person=person, actor=actor()).number)
 
 
+_WHEN_FORMATS = ("%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M", "%Y-%m-%dT%H:%M",
+                 # The Estonian way of writing the hour: 17.00, "kell 17.00".
+                 "%Y-%m-%d %H.%M", "%d.%m.%Y %H.%M", "%d.%m.%Y kell %H.%M",
+                 "%Y-%m-%d kell %H.%M")
+
+
 def parse_when(text: str) -> dt.datetime:
-    for fmt in ("%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M", "%Y-%m-%dT%H:%M"):
+    cleaned = " ".join(text.replace(",", " ").split())
+    for fmt in _WHEN_FORMATS:
         try:
-            return dt.datetime.strptime(text.strip(), fmt)
+            return dt.datetime.strptime(cleaned, fmt)
         except ValueError:
             continue
-    raise PipelineError("Aeg peab olema kujul „2026-12-03 17:00” või „03.12.2026 17:00”.",
-                        code="bad_time")
+    raise PipelineError("Aeg peab olema kujul „2026-12-03 17:00”, „03.12.2026 17.00” või "
+                        "„03.12.2026 kell 17.00”.", code="bad_time")
 
 
 _STEP_SUBJECTS = {
@@ -245,14 +252,21 @@ class Written:
 
 
 def schedule_conference(settings: Settings, number: str, *, at: str, place: str,
-                        hours: float = meetings.CONFERENCE_HOURS) -> Written:
+                        hours: float = meetings.CONFERENCE_HOURS,
+                        force: bool = False) -> Written:
     """Book the conference; write invitations (+ .ics), agendas and the blank plan.
 
     Moving a booked conference moves the old time's documents to `asendatud/` and writes
     each participant of the old time a cancellation notice (+ METHOD:CANCEL .ics)."""
+    from pipeline.render.dates import booking_problems
+
     start = parse_when(at)
-    if start < now():
-        raise Refused("Lahendusringi aeg on möödas; valige tulevane aeg.", code="past_time")
+    if not 0.5 <= hours <= 8:
+        raise PipelineError("Lahendusringi kestus peab olema 0,5–8 tundi.", code="bad_hours")
+    problems = booking_problems(start, start + dt.timedelta(hours=hours), now())
+    if problems and not force:
+        raise Refused("Lahendusringi ei broneeritud: " + "; ".join(problems) + ". Kui aeg on "
+                      "siiski õige, kinnitage see käsuga --force.", code="bad_time")
 
     def step(s: Session) -> Written:
         before = get_case(session=s, number=number, for_update=True)
@@ -262,7 +276,8 @@ def schedule_conference(settings: Settings, number: str, *, at: str, place: str,
                  if before.state == "scheduled" and booked else [])
         invited = case_view(session=s, number=number).participants
         case = meetings.book_conference(
-            session=s, number=number, start=start, place=place, actor=actor(), hours=hours)
+            session=s, number=number, start=start, place=place, actor=actor(), hours=hours,
+            note="; ".join(problems) + " (kinnitatud)" if problems else None)
         return Written(start, _write_cancelled(settings, s, case.number, ahead, invited)
                        + write_case_documents(settings, s, case.number, for_schedule))
 

@@ -221,3 +221,16 @@ def test_casework_close_cancels_the_meeting_ahead(home: Path, referral: Referral
     assert "Lahendusring jääb ära" in _texts(notice)
     cal, cancel = _event(folder / f"{DAY} tühistamisteade – {person}.ics")
     assert str(cal["METHOD"]) == "CANCEL" and str(cancel["STATUS"]) == "CANCELLED"
+
+
+def test_casework_schedule_on_a_holiday_needs_force(home: Path) -> None:
+    year = DAY.year + 1
+    code, out = plr(home, "case", "schedule", "PLR-2026-0001", "--at", f"24.12.{year} 11.00",
+                    "--place", "Türi Perekeskus")
+    assert code == 4 and "jõululaupäev" in out and "--force" in out
+    assert not (home / "outbox" / "PLR-2026-0001").exists()
+    code, out = plr(home, "case", "schedule", "PLR-2026-0001", "--at", f"24.12.{year} 11.00",
+                    "--place", "Türi Perekeskus", "--force")
+    assert code == 0, out
+    shown = json.loads(plr(home, "case", "show", "PLR-2026-0001", "--json")[1])
+    assert "jõululaupäev" in shown["history"][-1]["note"]

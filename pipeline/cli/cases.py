@@ -243,17 +243,22 @@ def register(app: typer.Typer) -> None:
     def schedule_cmd(
         number: NumberArg,
         at: Annotated[str, typer.Option(
-            "--at", help='Algusaeg, nt "2026-12-03 17:00" või "03.12.2026 17:00".')],
+            "--at", help='Algusaeg, nt "2026-12-03 17:00" või "03.12.2026 17.00".')],
         place: Annotated[str, typer.Option("--place", help="Lahendusringi toimumiskoht.")],
         hours: Annotated[float, typer.Option("--hours", help="Kestus tundides.")] = 3.0,
+        force: ForceOption = False,
         home: HomeOption = None,
     ) -> None:
         """Salvesta lahendusringi aeg ja koht või muuda neid.
 
-        Koostatakse kutsed, päevakord ja tegevusplaani vorm.
+        Koostatakse kutsed, päevakord ja tegevusplaani vorm. Uue aja korral viiakse vana aja
+        dokumendid kausta asendatud/ ja igale osalejale koostatakse tühistamisteade.
+        Nädalavahetusel, riigipühal või selle eel, väljaspool kella 8–21 või minevikus
+        olev aeg tuleb kinnitada käsuga --force.
         """
         cfg = settings(home)
-        done = casework.schedule_conference(cfg, number, at=at, place=place, hours=hours)
+        done = casework.schedule_conference(cfg, number, at=at, place=place, hours=hours,
+                                            force=force)
         _print_written(cfg.lang, "msg.scheduled", number, done)
 
     @case_app.command("plan")

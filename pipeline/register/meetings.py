@@ -78,7 +78,7 @@ def cancel_meetings(rows: list[Meeting], at: dt.datetime | None = None) -> None:
 
 def book_conference(
     *, session: Session, number: str, start: dt.datetime, place: str, actor: str,
-    hours: float = CONFERENCE_HOURS,
+    hours: float = CONFERENCE_HOURS, note: str | None = None,
 ) -> Case:
     """Book (or move) the conference: assigned/preparing/followed_up → scheduled.
 
@@ -107,8 +107,9 @@ def book_conference(
         end=start + dt.timedelta(hours=hours), place=place.strip(), created_at=now(),
         uid=uid, sequence=sequence,
     ))
+    notes = [n for n in ("aeg muudetud" if moved else None, note) if n]
     record_change(session, case, State.SCHEDULED.value, actor=actor,
-                  note="aeg muudetud" if moved else None)
+                  note="; ".join(notes) or None)
     session.flush()
     return case
 

@@ -349,3 +349,27 @@ def close_case(settings: Settings, number: str, *, reason: str,
         return Offer(nxt.number) if nxt is not None else None
 
     return in_register(settings, step)
+
+
+# --- participants: edit and remove (issue 9) ------------------------------------------
+
+
+def edit_participant(settings: Settings, number: str, participant_id: int, *,
+                     name: str | None = None, relation: str | None = None,
+                     phone: str | None = None, email: str | None = None) -> str:
+    """Change a participant's details; the earlier values stay in their history."""
+    changes = {"name": name, "relation": relation, "phone": phone, "email": email}
+    return in_register(settings, lambda s: meetings.edit_participant(
+        session=s, number=number, participant_id=participant_id, actor=actor(),
+        changes=changes)[0].number)
+
+
+def remove_participant(settings: Settings, number: str, participant_id: int) -> list[Path]:
+    """Take a participant off the case; their documents move to `asendatud/`."""
+    def step(s: Session) -> list[Path]:
+        case, name = meetings.remove_participant(session=s, number=number,
+                                                 participant_id=participant_id, actor=actor())
+        # Every document addressed to them ("… – Name.docx"), whatever its kind.
+        return supersede(settings.outbox, case.number, [""], recipient=name)
+
+    return in_register(settings, step)

@@ -234,3 +234,38 @@ def test_casework_schedule_on_a_holiday_needs_force(home: Path) -> None:
     assert code == 0, out
     shown = json.loads(plr(home, "case", "show", "PLR-2026-0001", "--json")[1])
     assert "jõululaupäev" in shown["history"][-1]["note"]
+
+
+def test_casework_participant_edit_and_remove_keep_history(home: Path) -> None:
+    code, out = plr(home, "case", "participant", "add", "PLR-2026-0001", "--name", "Olga",
+                    "--email", "olga@example.ee")
+    assert code != 0 and "ees- ja perekonnanime" in out
+    code, out = plr(home, "case", "participant", "add", "PLR-2026-0001", "--name",
+                    "Olga Õpetaja", "--phone", "12")
+    assert code != 0 and "Telefoninumber" in out
+    code, out = plr(home, "case", "participant", "add", "PLR-2026-0001", "--name",
+                    "Olga Õpetaja", "--email", "olga@example.ee", "--relation", "klassijuhataja")
+    assert code == 0, out
+    shown = json.loads(plr(home, "case", "show", "PLR-2026-0001", "--json")[1])
+    olga = next(p for p in shown["participants"] if p["name"] == "Olga Õpetaja")
+    code, out = plr(home, "case", "participant", "edit", "PLR-2026-0001", str(olga["id"]),
+                    "--phone", "5123 4567")
+    assert code == 0, out
+    folder = schedule(home)
+    assert (folder / f"{DAY} kutse – Olga Õpetaja.docx").exists()
+    code, out = plr(home, "case", "participant", "remove", "PLR-2026-0001", str(olga["id"]))
+    assert code == 0, out
+    assert not (folder / f"{DAY} kutse – Olga Õpetaja.docx").exists()
+    assert (folder / "asendatud" / f"{DAY} kutse – Olga Õpetaja.docx").exists()
+    assert (folder / "asendatud" / f"{DAY} kutse – Olga Õpetaja.ics").exists()
+    shown = json.loads(plr(home, "case", "show", "PLR-2026-0001", "--json")[1])
+    assert all(p["name"] != "Olga Õpetaja" for p in shown["participants"])
+    assert shown["history"][-1]["note"] == f"osaleja {olga['id']} eemaldatud"
+    from sqlalchemy import select
+
+    from pipeline.register.tables import Participant as Row
+
+    with session_factory(Settings(home=home))() as s:
+        row = s.execute(select(Row).where(Row.id == olga["id"])).scalar_one()
+        assert row.removed_at is not None and row.phone == "+37251234567"
+        assert [h["change"] for h in row.history or []] == ["muudetud", "eemaldatud"]

@@ -160,13 +160,13 @@ def test_lifecycle_close_reasons(session: Session, referral: Referral) -> None:
 
 def test_lifecycle_participant_rules(session: Session, referral: Referral) -> None:
     n = new_case(session, referral)
-    giver = Participant(name="Olga", role=Role.INFORMATION_GIVER, email="olga@example.ee")
+    giver = Participant(name="Olga Õpetaja", role=Role.INFORMATION_GIVER, email="olga@example.ee")
     with pytest.raises(Refused, match="koordinaatori määramist"):
         meetings.add_participant(session=session, number=n, person=giver, actor="k")
     lifecycle.assign(session=session, number=n, coordinator=coordinator(session), actor="k")
     with pytest.raises(PipelineError, match="e-post või telefon"):
         meetings.add_participant(session=session, number=n, actor="k",
-                                 person=Participant(name="Olga", role=Role.INFORMATION_GIVER))
+                                 person=giver.model_copy(update={"email": None}))
     with pytest.raises(PipelineError, match="ainult"):
         meetings.add_participant(session=session, number=n, actor="k",
                                  person=giver.model_copy(update={"role": Role.CHILD}))

@@ -25,6 +25,8 @@ JsonOption = Annotated[bool, typer.Option(
 NumberArg = Annotated[str, typer.Argument(help="Juhtumi number, nt PLR-2026-0001.")]
 
 
+ParticipantArg = Annotated[int, typer.Argument(
+    help="Osaleja number (veerg „Nr” käsu plr case show osalejate tabelis).")]
 ForceOption = Annotated[bool, typer.Option(
     "--force", help="Kinnita samm, mille süsteem muidu keelaks (nt aeg pühal või enne "
     "kohtumise algust).", show_default=False)]
@@ -67,7 +69,7 @@ def _show(d: dict[str, Any], lang: str) -> None:
     facts = [
         (t(lang, "col.received"), _time(d["received_at"])),
         (t(lang, "col.municipality"), _d(d["municipality"])),
-        (t(lang, "label.family_language"), _d(d["family_language"])),
+        (t(lang, "label.family_language"), t(lang, f"language.{d['family_language']}")),
         (t(lang, "label.referrer"), _d(ref["referrer"]["name"])),
         (t(lang, "col.coordinator"), _d((d["coordinator"] or {}).get("name"))),
         (t(lang, "col.queue"), _d(d["queue_position"])),
@@ -78,9 +80,10 @@ def _show(d: dict[str, Any], lang: str) -> None:
         console.print(f"  {label + ':':<22} {value}", highlight=False)
     if ref:
         _referral_texts(ref)
-    _table(lang, "title.participants", ("name", "role", "relation", "language", "parts"),
-           [[p["name"], t(lang, f"role.{p['role']}"), _d(p["relation"]), p["language"],
-             ",".join(map(str, p["parts"]))] for p in d["participants"]])
+    _table(lang, "title.participants", ("nr", "name", "role", "relation", "language", "parts"),
+           [[str(p["id"]), p["name"], t(lang, f"role.{p['role']}"), _d(p["relation"]),
+             t(lang, f"language.{p['language']}"), ",".join(map(str, p["parts"]))]
+            for p in d["participants"]], whole=("nr",))
     if d["warnings"]:
         _table(lang, "title.warnings", ("note",), [[w["message"]] for w in d["warnings"]])
     if d["plan"]:
@@ -237,6 +240,42 @@ def register(app: typer.Typer) -> None:
         done = casework.add_participant(cfg, number, name=name, role=role, email=email,
                                         phone=phone, relation=relation)
         console.print(t(cfg.lang, "msg.participant_added", number=done))
+
+    @participant_app.command("edit")
+    @handle_errors
+    def participant_edit_cmd(
+        number: NumberArg,
+        participant: ParticipantArg,
+        name: Annotated[str | None, typer.Option("--name", help="Uus ees- ja perekonnanimi.",
+                                                 show_default=False)] = None,
+        email: Annotated[str | None, typer.Option("--email", help="Uus e-posti aadress.",
+                                                  show_default=False)] = None,
+        phone: Annotated[str | None, typer.Option("--phone", help="Uus telefoninumber.",
+                                                  show_default=False)] = None,
+        relation: Annotated[str | None, typer.Option(
+            "--relation", help="Uus seos lapse või perega.", show_default=False)] = None,
+        home: HomeOption = None,
+    ) -> None:
+        """Muuda osaleja andmeid (varasemad andmed jäävad ajalukku)."""
+        cfg = settings(home)
+        done = casework.edit_participant(cfg, number, participant, name=name, email=email,
+                                         phone=phone, relation=relation)
+        console.print(t(cfg.lang, "msg.participant_edited", number=done))
+
+    @participant_app.command("remove")
+    @handle_errors
+    def participant_remove_cmd(
+        number: NumberArg, participant: ParticipantArg, home: HomeOption = None,
+    ) -> None:
+        """Eemalda osaleja juhtumist.
+
+        Osaleja jääb registrisse koos ajalooga; talle koostatud dokumendid viiakse kausta
+        asendatud/.
+        """
+        cfg = settings(home)
+        moved = casework.remove_participant(cfg, number, participant)
+        console.print(t(cfg.lang, "msg.participant_removed", number=number.upper(),
+                        count=len(moved)))
 
     @case_app.command("schedule")
     @handle_errors

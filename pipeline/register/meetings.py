@@ -31,13 +31,37 @@ def _to_preparing(session: Session, case: Case, actor: str) -> None:
         record_change(session, case, State.PREPARING.value, actor=actor)
 
 
+def _checked(person: Participant) -> Participant:
+    """A participant as entered by hand: a first and last name, a valid phone and e-mail
+    (normalised), and at least one way to reach them."""
+    from pipeline.model import normalize
+
+    name = " ".join(person.name.split())
+    if len(name.split(" ")) < 2:
+        raise PipelineError("Osaleja nimi peab sisaldama ees- ja perekonnanime.",
+                            code="bad_participant")
+    phone, email = person.phone, person.email
+    if phone:
+        phone, ok = normalize.phone(phone)
+        if not ok:
+            raise PipelineError("Telefoninumber ei ole korrektne (nt +372 5123 4567).",
+                                code="bad_phone")
+    if email:
+        email, ok = normalize.email(email)
+        if not ok:
+            raise PipelineError("E-posti aadress ei ole korrektne (nt eesnimi.perenimi@vald.ee).",
+                                code="bad_email")
+    if not (phone or email):
+        raise PipelineError("Osalejal peab olema e-post või telefon, et talle kutse saata.",
+                            code="bad_participant")
+    return person.model_copy(update={"name": name, "phone": phone, "email": email})
+
+
 def add_participant(*, session: Session, number: str, person: Participant, actor: str) -> Case:
     if person.role not in ADDABLE_ROLES:
         raise PipelineError("Käsitsi saab lisada ainult spetsialiste (information_giver) või "
                             "võrgustiku liikmeid (network).", code="bad_role")
-    if not person.name.strip() or not (person.email or person.phone):
-        raise PipelineError("Osalejal peab olema nimi ja e-post või telefon.",
-                            code="bad_participant")
+    person = _checked(person)
     case = get_case(session=session, number=number, for_update=True)
     if case.state in (State.REGISTERED.value, State.CLOSED.value, State.RETURNED.value):
         raise Refused(f"Juhtumile {case.number} saab osalejaid lisada alles pärast "
@@ -45,7 +69,7 @@ def add_participant(*, session: Session, number: str, person: Participant, actor
     _to_preparing(session, case, actor)
     info = person.role is Role.INFORMATION_GIVER
     case.participants.append(ParticipantRow(
-        name=person.name.strip(), role=person.role.value, relation=person.relation,
+        name=person.name, role=person.role.value, relation=person.relation,
         phone=person.phone, email=person.email, address=person.address,
         # Information givers attend the information-sharing part only and read Estonian.
         language="et" if info else family_doc_language_of(case),
@@ -53,6 +77,73 @@ def add_participant(*, session: Session, number: str, person: Participant, actor
     ))
     session.flush()
     return case
+
+
+_EDITABLE = ("name", "relation", "phone", "email")
+
+
+def _participant(case: Case, participant_id: int) -> ParticipantRow:
+    for row in case.participants:
+        if row.id == participant_id and row.removed_at is None:
+            return row
+    raise PipelineError(f"Juhtumil {case.number} ei ole osalejat numbriga {participant_id} "
+                        "(vt plr case show).", code="no_participant")
+
+
+def _open_for_people(case: Case) -> None:
+    if case.state in (State.CLOSED.value, State.RETURNED.value):
+        raise Refused(f"Juhtum {case.number} on suletud; osalejaid ei saa muuta.",
+                      code="bad_state")
+
+
+def _remember(row: ParticipantRow, what: str, actor: str) -> None:
+    """Keep the values before a change in the row's own history (never lost)."""
+    entry = {"at": now().isoformat(timespec="minutes"), "actor": actor, "change": what,
+             **{k: getattr(row, k) for k in _EDITABLE}}
+    row.history = [*(row.history or []), entry]
+
+
+def edit_participant(*, session: Session, number: str, participant_id: int, actor: str,
+                     changes: dict[str, str | None]) -> tuple[Case, str]:
+    """Change a participant's name, relation, phone or e-mail (earlier values kept);
+    returns the case and the participant's name before the change."""
+    case = get_case(session=session, number=number, for_update=True)
+    _open_for_people(case)
+    row = _participant(case, participant_id)
+    before = row.name
+    values = {k: getattr(row, k) for k in _EDITABLE}
+    values.update({k: (v.strip() or None) if isinstance(v, str) else v
+                   for k, v in changes.items() if k in _EDITABLE and v is not None})
+    person = _checked(Participant(name=values["name"] or "", role=Role(row.role),
+                                  relation=values["relation"], phone=values["phone"],
+                                  email=values["email"]))
+    _remember(row, "muudetud", actor)
+    row.name, row.relation, row.phone, row.email = (person.name, person.relation, person.phone,
+                                                    person.email)
+    # A form-made participant edited by hand is kept as it now is on a corrected re-send.
+    row.source = "coordinator"
+    record_change(session, case, case.state, actor=actor,
+                  note=f"osaleja {participant_id} andmed muudetud")
+    session.flush()
+    return case, before
+
+
+def remove_participant(*, session: Session, number: str, participant_id: int,
+                       actor: str) -> tuple[Case, str]:
+    """Take a participant off the list (kept in the register with its history); returns
+    the case and the participant's name, so that their documents can be set aside."""
+    case = get_case(session=session, number=number, for_update=True)
+    _open_for_people(case)
+    row = _participant(case, participant_id)
+    if row.role == Role.REFERRER.value:
+        raise Refused("Suunajat ei saa osalejate seast eemaldada: tema esitab lahendusringil "
+                      "mure ja tingimused.", code="bad_participant")
+    _remember(row, "eemaldatud", actor)
+    row.removed_at = now()
+    record_change(session, case, case.state, actor=actor,
+                  note=f"osaleja {participant_id} eemaldatud")
+    session.flush()
+    return case, row.name
 
 
 def family_doc_language_of(case: Case) -> str:

@@ -278,8 +278,10 @@ def schedule_conference(settings: Settings, number: str, *, at: str, place: str,
         case = meetings.book_conference(
             session=s, number=number, start=start, place=place, actor=actor(), hours=hours,
             note="; ".join(problems) + " (kinnitatud)" if problems else None)
+        view = case_view(session=s, number=number)
         return Written(start, _write_cancelled(settings, s, case.number, ahead, invited)
-                       + write_case_documents(settings, s, case.number, for_schedule))
+                       + write_case_documents(settings, s, case.number, for_schedule),
+                       relation_notices(view.participants, view.referral.family_language))
 
     return in_register(settings, step)
 
@@ -373,3 +375,26 @@ def remove_participant(settings: Settings, number: str, participant_id: int) -> 
         return supersede(settings.outbox, case.number, [""], recipient=name)
 
     return in_register(settings, step)
+
+
+def translate_texts(settings: Settings, number: str, *, lang: str, question: str | None,
+                    bottom_lines: str | None) -> str:
+    """Store the coordinator's translation of the referrer's texts (documents written from
+    now on print it instead of the Estonian original)."""
+    return in_register(settings, lambda s: meetings.set_translation(
+        session=s, number=number, lang=lang, actor=actor(),
+        texts={"question": question, "bottom_lines": bottom_lines}).number)
+
+
+def relation_notices(participants: list[Participant], family_lang: str) -> list[str]:
+    """Relations the vocabulary cannot translate into the family's language: the letters
+    print them as written, and the coordinator is told."""
+    from pipeline.render.relations import unknown
+
+    if family_lang not in ("ru", "en"):
+        return []
+    words = dict.fromkeys(w for p in participants if p.is_family
+                          for w in unknown(p.relation))
+    return [f"Seost „{w}” ei ole sõnastikus: pere keeles dokumentides on see nii, nagu "
+            "kirjutatud. Vajaduse korral muutke seda: plr case participant edit."
+            for w in words]

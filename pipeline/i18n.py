@@ -82,6 +82,8 @@ _ET: dict[str, str] = {
     "label.none": "—",
     "label.notice": "Tähelepanu",
     "col.nr": "Nr",
+    "msg.translated": "Juhtumi {number} suunaja tekstide tõlge on salvestatud; see on "
+                      "dokumentides, mis koostatakse edaspidi.",
     "language.et": "eesti",
     "language.ru": "vene",
     "language.en": "inglise",
@@ -183,6 +185,8 @@ _EN: dict[str, str] = {
     "label.none": "—",
     "label.notice": "Note",
     "col.nr": "No.",
+    "msg.translated": "Translation of the referrer's texts saved for case {number}; documents "
+                      "written from now on carry it.",
     "language.et": "Estonian",
     "language.ru": "Russian",
     "language.en": "English",

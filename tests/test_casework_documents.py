@@ -269,3 +269,34 @@ def test_casework_participant_edit_and_remove_keep_history(home: Path) -> None:
         row = s.execute(select(Row).where(Row.id == olga["id"])).scalar_one()
         assert row.removed_at is not None and row.phone == "+37251234567"
         assert [h["change"] for h in row.history or []] == ["muudetud", "eemaldatud"]
+
+
+def test_casework_russian_family_gets_translated_texts_and_relations(
+    tmp_path: Path, referral: Referral, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for var in ("PLR_DATABASE_URL", "PLR_LANG", "PLR_HOME"):
+        monkeypatch.delenv(var, raising=False)
+    network = [referral.network[0].model_copy(update={"relation": "hea tuttav"})]
+    caregivers = [c.model_copy(update={"relation": "ema"}) for c in referral.caregivers]
+    ru = referral.model_copy(update={"family_language": "ru", "network": network,
+                                     "caregivers": caregivers})
+    with session_factory(Settings(home=tmp_path))() as s:
+        register_referral(session=s, referral=ru, warnings=[], source_file="a.pdf",
+                          sha256="b" * 64, received_at=dt.datetime(2026, 11, 20, 9))
+        s.commit()
+    plr(tmp_path, "coordinator", "add", "--name", "Kadri Lepik", "--email",
+        "kadri.lepik@example.ee", "--languages", "et,ru")
+    assert plr(tmp_path, "case", "assign", "PLR-2026-0001", "Kadri Lepik")[0] == 0
+    code, out = plr(tmp_path, "case", "translate", "PLR-2026-0001", "--lang", "ru",
+                    "--question", "Как семья обеспечит, что Юри каждый день ходит в школу?")
+    assert code == 0, out
+    code, out = plr(tmp_path, "case", "schedule", "PLR-2026-0001", "--at", CONFERENCE,
+                    "--place", "Türi Perekeskus")
+    assert code == 0, out
+    assert "„hea tuttav”" in out  # the coordinator is told what stays untranslated
+    folder = tmp_path / "outbox" / "PLR-2026-0001"
+    agenda = _texts(next(folder.glob("*päevakord*vene keeles.docx")))
+    assert "Как семья обеспечит" in agenda and "мать" in agenda and "hea tuttav" in agenda
+    assert referral.question and referral.question not in agenda
+    # The bottom lines were not translated: printed as the referrer wrote them, marked.
+    assert "Текст направившего специалиста (на эстонском языке)" in agenda

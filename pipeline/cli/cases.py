@@ -277,6 +277,28 @@ def register(app: typer.Typer) -> None:
         console.print(t(cfg.lang, "msg.participant_removed", number=number.upper(),
                         count=len(moved)))
 
+    @case_app.command("translate")
+    @handle_errors
+    def translate_cmd(
+        number: NumberArg,
+        lang: Annotated[str, typer.Option("--lang", help="Pere keel: ru või en.")],
+        question: Annotated[str | None, typer.Option(
+            "--question", help="Suunaja küsimuse tõlge.", show_default=False)] = None,
+        bottom_lines: Annotated[str | None, typer.Option(
+            "--bottom-lines", help="Suunaja tingimuste tõlge.", show_default=False)] = None,
+        home: HomeOption = None,
+    ) -> None:
+        """Salvesta suunaja küsimuse ja tingimuste tõlge pere keelde.
+
+        Ilma tõlketa trükitakse vene- ja ingliskeelsetesse dokumentidesse suunaja eestikeelne
+        tekst koos märkusega, et see on suunaja kirjutatud eesti keeles. Tühi tekst ("")
+        eemaldab tõlke.
+        """
+        cfg = settings(home)
+        done = casework.translate_texts(cfg, number, lang=lang, question=question,
+                                        bottom_lines=bottom_lines)
+        console.print(t(cfg.lang, "msg.translated", number=done))
+
     @case_app.command("schedule")
     @handle_errors
     def schedule_cmd(

@@ -309,3 +309,31 @@ def record_followup(*, session: Session, number: str, outcome: str, actor: str,
                   note=outcome + (f": {note}" if note else "") + (f"; {early}" if early else ""))
     session.flush()
     return case
+
+
+TRANSLATABLE = ("question", "bottom_lines")
+
+
+def set_translation(*, session: Session, number: str, lang: str, texts: dict[str, str | None],
+                    actor: str) -> Case:
+    """The coordinator's translation of the referrer's question and bottom lines into the
+    family's language; printed instead of the marked Estonian text. An empty text removes
+    that translation."""
+    if lang not in ("ru", "en"):
+        raise PipelineError("Tõlke keel peab olema ru või en.", code="bad_language")
+    case = get_case(session=session, number=number, for_update=True)
+    _open_for_people(case)
+    current = {k: dict(v) for k, v in (case.translations or {}).items()}
+    own = current.setdefault(lang, {})
+    for key, value in texts.items():
+        if key not in TRANSLATABLE or value is None:
+            continue
+        if value.strip():
+            own[key] = value.strip()
+        else:
+            own.pop(key, None)
+    case.translations = current  # a new object, so that the JSON column is written
+    record_change(session, case, case.state, actor=actor,
+                  note=f"suunaja tekstide tõlge ({lang}): " + (", ".join(sorted(own)) or "—"))
+    session.flush()
+    return case

@@ -106,7 +106,7 @@ def intake(settings: Settings, *, outcome: str | None = None,
     """The intake ledger, newest first; only one outcome and the newest `limit` if given."""
     if outcome is not None and outcome not in {o.value for o in ledger.Outcome}:
         raise PipelineError(
-            f"Tundmatu tulemus „{outcome}”; võimalikud on: "
+            f"Tundmatu tulemus „{outcome}“; võimalikud on: "
             + ", ".join(o.value for o in ledger.Outcome) + ".", code="bad_outcome")
     return in_register(settings, lambda s: ledger.list_entries(
         session=s, outcome=outcome, limit=limit))
@@ -182,8 +182,8 @@ def parse_when(text: str) -> dt.datetime:
             return dt.datetime.strptime(cleaned, fmt)
         except ValueError:
             continue
-    raise PipelineError("Aeg peab olema kujul „2026-12-03 17:00”, „03.12.2026 17.00” või "
-                        "„03.12.2026 kell 17.00”.", code="bad_time")
+    raise PipelineError("Aeg peab olema kujul „2026-12-03 17:00“, „03.12.2026 17.00“ või "
+                        "„03.12.2026 kell 17.00“.", code="bad_time")
 
 
 _STEP_SUBJECTS = {
@@ -316,7 +316,7 @@ def record_plan(settings: Settings, number: str, file: Path,
         case = meetings.save_plan(session=s, number=number, plan=plan, actor=actor(),
                                   forced=forced)
         follow_up = case.meetings[-1].start
-        notices = [f"Tegevusplaanis on osa „{title}” tühi; plaan salvestati ilma selleta."
+        notices = [f"Tegevusplaanis on osa „{title}“ tühi; plaan salvestati ilma selleta."
                    for title in empty_sections(plan)]
         return Written(follow_up, write_case_documents(settings, s, case.number, for_plan),
                        notices)
@@ -395,6 +395,6 @@ def relation_notices(participants: list[Participant], family_lang: str) -> list[
         return []
     words = dict.fromkeys(w for p in participants if p.is_family
                           for w in unknown(p.relation))
-    return [f"Seost „{w}” ei ole sõnastikus: pere keeles dokumentides on see nii, nagu "
+    return [f"Seost „{w}“ ei ole sõnastikus: pere keeles dokumentides on see nii, nagu "
             "kirjutatud. Vajaduse korral muutke seda: plr case participant edit."
             for w in words]

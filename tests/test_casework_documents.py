@@ -293,7 +293,7 @@ def test_casework_russian_family_gets_translated_texts_and_relations(
     code, out = plr(tmp_path, "case", "schedule", "PLR-2026-0001", "--at", CONFERENCE,
                     "--place", "Türi Perekeskus")
     assert code == 0, out
-    assert "„hea tuttav”" in out  # the coordinator is told what stays untranslated
+    assert "„hea tuttav“" in out  # the coordinator is told what stays untranslated
     folder = tmp_path / "outbox" / "PLR-2026-0001"
     agenda = _texts(next(folder.glob("*päevakord*vene keeles.docx")))
     assert "Как семья обеспечит" in agenda and "мать" in agenda and "hea tuttav" in agenda

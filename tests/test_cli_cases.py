@@ -124,8 +124,23 @@ def test_cli_cases_wrong_use_never_a_traceback(home: Path) -> None:
         [sys.executable, "-m", "pipeline", "case", "assign", "nonsense", "x", "--home",
          str(home)], capture_output=True, text=True, timeout=120,
     )
-    assert result.returncode == 3 and "Traceback" not in result.stderr
+    # A malformed case number is wrong input (2); a well-formed unknown one is not found (3).
+    assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "PLR-2026-0001" in result.stderr
+
+
+def test_cli_cases_missing_file_is_named_in_the_users_language(home: Path) -> None:
+    code, out = plr(home, "case", "plan", "PLR-2026-0001", "puudub.docx", lang="en")
+    assert code == 2 and "No such file: puudub.docx" in out and "Error:" in out
+    code, out = plr(home, "case", "plan", "PLR-2026-0001", "puudub.docx")
+    assert code == 2 and "Faili ei ole: puudub.docx" in out
+
+
+def test_cli_cases_coordinator_list_has_the_phone(home: Path) -> None:
+    plr(home, "coordinator", "add", "--name", "Kadri Lepik", "--email", "k.lepik@example.ee",
+        "--phone", "+372 5123 4567")
+    code, out = plr(home, "coordinator", "list")
+    assert code == 0 and "5123 4567" in out and "Telefon" in out
 
 
 def test_cli_case_show_gives_the_referral_in_its_own_words(home: Path, referral: Referral) -> None:

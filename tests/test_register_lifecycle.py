@@ -121,7 +121,7 @@ def test_lifecycle_transition_refused_leaves_state_and_history(
     session: Session, referral: Referral
 ) -> None:
     n = new_case(session, referral)
-    with pytest.raises(Refused, match="„registreeritud”"):
+    with pytest.raises(Refused, match="„registreeritud“"):
         lifecycle.transition(session=session, number=n, to=State.SCHEDULED, actor="x")
     assert state(session, n) is State.REGISTERED
     assert len(get_case(session=session, number=n).history) == 1

@@ -26,7 +26,7 @@ NumberArg = Annotated[str, typer.Argument(help="Juhtumi number, nt PLR-2026-0001
 
 
 ParticipantArg = Annotated[int, typer.Argument(
-    help="Osaleja number (veerg „Nr” käsu plr case show osalejate tabelis).")]
+    help="Osaleja number (veerg „Nr“ käsu plr case show osalejate tabelis).")]
 ForceOption = Annotated[bool, typer.Option(
     "--force", help="Kinnita samm, mille süsteem muidu keelaks (nt aeg pühal või enne "
     "kohtumise algust).", show_default=False)]
@@ -413,10 +413,11 @@ def register(app: typer.Typer) -> None:
         elif not rows:
             console.print(t(cfg.lang, "msg.no_coordinators"))
         else:
-            _table(cfg.lang, "title.coordinators", ("number", "name", "email", "languages",
+            _table(cfg.lang, "title.coordinators", ("nr", "name", "email", "phone", "languages",
                                                     "capacity"),
-                   [[str(r["id"]), r["name"], r["email"], ",".join(r["languages"]),
-                     f"{r['open_cases']}/{r['capacity']}"] for r in rows])
+                   [[str(r["id"]), r["name"], r["email"], _d(r["phone"]),
+                     ",".join(r["languages"]), f"{r['open_cases']}/{r['capacity']}"]
+                    for r in rows], whole=("nr",))
 
     @app.command("intake")
     @handle_errors
@@ -443,7 +444,8 @@ def register(app: typer.Typer) -> None:
             _table(cfg.lang, "title.intake",
                    ("received", "file", "outcome", "cases", "reason", "place"),
                    [[e.received_at.strftime("%d.%m.%Y %H:%M"), _d(e.file),
-                     t(cfg.lang, f"outcome.{e.outcome}"), ", ".join(e.cases) or "—",
+                     t(cfg.lang, "outcome.action_plan" if "action_plan" in e.codes
+                       else f"outcome.{e.outcome}"), ", ".join(e.cases) or "—",
                      _d(e.reason or ", ".join(e.codes)),
                      _d(Path(e.placed).parts[0] + "/" if e.placed else None)]
                     for e in entries], whole=("outcome", "cases", "place"))

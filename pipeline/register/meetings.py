@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from pipeline.errors import PipelineError, Refused
+from pipeline.errors import NotFound, PipelineError, Refused
 from pipeline.model.case import ActionPlan, MeetingKind, Participant, Role, State
 from pipeline.register.cases import (
     current_referral,
@@ -86,8 +86,8 @@ def _participant(case: Case, participant_id: int) -> ParticipantRow:
     for row in case.participants:
         if row.id == participant_id and row.removed_at is None:
             return row
-    raise PipelineError(f"Juhtumil {case.number} ei ole osalejat numbriga {participant_id} "
-                        "(vt plr case show).", code="no_participant")
+    raise NotFound(f"Juhtumil {case.number} ei ole osalejat numbriga {participant_id} "
+                   "(vt plr case show).", code="no_participant")
 
 
 def _open_for_people(case: Case) -> None:

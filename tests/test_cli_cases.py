@@ -186,3 +186,23 @@ def test_cli_tables_in_a_narrow_terminal_hide_no_value(home: Path) -> None:
     code, out = plr(home, "intake", columns=80)
     assert code == 0 and "PLR-2026-0001" in out and "registreeritud" in out
     assert all("…" not in line for line in out.splitlines()[3:])  # only headers may shorten
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_cli_cases_tables_never_break_a_word_that_fits(home: Path, columns: int) -> None:
+    plr(home, "coordinator", "add", "--name", "Kadri Lepik", "--email",
+        "kadri.lepik@example.ee", "--phone", "+372 5123 4567", "--languages", "et,ru")
+    plr(home, "case", "assign", "PLR-2026-0002", "Kadri Lepik")
+    plr(home, "case", "participant", "add", "PLR-2026-0002", "--name",
+        "Olga Ivanova-Tšernõševa", "--email", "olga.ivanova@example.ee",
+        "--relation", "sotsiaalpedagoog")
+    shown = json.loads(plr(home, "case", "show", "PLR-2026-0002", "--json")[1])
+    words = {w for p in shown["participants"] for w in p["name"].split()}
+    words |= {"kadri.lepik@example.ee", "20.11.2026", "09:00", "sotsiaalpedagoog",
+              "registreeritud", "PLR-2026-0001", "PLR-2026-0002"}
+    outputs = [plr(home, *args, columns=columns)[1] for args in (
+        ("cases",), ("case", "show", "PLR-2026-0002"), ("coordinator", "list"), ("intake",))]
+    text = "\n".join(outputs)
+    assert all(len(line) <= columns for line in text.splitlines())
+    for word in sorted(words):
+        assert word in text, (columns, word)

@@ -60,7 +60,7 @@ def _cases_table(rows: list[dict[str, Any]], lang: str) -> Table:
         [[r["number"], state_label(r["state"], lang), _time(r["received_at"]),
           _d(r["municipality"]), ", ".join(r["children"]) or "—", _d(r["coordinator"]),
           _d(r["queue_position"])] for r in rows],
-        whole=("number", "state"))
+        whole=("number", "state", "received"))
 
 
 def _show(d: dict[str, Any], lang: str) -> None:
@@ -98,10 +98,12 @@ def _show(d: dict[str, Any], lang: str) -> None:
                [[s["name"], f"{s['open_cases']}/{s['capacity']}",
                  "✓" if s["speaks_language"] else "—"] for s in d["suggestions"]])
     _table(lang, "title.versions", ("version", "received", "file"),
-           [[str(v["version"]), _time(v["received_at"]), _d(v["file"])] for v in d["versions"]])
+           [[str(v["version"]), _time(v["received_at"]), _d(v["file"])] for v in d["versions"]],
+           whole=("version", "received"))
     _table(lang, "title.history", ("time", "change", "actor", "note"),
            [[_time(h["at"]), f"{state_label(h['from'], lang) if h['from'] else '—'} → "
-             f"{state_label(h['to'], lang)}", h["actor"], _d(h["note"])] for h in d["history"]])
+             f"{state_label(h['to'], lang)}", h["actor"], _d(h["note"])] for h in d["history"]],
+           whole=("time",))
 
 
 # What a coordinator reads first, in the referral's own words, under the form's labels.
@@ -137,20 +139,70 @@ def _table(lang: str, title: str, cols: tuple[str, ...], rows: list[list[str]],
     console.print(_make_table(lang, title, cols, rows, whole))
 
 
+def _longest_word(text: str) -> int:
+    return max((len(w) for w in text.split()), default=0)
+
+
+def fit_widths(headers: list[str], rows: list[list[str]], whole: list[bool],
+               width: int) -> list[int]:
+    """Column widths that never break a word in the middle when the words fit: each column
+    is at least its longest word (a `whole` column its longest value). Only when even that
+    is wider than the terminal are the longest words shortened (and fold), longest first."""
+    need: list[int] = []
+    for i, header in enumerate(headers):
+        values = [r[i] for r in rows]
+        if whole[i]:
+            need.append(max([len(header)] + [len(v) for v in values]))
+        else:
+            need.append(max([_longest_word(header), 1] + [_longest_word(v) for v in values]))
+    room = width - (3 * len(headers) + 1)  # borders and padding
+    excess = sum(need) - room
+    while excess > 0:
+        cut = [i for i in range(len(need)) if not whole[i]]
+        if not cut:
+            break
+        top = max(need[i] for i in cut)
+        # On a tie the later column gives way (a relation before a name).
+        widest = [i for i in reversed(cut) if need[i] == top]
+        if top <= 4:
+            break
+        for i in widest:
+            if excess <= 0:
+                break
+            need[i] -= 1
+            excess -= 1
+    return need
+
+
+def column_widths(headers: list[str], rows: list[list[str]], whole: list[bool],
+                  width: int) -> list[int]:
+    """Each column's width: its longest value when the terminal allows; otherwise the
+    widest columns wrap first (at spaces), none below its longest word (`fit_widths`)."""
+    least = fit_widths(headers, rows, whole, width)
+    out = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    room = width - (3 * len(headers) + 1)
+    while sum(out) > room:
+        slack = [i for i in range(len(out)) if out[i] > least[i]]
+        if not slack:
+            break
+        i = max(slack, key=lambda k: (out[k], k))
+        out[i] -= 1
+    return [max(w, 1) for w in out]
+
+
 def _make_table(lang: str, title: str, cols: tuple[str, ...], rows: list[list[str]],
                 whole: tuple[str, ...] = ()) -> Table:
-    """A table whose values never hide behind "…" in a narrow terminal: the `whole`
-    columns (case numbers, states, outcomes) keep their width, the others wrap, and a long
-    word folds."""
+    """A table whose values never hide behind "…" and whose words never break in the
+    middle when they fit: the `whole` columns (case numbers, states, times) keep their
+    width, the others wrap at spaces, and only a word longer than any width the terminal
+    allows folds."""
+    headers = [t(lang, f"col.{c}") for c in cols]
+    flags = [c in whole for c in cols]
+    widths = column_widths(headers, rows, flags, console.width)
     table = Table(title=t(lang, title), title_justify="left")
-    for i, c in enumerate(cols):
-        if c in whole:
-            width = max([len(t(lang, f"col.{c}"))] + [len(r[i]) for r in rows])
-            table.add_column(t(lang, f"col.{c}"), no_wrap=True, min_width=width)
-        else:
-            table.add_column(t(lang, f"col.{c}"))
+    for header, flag, width in zip(headers, flags, widths, strict=True):
+        table.add_column(header, no_wrap=flag, overflow="fold", width=width)
     for r in rows:
-        # A value's long word folds rather than end in "…"; a header may still shorten.
         table.add_row(*(cell if c in whole else Text(cell, overflow="fold")
                         for c, cell in zip(cols, r, strict=True)))
     return table
@@ -448,7 +500,7 @@ def register(app: typer.Typer) -> None:
                        else f"outcome.{e.outcome}"), ", ".join(e.cases) or "—",
                      _d(e.reason or ", ".join(e.codes)),
                      _d(Path(e.placed).parts[0] + "/" if e.placed else None)]
-                    for e in entries], whole=("outcome", "cases", "place"))
+                    for e in entries], whole=("received", "outcome", "cases", "place"))
 
     @app.command("purge")
     @handle_errors

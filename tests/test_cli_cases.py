@@ -206,3 +206,10 @@ def test_cli_cases_tables_never_break_a_word_that_fits(home: Path, columns: int)
     assert all(len(line) <= columns for line in text.splitlines())
     for word in sorted(words):
         assert word in text, (columns, word)
+
+
+def test_cli_cases_help_shows_no_bool_metavar(home: Path) -> None:
+    for args in (("--help",), ("case", "schedule", "--help"), ("cases", "--help")):
+        result = runner.invoke(app, list(args), env={"COLUMNS": "100"})
+        assert result.exit_code == 0 and "<bool>" not in result.output
+        assert "--help" in result.output

@@ -6,7 +6,7 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -18,6 +18,23 @@ from pipeline.i18n import t
 P = ParamSpec("P")
 R = TypeVar("R")
 
+def _flags_without_type() -> None:
+    """Typer 0.29 prints `<bool>` beside every on/off flag (`--json <bool>`), which reads
+    as if the flag took a value; a flag shows no type, as in every other CLI."""
+    from typer.core import TyperOption
+
+    original = TyperOption.display_type_rich
+    if getattr(original, "_plr_patched", False):
+        return
+
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag else original(self, ctx)
+
+    display_type_rich._plr_patched = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_flags_without_type()
 console = Console()
 err_console = Console(stderr=True)
 

@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,18 +26,24 @@ from sqlalchemy.orm import Session
 
 from pipeline.config import Settings
 from pipeline.deliver import mail
-from pipeline.deliver.outbox import case_dir, write_documents
+from pipeline.deliver.outbox import case_dir, supersede, write_documents
 from pipeline.errors import NotFound, PipelineError, Refused
-from pipeline.model.case import Participant, Role
+from pipeline.model.case import Meeting, Participant, Role
 from pipeline.register import coordinators as coord
 from pipeline.register import ledger, lifecycle, meetings, webviews
 from pipeline.register.cases import case_view, get_case, list_cases, now
 from pipeline.register.db import session_factory, transaction, unreachable, with_retry
 from pipeline.register.tables import Coordinator as CoordinatorRow
-from pipeline.register.views import case_details, case_summary
-from pipeline.render.documents import RenderedDocument, for_plan, for_schedule
+from pipeline.register.views import case_details, case_summary, meeting_view
+from pipeline.render.documents import (
+    RenderedDocument,
+    for_cancellation,
+    for_plan,
+    for_schedule,
+    meeting_prefixes,
+)
 from pipeline.render.engine import Engine
-from pipeline.render.plan_reader import read_plan
+from pipeline.render.plan_reader import empty_sections, read_plan
 from pipeline.reporting import service as reporting
 
 T = TypeVar("T")
@@ -108,7 +114,7 @@ def intake(settings: Settings, *, outcome: str | None = None,
     """The intake ledger, newest first; only one outcome and the newest `limit` if given."""
     if outcome is not None and outcome not in {o.value for o in ledger.Outcome}:
         raise PipelineError(
-            f"Tundmatu tulemus „{outcome}”; võimalikud on: "
+            f"Tundmatu tulemus „{outcome}“; võimalikud on: "
             + ", ".join(o.value for o in ledger.Outcome) + ".", code="bad_outcome")
     return in_register(settings, lambda s: ledger.list_entries(
         session=s, outcome=outcome, limit=limit))
@@ -171,14 +177,21 @@ def add_participant(
         session=s, number=number, person=person, actor=actor()).number)
 
 
+_WHEN_FORMATS = ("%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M", "%Y-%m-%dT%H:%M",
+                 # The Estonian way of writing the hour: 17.00, "kell 17.00".
+                 "%Y-%m-%d %H.%M", "%d.%m.%Y %H.%M", "%d.%m.%Y kell %H.%M",
+                 "%Y-%m-%d kell %H.%M")
+
+
 def parse_when(text: str) -> dt.datetime:
-    for fmt in ("%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M", "%Y-%m-%dT%H:%M"):
+    cleaned = " ".join(text.replace(",", " ").split())
+    for fmt in _WHEN_FORMATS:
         try:
-            return dt.datetime.strptime(text.strip(), fmt)
+            return dt.datetime.strptime(cleaned, fmt)
         except ValueError:
             continue
-    raise PipelineError("Aeg peab olema kujul „2026-12-03 17:00” või „03.12.2026 17:00”.",
-                        code="bad_time")
+    raise PipelineError("Aeg peab olema kujul „2026-12-03 17:00“, „03.12.2026 17.00“ või "
+                        "„03.12.2026 kell 17.00“.", code="bad_time")
 
 
 _STEP_SUBJECTS = {
@@ -194,13 +207,18 @@ def write_case_documents(
     """Render one moment's documents from the case as it now stands; write them, and
     queue them in one e-mail to the case's coordinator when mail is configured."""
     view = case_view(session=session, number=number)
-    docs = render(view, engine=Engine(settings.templates_dir))  # office overrides win
+    docs = render(view, engine=engine_for(settings))  # office overrides win
     written = write_documents(settings.outbox, view.number, docs)
     written += pdf_copies(settings, written)
     if view.coordinator is not None:
         subject = _STEP_SUBJECTS.get(render.__name__, "Pere lahendusringi dokumendid")
         mail_to_coordinator(settings, view.number, view.coordinator.email, subject, written)
     return written
+
+
+def engine_for(settings: Settings) -> Engine:
+    """The office's templates over the built-in ones, with the office's letterhead."""
+    return Engine(settings.templates_dir, provider=settings.provider)
 
 
 def pdf_copies(settings: Settings, files: list[Path]) -> list[Path]:
@@ -237,24 +255,64 @@ class Written:
 
     when: dt.datetime
     files: list[Path]
+    # What the coordinator should know (an empty plan section, an untranslated relation).
+    notices: list[str] = field(default_factory=list)
 
 
 def schedule_conference(settings: Settings, number: str, *, at: str, place: str,
-                        hours: float = meetings.CONFERENCE_HOURS) -> Written:
-    """Book the conference; write invitations (+ .ics), agendas and the blank plan."""
+                        hours: float = meetings.CONFERENCE_HOURS,
+                        force: bool = False) -> Written:
+    """Book the conference; write invitations (+ .ics), agendas and the blank plan.
+
+    Moving a booked conference moves the old time's documents to `asendatud/` and writes
+    each participant of the old time a cancellation notice (+ METHOD:CANCEL .ics)."""
+    from pipeline.render.dates import booking_problems
+
     start = parse_when(at)
-    if start < now():
-        raise Refused("Lahendusringi aeg on möödas; valige tulevane aeg.", code="past_time")
+    if not 0.5 <= hours <= 8:
+        raise PipelineError("Lahendusringi kestus peab olema 0,5–8 tundi.", code="bad_hours")
+    problems = booking_problems(start, start + dt.timedelta(hours=hours), now())
+    if problems and not force:
+        raise Refused("Lahendusringi ei broneeritud: " + "; ".join(problems) + ". Kui aeg on "
+                      "siiski õige, kinnitage see käsuga --force.", code="bad_time")
 
     def step(s: Session) -> Written:
+        before = get_case(session=s, number=number, for_update=True)
+        # A booked conference being moved (the case is `scheduled`): the latest one.
+        booked = [m for m in before.meetings if m.kind == "conference" and m.cancelled_at is None]
+        ahead = ([meeting_view(before.number, booked[-1])]
+                 if before.state == "scheduled" and booked else [])
+        invited = case_view(session=s, number=number).participants
         case = meetings.book_conference(
-            session=s, number=number, start=start, place=place, actor=actor(), hours=hours)
-        return Written(start, write_case_documents(settings, s, case.number, for_schedule))
+            session=s, number=number, start=start, place=place, actor=actor(), hours=hours,
+            note="; ".join(problems) + " (kinnitatud)" if problems else None)
+        view = case_view(session=s, number=number)
+        return Written(start, _write_cancelled(settings, s, case.number, ahead, invited)
+                       + write_case_documents(settings, s, case.number, for_schedule),
+                       relation_notices(view.participants, view.referral.family_language))
 
     return in_register(settings, step)
 
 
-def record_plan(settings: Settings, number: str, file: Path) -> Written:
+def _write_cancelled(settings: Settings, session: Session, number: str,
+                     cancelled: list[Meeting], invited: list[Participant]) -> list[Path]:
+    """For each meeting moved or called off: its documents to `asendatud/`, and a
+    cancellation notice for everyone who was invited to it."""
+    if not cancelled:
+        return []
+    view = case_view(session=session, number=number)
+    engine = engine_for(settings)
+    people = [p for p in invited if p.role is not Role.COORDINATOR]
+    docs = [d for m in cancelled
+            for d in for_cancellation(view, m, engine=engine, recipients=people)]
+    for m in cancelled:
+        supersede(settings.outbox, view.number, meeting_prefixes(m))
+    written = write_documents(settings.outbox, view.number, docs)
+    return written + pdf_copies(settings, written)
+
+
+def record_plan(settings: Settings, number: str, file: Path,
+                forced: str | None = None) -> Written:
     """Read a filled action-plan DOCX, store it, book the follow-up and write the
     final plan and the follow-up invitations for every participant."""
     plan_number, plan = read_plan(file.read_bytes())
@@ -263,24 +321,37 @@ def record_plan(settings: Settings, number: str, file: Path) -> Written:
                       code="plan_wrong_case")
 
     def step(s: Session) -> Written:
-        case = meetings.save_plan(session=s, number=number, plan=plan, actor=actor())
+        case = meetings.save_plan(session=s, number=number, plan=plan, actor=actor(),
+                                  forced=forced)
         follow_up = case.meetings[-1].start
-        return Written(follow_up, write_case_documents(settings, s, case.number, for_plan))
+        notices = [f"Tegevusplaanis on osa „{title}“ tühi; plaan salvestati ilma selleta."
+                   for title in empty_sections(plan)]
+        return Written(follow_up, write_case_documents(settings, s, case.number, for_plan),
+                       notices)
 
     return in_register(settings, step)
 
 
 def record_followup(settings: Settings, number: str, *, outcome: str,
-                    note: str | None = None) -> str:
+                    note: str | None = None, forced: str | None = None) -> str:
     return in_register(settings, lambda s: meetings.record_followup(
-        session=s, number=number, outcome=outcome, actor=actor(), note=note).state)
+        session=s, number=number, outcome=outcome, actor=actor(), note=note,
+        forced=forced).state)
 
 
 def close_case(settings: Settings, number: str, *, reason: str,
                note: str | None = None) -> Offer | None:
-    """Close; if that freed a place, name the longest-waiting case to offer."""
+    """Close; a meeting still ahead is cancelled (notices to everyone invited); if that
+    freed a place, name the longest-waiting case to offer."""
     def step(s: Session) -> Offer | None:
+        before = get_case(session=s, number=number, for_update=True)
+        ahead = [meeting_view(before.number, m) for m in meetings.upcoming(before)]
+        invited = case_view(session=s, number=number).participants
         case = lifecycle.close(session=s, number=number, reason=reason, actor=actor(), note=note)
+        files = _write_cancelled(settings, s, case.number, ahead, invited)
+        if files and case.coordinator is not None:
+            mail_to_coordinator(settings, case.number, case.coordinator.email,
+                                "Kohtumise tühistamisteated", files)
         reporting.write_overview(settings, s, case.number)  # the referrer's overview of work
         freed = case.coordinator
         if freed is None:
@@ -289,6 +360,53 @@ def close_case(settings: Settings, number: str, *, reason: str,
         return Offer(nxt.number) if nxt is not None else None
 
     return in_register(settings, step)
+
+
+# --- participants: edit and remove (issue 9) ------------------------------------------
+
+
+def edit_participant(settings: Settings, number: str, participant_id: int, *,
+                     name: str | None = None, relation: str | None = None,
+                     phone: str | None = None, email: str | None = None) -> str:
+    """Change a participant's details; the earlier values stay in their history."""
+    changes = {"name": name, "relation": relation, "phone": phone, "email": email}
+    return in_register(settings, lambda s: meetings.edit_participant(
+        session=s, number=number, participant_id=participant_id, actor=actor(),
+        changes=changes)[0].number)
+
+
+def remove_participant(settings: Settings, number: str, participant_id: int) -> list[Path]:
+    """Take a participant off the case; their documents move to `asendatud/`."""
+    def step(s: Session) -> list[Path]:
+        case, name = meetings.remove_participant(session=s, number=number,
+                                                 participant_id=participant_id, actor=actor())
+        # Every document addressed to them ("… – Name.docx"), whatever its kind.
+        return supersede(settings.outbox, case.number, [""], recipient=name)
+
+    return in_register(settings, step)
+
+
+def translate_texts(settings: Settings, number: str, *, lang: str, question: str | None,
+                    bottom_lines: str | None) -> str:
+    """Store the coordinator's translation of the referrer's texts (documents written from
+    now on print it instead of the Estonian original)."""
+    return in_register(settings, lambda s: meetings.set_translation(
+        session=s, number=number, lang=lang, actor=actor(),
+        texts={"question": question, "bottom_lines": bottom_lines}).number)
+
+
+def relation_notices(participants: list[Participant], family_lang: str) -> list[str]:
+    """Relations the vocabulary cannot translate into the family's language: the letters
+    print them as written, and the coordinator is told."""
+    from pipeline.render.relations import unknown
+
+    if family_lang not in ("ru", "en"):
+        return []
+    words = dict.fromkeys(w for p in participants if p.is_family
+                          for w in unknown(p.relation))
+    return [f"Seost „{w}“ ei ole sõnastikus: pere keeles dokumentides on see nii, nagu "
+            "kirjutatud. Vajaduse korral muutke seda: plr case participant edit."
+            for w in words]
 
 
 # --- the web app (issue 10): who acts, what a user may see, lists, files ----------

@@ -107,6 +107,23 @@ class Limits(BaseSettings):
     trust_anchors: tuple[Path, ...] = ()
 
 
+class ProviderSettings(BaseSettings):
+    """The service provider's letterhead on every letter: `PLR_PROVIDER_NAME`, …
+
+    Set once per office (environment or `.env`); empty values are left out of the letterhead."""
+
+    model_config = SettingsConfigDict(env_prefix="PLR_PROVIDER_", extra="ignore")
+
+    name: str = "Pere lahendusringi teenus"
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    registry_code: str = ""
+    website: str = ""
+    # A PNG or JPEG shown at the letterhead's left, 15 mm high.
+    logo: Path | None = None
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PLR_", extra="ignore")
 
@@ -128,14 +145,13 @@ class Settings(BaseSettings):
     # by the libraries stays bounded across a long backlog.
     worker_max_files: int = 200
     pdf: bool = False
-    # The provider as statements and the overview of work done sign (issue 14).
-    provider_name: str = "Pere lahendusringi meeskond"
     limits: Limits = Field(default_factory=Limits)
     # The web app (`plr serve`): the session cookie only over HTTPS (set behind a TLS
     # proxy), sign-out after this many idle minutes, the address people open.
     secure_cookies: bool = False
     session_idle_minutes: float = 30.0
     public_url: str | None = None
+    provider: ProviderSettings = Field(default_factory=ProviderSettings)
 
     @property
     def layout(self) -> Layout:

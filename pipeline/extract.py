@@ -173,7 +173,8 @@ def _extract_mail(
     if not found:
         listed = ", ".join(f"„{n}“" for n in others[:10])
         if others:
-            tail = f" Kirjas on manused {listed}, mis ei ole PDF-, DOCX-, ODT-, DOC- ega RTF-failid."
+            tail = (f" Kirjas on manused {listed}, mis ei ole PDF-, DOCX-, ODT-, DOC- "
+                    "ega RTF-failid.")
         elif mail.attachments:
             tail = " Kirja manused on loetud, kuid ükski neist ei ole suunamisvorm."
         else:

@@ -124,8 +124,23 @@ def test_cli_cases_wrong_use_never_a_traceback(home: Path) -> None:
         [sys.executable, "-m", "pipeline", "case", "assign", "nonsense", "x", "--home",
          str(home)], capture_output=True, text=True, timeout=120,
     )
-    assert result.returncode == 3 and "Traceback" not in result.stderr
+    # A malformed case number is wrong input (2); a well-formed unknown one is not found (3).
+    assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "PLR-2026-0001" in result.stderr
+
+
+def test_cli_cases_missing_file_is_named_in_the_users_language(home: Path) -> None:
+    code, out = plr(home, "case", "plan", "PLR-2026-0001", "puudub.docx", lang="en")
+    assert code == 2 and "No such file: puudub.docx" in out and "Error:" in out
+    code, out = plr(home, "case", "plan", "PLR-2026-0001", "puudub.docx")
+    assert code == 2 and "Faili ei ole: puudub.docx" in out
+
+
+def test_cli_cases_coordinator_list_has_the_phone(home: Path) -> None:
+    plr(home, "coordinator", "add", "--name", "Kadri Lepik", "--email", "k.lepik@example.ee",
+        "--phone", "+372 5123 4567")
+    code, out = plr(home, "coordinator", "list")
+    assert code == 0 and "5123 4567" in out and "Telefon" in out
 
 
 def test_cli_case_show_gives_the_referral_in_its_own_words(home: Path, referral: Referral) -> None:
@@ -171,3 +186,30 @@ def test_cli_tables_in_a_narrow_terminal_hide_no_value(home: Path) -> None:
     code, out = plr(home, "intake", columns=80)
     assert code == 0 and "PLR-2026-0001" in out and "registreeritud" in out
     assert all("…" not in line for line in out.splitlines()[3:])  # only headers may shorten
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_cli_cases_tables_never_break_a_word_that_fits(home: Path, columns: int) -> None:
+    plr(home, "coordinator", "add", "--name", "Kadri Lepik", "--email",
+        "kadri.lepik@example.ee", "--phone", "+372 5123 4567", "--languages", "et,ru")
+    plr(home, "case", "assign", "PLR-2026-0002", "Kadri Lepik")
+    plr(home, "case", "participant", "add", "PLR-2026-0002", "--name",
+        "Olga Ivanova-Tšernõševa", "--email", "olga.ivanova@example.ee",
+        "--relation", "sotsiaalpedagoog")
+    shown = json.loads(plr(home, "case", "show", "PLR-2026-0002", "--json")[1])
+    words = {w for p in shown["participants"] for w in p["name"].split()}
+    words |= {"kadri.lepik@example.ee", "20.11.2026", "09:00", "sotsiaalpedagoog",
+              "registreeritud", "PLR-2026-0001", "PLR-2026-0002"}
+    outputs = [plr(home, *args, columns=columns)[1] for args in (
+        ("cases",), ("case", "show", "PLR-2026-0002"), ("coordinator", "list"), ("intake",))]
+    text = "\n".join(outputs)
+    assert all(len(line) <= columns for line in text.splitlines())
+    for word in sorted(words):
+        assert word in text, (columns, word)
+
+
+def test_cli_cases_help_shows_no_bool_metavar(home: Path) -> None:
+    for args in (("--help",), ("case", "schedule", "--help"), ("cases", "--help")):
+        result = runner.invoke(app, list(args), env={"COLUMNS": "100"})
+        assert result.exit_code == 0 and "<bool>" not in result.output
+        assert "--help" in result.output

@@ -88,19 +88,23 @@ def test_lifecycle_full_process_with_both_loops(session: Session, referral: Refe
                              actor="kati")
     meetings.book_conference(session=session, number=n, start=start + dt.timedelta(days=1),
                              place="Perekeskus", actor="kati")  # moved
-    meetings.save_plan(session=session, number=n, plan=PLAN, actor="kati")
+    meetings.save_plan(session=session, number=n, plan=PLAN, actor="kati", forced="test")
     view = case_view(session=session, number=n)
     assert view.conference is not None and view.conference.start.day == 4
     # 4 Jan 2027 is a Monday, a working day.
     assert view.follow_up is not None and view.follow_up.start == dt.datetime(2027, 1, 4, 17, 0)
     assert view.plan == PLAN
-    meetings.record_followup(session=session, number=n, outcome="revise", actor="kati")
-    meetings.save_plan(session=session, number=n, plan=PLAN, actor="kati")  # revised plan
-    meetings.record_followup(session=session, number=n, outcome="new_conference", actor="kati")
+    meetings.record_followup(session=session, number=n, outcome="revise", actor="kati",
+                             forced="test")
+    # The revised plan:
+    meetings.save_plan(session=session, number=n, plan=PLAN, actor="kati", forced="test")
+    meetings.record_followup(session=session, number=n, outcome="new_conference", actor="kati",
+                             forced="test")
     meetings.book_conference(session=session, number=n, start=start + dt.timedelta(days=60),
                              place="Vallamaja", actor="kati")
-    meetings.save_plan(session=session, number=n, plan=PLAN, actor="kati")
-    meetings.record_followup(session=session, number=n, outcome="continue", actor="kati")
+    meetings.save_plan(session=session, number=n, plan=PLAN, actor="kati", forced="test")
+    meetings.record_followup(session=session, number=n, outcome="continue", actor="kati",
+                             forced="test")
     lifecycle.close(session=session, number=n, reason="plan_working", actor="kati")
     session.commit()
     case = get_case(session=session, number=n)
@@ -117,7 +121,7 @@ def test_lifecycle_transition_refused_leaves_state_and_history(
     session: Session, referral: Referral
 ) -> None:
     n = new_case(session, referral)
-    with pytest.raises(Refused, match="„registreeritud”"):
+    with pytest.raises(Refused, match="„registreeritud“"):
         lifecycle.transition(session=session, number=n, to=State.SCHEDULED, actor="x")
     assert state(session, n) is State.REGISTERED
     assert len(get_case(session=session, number=n).history) == 1
@@ -135,9 +139,10 @@ def test_lifecycle_plan_before_conference_refused(session: Session, referral: Re
     n = new_case(session, referral)
     lifecycle.assign(session=session, number=n, coordinator=coordinator(session), actor="k")
     with pytest.raises(Refused, match="plaan kokku lepitud"):
-        meetings.save_plan(session=session, number=n, plan=PLAN, actor="k")
+        meetings.save_plan(session=session, number=n, plan=PLAN, actor="k", forced="test")
     with pytest.raises(Refused):
-        meetings.record_followup(session=session, number=n, outcome="continue", actor="k")
+        meetings.record_followup(session=session, number=n, outcome="continue", actor="k",
+                                 forced="test")
 
 
 def test_lifecycle_close_reasons(session: Session, referral: Referral) -> None:
@@ -155,13 +160,13 @@ def test_lifecycle_close_reasons(session: Session, referral: Referral) -> None:
 
 def test_lifecycle_participant_rules(session: Session, referral: Referral) -> None:
     n = new_case(session, referral)
-    giver = Participant(name="Olga", role=Role.INFORMATION_GIVER, email="olga@example.ee")
+    giver = Participant(name="Olga Õpetaja", role=Role.INFORMATION_GIVER, email="olga@example.ee")
     with pytest.raises(Refused, match="koordinaatori määramist"):
         meetings.add_participant(session=session, number=n, person=giver, actor="k")
     lifecycle.assign(session=session, number=n, coordinator=coordinator(session), actor="k")
     with pytest.raises(PipelineError, match="e-post või telefon"):
         meetings.add_participant(session=session, number=n, actor="k",
-                                 person=Participant(name="Olga", role=Role.INFORMATION_GIVER))
+                                 person=giver.model_copy(update={"email": None}))
     with pytest.raises(PipelineError, match="ainult"):
         meetings.add_participant(session=session, number=n, actor="k",
                                  person=giver.model_copy(update={"role": Role.CHILD}))
@@ -306,3 +311,43 @@ def test_purge_rejects_bad_period(bad: str) -> None:
 
 def test_purge_months_clamp_to_month_end() -> None:
     assert purge.cutoff("1m", today=dt.datetime(2026, 3, 31)) == dt.datetime(2026, 2, 28)
+
+
+def test_lifecycle_follow_up_comes_after_the_latest_plan_in_both_loops(
+    session: Session, referral: Referral
+) -> None:
+    from pipeline.render.dates import is_working_day
+    from pipeline.render.documents import for_schedule
+
+    n = new_case(session, referral)
+    lifecycle.assign(session=session, number=n, coordinator=coordinator(session), actor="k")
+    conf = dt.datetime(2027, 3, 4, 17, 0)
+    meetings.book_conference(session=session, number=n, start=conf, place="Perekeskus",
+                             actor="k")
+    meetings.save_plan(session=session, number=n, plan=PLAN, actor="k", forced="test")
+    first = case_view(session=session, number=n).follow_up
+    assert first is not None and first.start == dt.datetime(2027, 4, 5, 17, 0)  # 4.4 is Sunday
+    # Revise: the revised plan is agreed at the follow-up, so its follow-up is a month on
+    # from there, never the one already held.
+    meetings.record_followup(session=session, number=n, outcome="revise", actor="k",
+                             forced="test")
+    meetings.save_plan(session=session, number=n, plan=PLAN, actor="k", forced="test")
+    second = case_view(session=session, number=n).follow_up
+    assert second is not None and second.start == dt.datetime(2027, 5, 5, 17, 0)
+    # New conference: the next follow-up comes a month after it, and the new conference's
+    # documents propose that, not the follow-up already held.
+    meetings.record_followup(session=session, number=n, outcome="new_conference", actor="k",
+                             forced="test")
+    new_conf = dt.datetime(2027, 6, 1, 16, 0)
+    meetings.book_conference(session=session, number=n, start=new_conf, place="Vallamaja",
+                             actor="k")
+    view = case_view(session=session, number=n)
+    blank = next(x for x in for_schedule(view) if x.kind == "blank_plan")
+    from test_render_helpers import docx_text
+
+    assert "1. juuli 2027, neljapäev, kell 16.00 (ettepanek)" in docx_text(blank.data)
+    meetings.save_plan(session=session, number=n, plan=PLAN, actor="k", forced="test")
+    third = case_view(session=session, number=n).follow_up
+    assert third is not None and third.start == dt.datetime(2027, 7, 1, 16, 0)
+    assert third.place == "Vallamaja"
+    assert all(is_working_day(m.start.date()) for m in (first, second, third))

@@ -33,3 +33,22 @@ def test_dates_follow_up_one_month_later_on_a_working_day(
     got = dates.follow_up_date(conference)
     assert got == follow_up
     assert dates.is_working_day(got)
+
+
+def test_render_dates_booking_problems_name_the_reason() -> None:
+    from pipeline.render.dates import booking_problems
+
+    now = dt.datetime(2026, 12, 1, 9, 0)
+
+    def why(start: dt.datetime, hours: float = 3) -> str:
+        return "; ".join(booking_problems(start, start + dt.timedelta(hours=hours), now))
+
+    assert why(dt.datetime(2026, 12, 3, 17, 0)) == ""  # a Thursday evening
+    assert "jõululaupäev" in why(dt.datetime(2026, 12, 24, 11, 0))
+    assert "jõululaupäeva eelne päev" in why(dt.datetime(2026, 12, 23, 11, 0))
+    assert "võidupüha eelne päev" in why(dt.datetime(2027, 6, 22, 11, 0))
+    assert "võidupüha" in why(dt.datetime(2027, 6, 23, 11, 0))
+    assert "laupäev" in why(dt.datetime(2026, 12, 5, 11, 0))
+    assert "08.00–21.00" in why(dt.datetime(2026, 12, 3, 19, 0))  # ends at 22.00
+    assert "08.00–21.00" in why(dt.datetime(2026, 12, 3, 7, 0))
+    assert "möödas" in why(dt.datetime(2026, 11, 30, 17, 0))

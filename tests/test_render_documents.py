@@ -31,8 +31,10 @@ FOLLOW_WHEN = {
 
 
 def _all(view: CaseView) -> list[d.RenderedDocument]:
+    assert view.conference is not None
     return (d.for_registration(view) + d.for_schedule(view, today=TODAY)
-            + d.for_plan(view, today=TODAY))
+            + d.for_plan(view, today=TODAY)
+            + d.for_cancellation(view, view.conference, today=TODAY))
 
 
 def _clean(text: str) -> None:
@@ -55,11 +57,12 @@ def test_render_every_document_has_names_dates_and_no_tags(lang: str) -> None:
         text = "\n".join(parts.values())
         _clean(text)
         assert view.number in text, doc.filename
-        if doc.kind != "case_summary":
+        if doc.kind not in ("case_summary", "cancellation"):
             assert all(c.name and c.name in text for c in view.referral.children), doc.filename
         if doc.recipient and doc.kind in ("invitation", "follow_up_invitation", "plan"):
             assert doc.recipient in parts["body"]
-        if doc.kind in ("invitation", "agenda"):
+        info = {p.id for p in view.participants if p.role is Role.INFORMATION_GIVER}
+        if doc.kind == "agenda" or (doc.kind == "invitation" and doc.participant_id not in info):
             assert WHEN[doc.lang] in parts["body"]
         if doc.kind in ("follow_up_invitation", "plan"):
             assert FOLLOW_WHEN[doc.lang] in parts["body"]
@@ -94,8 +97,15 @@ def test_render_information_giver_is_invited_to_part_one_only() -> None:
     docs = d.for_schedule(sample_case("et"), today=TODAY)
     teacher = next(x for x in docs if x.kind == "invitation" and x.recipient == "Mari-Liis Kask")
     mother = next(x for x in docs if x.kind == "invitation" and x.recipient == "Helju Tamm")
-    assert "infojagamisel, kell 17.00–17.45" in docx_text(teacher.data)
+    assert "kell 17.00–17.45 (infojagamine)" in docx_text(teacher.data)
     assert "Päevakord on kirjale lisatud" not in docx_text(teacher.data)
+    # Their calendar entry blocks the information sharing only, as the letter says.
+    ics = next(x for x in docs if x.kind == "invitation_ics" and x.recipient == "Mari-Liis Kask")
+    event = Calendar.from_ical(ics.data).walk("VEVENT")[0]
+    assert event["DTEND"].dt.strftime("%H:%M") == "17:45"
+    mother_ics = next(x for x in docs if x.kind == "invitation_ics"
+                      and x.recipient == "Helju Tamm")
+    assert Calendar.from_ical(mother_ics.data).walk("VEVENT")[0]["DTEND"].dt.hour == 20
     assert "Päevakord on kirjale lisatud" in docx_text(mother.data)
 
 
@@ -174,7 +184,9 @@ def test_render_invitations_come_with_calendar_files() -> None:
         assert ev["location"] == view.conference.place  # type: ignore[union-attr]
         start, end = ev.decoded("dtstart"), ev.decoded("dtend")
         assert str(start.tzinfo) == "Europe/Tallinn"
-        assert (start.hour, end.hour, start.date()) == (17, 20, dt.date(2026, 12, 3))
+        info = doc.recipient == "Mari-Liis Kask"  # information giver: part 1 only
+        assert (start.hour, end.hour, start.date()) == (17, 17 if info else 20,
+                                                        dt.date(2026, 12, 3))
         assert cal.walk("VTIMEZONE")[0]["tzid"] == "Europe/Tallinn"
         assert doc.filename.endswith(".ics") and doc.filename[:-4] in {
             i.filename[:-5] for i in invites}
@@ -202,10 +214,10 @@ def test_render_schedule_refuses_a_case_without_a_conference() -> None:
 
 def test_render_builtin_templates_pass_the_check() -> None:
     reports = check_all(Engine())
-    assert len(reports) == 16
+    assert len(reports) == 19  # 4 Estonian-only + 5 kinds × 3 languages
     assert [r.name for r in reports if not r.ok] == []
     inv = next(r for r in reports if r.name == "invitation.ru.docx")
-    assert "recipient.name" in inv.variables and "conference.when" in inv.variables
+    assert "recipient.name" in inv.variables and "conference.span" in inv.variables
 
 
 def test_render_check_flags_an_unknown_variable(tmp_path) -> None:  # type: ignore[no-untyped-def]

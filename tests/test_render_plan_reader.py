@@ -83,3 +83,65 @@ def test_plan_reader_garbage_is_unreadable() -> None:
         z.writestr("hello.txt", "x")
     with pytest.raises(UnreadableFile):
         read_plan(buf.getvalue())
+
+
+def _rewrite_sections(data: bytes) -> bytes:
+    """What a coordinator may do in Word: replace the contingency box's content (the
+    control goes with it), delete the bottom-lines box and type paragraphs under its
+    heading instead, and leave the notes control as it was."""
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    zin = zipfile.ZipFile(io.BytesIO(data))
+    root = etree.fromstring(zin.read("word/document.xml"))
+    body = root.find(f"{w}body")
+    assert body is not None
+
+    def para(text: str) -> etree._Element:
+        p = etree.Element(f"{w}p")
+        r = etree.SubElement(p, f"{w}r")
+        etree.SubElement(r, f"{w}t").text = text
+        return p
+
+    def box_after(heading: str) -> etree._Element:
+        items = list(body)
+        for i, el in enumerate(items):
+            if el.tag == f"{w}p" and "".join(el.itertext()).strip() == heading:
+                return items[i + 1]
+        raise AssertionError(heading)
+
+    cell = box_after("Kui plaan ei toimi").find(f".//{w}tc")
+    assert cell is not None
+    for child in list(cell):
+        if child.tag != f"{w}tcPr":
+            cell.remove(child)
+    cell.append(para("Kui Jüri puudub, helistab ema kohe koordinaatorile."))
+    box = box_after("Kuidas plaan tagab suunaja tingimused")
+    box.addprevious(para("Tülide ajal on lapsed onu juures."))
+    box.addprevious(para("Jüri käib iga päev koolis."))
+    body.remove(box)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            blob = (etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+                    if item.filename == "word/document.xml" else zin.read(item.filename))
+            zout.writestr(item, blob)
+    return out.getvalue()
+
+
+def test_plan_reader_keeps_sections_whose_control_was_replaced(blank: bytes) -> None:
+    filled = fill_sdts(blank, {**FILLED, "notes": "Koordinaator helistab emale 15.12."})
+    _, plan = read_plan(_rewrite_sections(filled))
+    assert plan.contingency == "Kui Jüri puudub, helistab ema kohe koordinaatorile."
+    assert plan.bottom_lines_met == "Tülide ajal on lapsed onu juures.\nJüri käib iga päev koolis."
+    assert plan.notes == "Koordinaator helistab emale 15.12."
+
+
+def test_plan_reader_names_the_empty_sections(blank: bytes) -> None:
+    from pipeline.render.plan_reader import empty_sections
+
+    _, plan = read_plan(fill_sdts(blank, {"agreements[0].what": "Jüri käib koolis.",
+                                          "agreements[0].who": "Jüri"}))
+    assert plan.contingency is None and plan.bottom_lines_met is None
+    assert empty_sections(plan) == ["Kuidas plaan tagab suunaja tingimused",
+                                    "Kui plaan ei toimi"]

@@ -30,6 +30,23 @@ JsonOption = Annotated[bool, typer.Option(
 NumberArg = Annotated[str, typer.Argument(help="Juhtumi number, nt PLR-2026-0001.")]
 
 
+ParticipantArg = Annotated[int, typer.Argument(
+    help="Osaleja number (veerg „Nr“ käsu plr case show osalejate tabelis).")]
+ForceOption = Annotated[bool, typer.Option(
+    "--force", help="Kinnita samm, mille süsteem muidu keelaks (nt aeg pühal või enne "
+    "kohtumise algust).", show_default=False)]
+ReasonOption = Annotated[str | None, typer.Option(
+    "--reason", help="Miks samm kinnitatakse (--force korral; jääb ajalukku).",
+    show_default=False)]
+
+
+def _forced(lang: str, force: bool, reason: str | None) -> str | None:
+    """The reason a forced step is taken ("--force" alone counts as a reason given)."""
+    if not force:
+        return None
+    return (reason or "").strip() or t(lang, "msg.forced")
+
+
 def _d(value: Any) -> str:
     return "—" if value in (None, "", []) else str(value)
 
@@ -48,7 +65,7 @@ def _cases_table(rows: list[dict[str, Any]], lang: str) -> Table:
         [[r["number"], state_label(r["state"], lang), _time(r["received_at"]),
           _d(r["municipality"]), ", ".join(r["children"]) or "—", _d(r["coordinator"]),
           _d(r["queue_position"])] for r in rows],
-        whole=("number", "state"))
+        whole=("number", "state", "received"))
 
 
 def _show(d: dict[str, Any], lang: str) -> None:
@@ -57,7 +74,7 @@ def _show(d: dict[str, Any], lang: str) -> None:
     facts = [
         (t(lang, "col.received"), _time(d["received_at"])),
         (t(lang, "col.municipality"), _d(d["municipality"])),
-        (t(lang, "label.family_language"), _d(d["family_language"])),
+        (t(lang, "label.family_language"), t(lang, f"language.{d['family_language']}")),
         (t(lang, "label.referrer"), _d(ref["referrer"]["name"])),
         (t(lang, "col.coordinator"), _d((d["coordinator"] or {}).get("name"))),
         (t(lang, "col.queue"), _d(d["queue_position"])),
@@ -69,9 +86,10 @@ def _show(d: dict[str, Any], lang: str) -> None:
     _signatures(d.get("signatures") or [])
     if ref:
         _referral_texts(ref)
-    _table(lang, "title.participants", ("name", "role", "relation", "language", "parts"),
-           [[p["name"], t(lang, f"role.{p['role']}"), _d(p["relation"]), p["language"],
-             ",".join(map(str, p["parts"]))] for p in d["participants"]])
+    _table(lang, "title.participants", ("nr", "name", "role", "relation", "language", "parts"),
+           [[str(p["id"]), p["name"], t(lang, f"role.{p['role']}"), _d(p["relation"]),
+             t(lang, f"language.{p['language']}"), ",".join(map(str, p["parts"]))]
+            for p in d["participants"]], whole=("nr",))
     if d["warnings"]:
         _table(lang, "title.warnings", ("note",), [[w["message"]] for w in d["warnings"]])
     if d["plan"]:
@@ -86,10 +104,12 @@ def _show(d: dict[str, Any], lang: str) -> None:
                [[s["name"], f"{s['open_cases']}/{s['capacity']}",
                  "✓" if s["speaks_language"] else "—"] for s in d["suggestions"]])
     _table(lang, "title.versions", ("version", "received", "file"),
-           [[str(v["version"]), _time(v["received_at"]), _d(v["file"])] for v in d["versions"]])
+           [[str(v["version"]), _time(v["received_at"]), _d(v["file"])] for v in d["versions"]],
+           whole=("version", "received"))
     _table(lang, "title.history", ("time", "change", "actor", "note"),
            [[_time(h["at"]), f"{state_label(h['from'], lang) if h['from'] else '—'} → "
-             f"{state_label(h['to'], lang)}", h["actor"], _d(h["note"])] for h in d["history"]])
+             f"{state_label(h['to'], lang)}", h["actor"], _d(h["note"])] for h in d["history"]],
+           whole=("time",))
 
 
 # What a coordinator reads first, in the referral's own words, under the form's labels.
@@ -125,20 +145,70 @@ def _table(lang: str, title: str, cols: tuple[str, ...], rows: list[list[str]],
     console.print(_make_table(lang, title, cols, rows, whole))
 
 
+def _longest_word(text: str) -> int:
+    return max((len(w) for w in text.split()), default=0)
+
+
+def fit_widths(headers: list[str], rows: list[list[str]], whole: list[bool],
+               width: int) -> list[int]:
+    """Column widths that never break a word in the middle when the words fit: each column
+    is at least its longest word (a `whole` column its longest value). Only when even that
+    is wider than the terminal are the longest words shortened (and fold), longest first."""
+    need: list[int] = []
+    for i, header in enumerate(headers):
+        values = [r[i] for r in rows]
+        if whole[i]:
+            need.append(max([len(header)] + [len(v) for v in values]))
+        else:
+            need.append(max([_longest_word(header), 1] + [_longest_word(v) for v in values]))
+    room = width - (3 * len(headers) + 1)  # borders and padding
+    excess = sum(need) - room
+    while excess > 0:
+        cut = [i for i in range(len(need)) if not whole[i]]
+        if not cut:
+            break
+        top = max(need[i] for i in cut)
+        # On a tie the later column gives way (a relation before a name).
+        widest = [i for i in reversed(cut) if need[i] == top]
+        if top <= 4:
+            break
+        for i in widest:
+            if excess <= 0:
+                break
+            need[i] -= 1
+            excess -= 1
+    return need
+
+
+def column_widths(headers: list[str], rows: list[list[str]], whole: list[bool],
+                  width: int) -> list[int]:
+    """Each column's width: its longest value when the terminal allows; otherwise the
+    widest columns wrap first (at spaces), none below its longest word (`fit_widths`)."""
+    least = fit_widths(headers, rows, whole, width)
+    out = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    room = width - (3 * len(headers) + 1)
+    while sum(out) > room:
+        slack = [i for i in range(len(out)) if out[i] > least[i]]
+        if not slack:
+            break
+        i = max(slack, key=lambda k: (out[k], k))
+        out[i] -= 1
+    return [max(w, 1) for w in out]
+
+
 def _make_table(lang: str, title: str, cols: tuple[str, ...], rows: list[list[str]],
                 whole: tuple[str, ...] = ()) -> Table:
-    """A table whose values never hide behind "…" in a narrow terminal: the `whole`
-    columns (case numbers, states, outcomes) keep their width, the others wrap, and a long
-    word folds."""
+    """A table whose values never hide behind "…" and whose words never break in the
+    middle when they fit: the `whole` columns (case numbers, states, times) keep their
+    width, the others wrap at spaces, and only a word longer than any width the terminal
+    allows folds."""
+    headers = [t(lang, f"col.{c}") for c in cols]
+    flags = [c in whole for c in cols]
+    widths = column_widths(headers, rows, flags, console.width)
     table = Table(title=t(lang, title), title_justify="left")
-    for i, c in enumerate(cols):
-        if c in whole:
-            width = max([len(t(lang, f"col.{c}"))] + [len(r[i]) for r in rows])
-            table.add_column(t(lang, f"col.{c}"), no_wrap=True, min_width=width)
-        else:
-            table.add_column(t(lang, f"col.{c}"))
+    for header, flag, width in zip(headers, flags, widths, strict=True):
+        table.add_column(header, no_wrap=flag, overflow="fold", width=width)
     for r in rows:
-        # A value's long word folds rather than end in "…"; a header may still shorten.
         table.add_row(*(cell if c in whole else Text(cell, overflow="fold")
                         for c, cell in zip(cols, r, strict=True)))
     return table
@@ -229,22 +299,85 @@ def register(app: typer.Typer) -> None:
                                         phone=phone, relation=relation)
         console.print(t(cfg.lang, "msg.participant_added", number=done))
 
+    @participant_app.command("edit")
+    @handle_errors
+    def participant_edit_cmd(
+        number: NumberArg,
+        participant: ParticipantArg,
+        name: Annotated[str | None, typer.Option("--name", help="Uus ees- ja perekonnanimi.",
+                                                 show_default=False)] = None,
+        email: Annotated[str | None, typer.Option("--email", help="Uus e-posti aadress.",
+                                                  show_default=False)] = None,
+        phone: Annotated[str | None, typer.Option("--phone", help="Uus telefoninumber.",
+                                                  show_default=False)] = None,
+        relation: Annotated[str | None, typer.Option(
+            "--relation", help="Uus seos lapse või perega.", show_default=False)] = None,
+        home: HomeOption = None,
+    ) -> None:
+        """Muuda osaleja andmeid (varasemad andmed jäävad ajalukku)."""
+        cfg = settings(home)
+        done = casework.edit_participant(cfg, number, participant, name=name, email=email,
+                                         phone=phone, relation=relation)
+        console.print(t(cfg.lang, "msg.participant_edited", number=done))
+
+    @participant_app.command("remove")
+    @handle_errors
+    def participant_remove_cmd(
+        number: NumberArg, participant: ParticipantArg, home: HomeOption = None,
+    ) -> None:
+        """Eemalda osaleja juhtumist.
+
+        Osaleja jääb registrisse koos ajalooga; talle koostatud dokumendid viiakse kausta
+        asendatud/.
+        """
+        cfg = settings(home)
+        moved = casework.remove_participant(cfg, number, participant)
+        console.print(t(cfg.lang, "msg.participant_removed", number=number.upper(),
+                        count=len(moved)))
+
+    @case_app.command("translate")
+    @handle_errors
+    def translate_cmd(
+        number: NumberArg,
+        lang: Annotated[str, typer.Option("--lang", help="Pere keel: ru või en.")],
+        question: Annotated[str | None, typer.Option(
+            "--question", help="Suunaja küsimuse tõlge.", show_default=False)] = None,
+        bottom_lines: Annotated[str | None, typer.Option(
+            "--bottom-lines", help="Suunaja tingimuste tõlge.", show_default=False)] = None,
+        home: HomeOption = None,
+    ) -> None:
+        """Salvesta suunaja küsimuse ja tingimuste tõlge pere keelde.
+
+        Ilma tõlketa trükitakse vene- ja ingliskeelsetesse dokumentidesse suunaja eestikeelne
+        tekst koos märkusega, et see on suunaja kirjutatud eesti keeles. Tühi tekst ("")
+        eemaldab tõlke.
+        """
+        cfg = settings(home)
+        done = casework.translate_texts(cfg, number, lang=lang, question=question,
+                                        bottom_lines=bottom_lines)
+        console.print(t(cfg.lang, "msg.translated", number=done))
+
     @case_app.command("schedule")
     @handle_errors
     def schedule_cmd(
         number: NumberArg,
         at: Annotated[str, typer.Option(
-            "--at", help='Algusaeg, nt "2026-12-03 17:00" või "03.12.2026 17:00".')],
+            "--at", help='Algusaeg, nt "2026-12-03 17:00" või "03.12.2026 17.00".')],
         place: Annotated[str, typer.Option("--place", help="Lahendusringi toimumiskoht.")],
         hours: Annotated[float, typer.Option("--hours", help="Kestus tundides.")] = 3.0,
+        force: ForceOption = False,
         home: HomeOption = None,
     ) -> None:
         """Salvesta lahendusringi aeg ja koht või muuda neid.
 
-        Koostatakse kutsed, päevakord ja tegevusplaani vorm.
+        Koostatakse kutsed, päevakord ja tegevusplaani vorm. Uue aja korral viiakse vana aja
+        dokumendid kausta asendatud/ ja igale osalejale koostatakse tühistamisteade.
+        Nädalavahetusel, riigipühal või selle eel, väljaspool kella 8–21 või minevikus
+        olev aeg tuleb kinnitada käsuga --force.
         """
         cfg = settings(home)
-        done = casework.schedule_conference(cfg, number, at=at, place=place, hours=hours)
+        done = casework.schedule_conference(cfg, number, at=at, place=place, hours=hours,
+                                            force=force)
         _print_written(cfg.lang, "msg.scheduled", number, done)
 
     @case_app.command("plan")
@@ -252,14 +385,17 @@ def register(app: typer.Typer) -> None:
     def plan_cmd(
         number: NumberArg,
         file: Annotated[Path, typer.Argument(help="Täidetud tegevusplaani vorm (DOCX).")],
+        force: ForceOption = False,
+        reason: ReasonOption = None,
         home: HomeOption = None,
     ) -> None:
         """Salvesta kokkulepitud tegevusplaan täidetud vormist (DOCX).
 
         Ühtlasi määratakse järelkohtumine ja koostatakse tegevusplaan ning järelkohtumise kutsed.
+        Enne lahendusringi algust ainult koos --force ja põhjusega (--reason).
         """
         cfg = settings(home)
-        done = casework.record_plan(cfg, number, file)
+        done = casework.record_plan(cfg, number, file, forced=_forced(cfg.lang, force, reason))
         _print_written(cfg.lang, "msg.plan_recorded", number, done)
 
     @case_app.command("followup")
@@ -271,11 +407,17 @@ def register(app: typer.Typer) -> None:
                                              "revise (plaani muudetakse) või new_conference "
                                              "(on vaja uut lahendusringi).")],
         note: Annotated[str | None, typer.Option("--note", help="Lühike märkus.")] = None,
+        force: ForceOption = False,
+        reason: ReasonOption = None,
         home: HomeOption = None,
     ) -> None:
-        """Salvesta järelkohtumise tulemus."""
+        """Salvesta järelkohtumise tulemus.
+
+        Enne järelkohtumise algust ainult koos --force ja põhjusega (--reason).
+        """
         cfg = settings(home)
-        casework.record_followup(cfg, number, outcome=outcome, note=note)
+        casework.record_followup(cfg, number, outcome=outcome, note=note,
+                                 forced=_forced(cfg.lang, force, reason))
         console.print(t(cfg.lang, "msg.followed_up", number=number.upper()))
 
     @case_app.command("close")
@@ -329,10 +471,11 @@ def register(app: typer.Typer) -> None:
         elif not rows:
             console.print(t(cfg.lang, "msg.no_coordinators"))
         else:
-            _table(cfg.lang, "title.coordinators", ("number", "name", "email", "languages",
+            _table(cfg.lang, "title.coordinators", ("nr", "name", "email", "phone", "languages",
                                                     "capacity"),
-                   [[str(r["id"]), r["name"], r["email"], ",".join(r["languages"]),
-                     f"{r['open_cases']}/{r['capacity']}"] for r in rows])
+                   [[str(r["id"]), r["name"], r["email"], _d(r["phone"]),
+                     ",".join(r["languages"]), f"{r['open_cases']}/{r['capacity']}"]
+                    for r in rows], whole=("nr",))
 
     @app.command("intake")
     @handle_errors
@@ -359,10 +502,11 @@ def register(app: typer.Typer) -> None:
             _table(cfg.lang, "title.intake",
                    ("received", "file", "outcome", "cases", "reason", "place"),
                    [[e.received_at.strftime("%d.%m.%Y %H:%M"), _d(e.file),
-                     t(cfg.lang, f"outcome.{e.outcome}"), ", ".join(e.cases) or "—",
+                     t(cfg.lang, "outcome.action_plan" if "action_plan" in e.codes
+                       else f"outcome.{e.outcome}"), ", ".join(e.cases) or "—",
                      _d(e.reason or ", ".join(e.codes)),
                      _d(Path(e.placed).parts[0] + "/" if e.placed else None)]
-                    for e in entries], whole=("outcome", "cases", "place"))
+                    for e in entries], whole=("received", "outcome", "cases", "place"))
 
     @app.command("purge")
     @handle_errors
@@ -414,6 +558,8 @@ def _print_written(lang: str, key: str, number: str, done: casework.Written) -> 
     if done.files:
         folder = done.files[0].parent
         console.print(t(lang, "msg.documents_written", count=len(done.files), folder=str(folder)))
+    for notice in done.notices:
+        console.print(f"[yellow]{t(lang, 'label.notice')}:[/] {notice}", highlight=False)
 
 
 # --- digital signatures on the form (issue 12) -------------------------------------------------

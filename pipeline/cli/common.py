@@ -6,12 +6,13 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 
 from pipeline.errors import PipelineError
+from pipeline.i18n import t
 
 if TYPE_CHECKING:  # pydantic-settings is loaded when a command runs, not for --help
     from pipeline.config import Settings
@@ -19,6 +20,23 @@ if TYPE_CHECKING:  # pydantic-settings is loaded when a command runs, not for --
 P = ParamSpec("P")
 R = TypeVar("R")
 
+def _flags_without_type() -> None:
+    """Typer 0.29 prints `<bool>` beside every on/off flag (`--json <bool>`), which reads
+    as if the flag took a value; a flag shows no type, as in every other CLI."""
+    from typer.core import TyperOption
+
+    original = TyperOption.display_type_rich
+    if getattr(original, "_plr_patched", False):
+        return
+
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag else original(self, ctx)
+
+    display_type_rich._plr_patched = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_flags_without_type()
 console = Console()
 err_console = Console(stderr=True)
 
@@ -48,16 +66,49 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
         try:
             return fn(*args, **kwargs)
         except PipelineError as exc:
-            err_console.print(f"[bold red]Viga:[/] {exc.message}", highlight=False)
-            raise typer.Exit(exc.exit_code) from None
+            err_console.print(f"[bold red]{t(_lang(), 'error.prefix')}:[/] {exc.message}",
+                              highlight=False)
+            raise typer.Exit(exit_code(exc)) from None
         except KeyboardInterrupt:
-            err_console.print("Katkestatud.")
+            err_console.print(t(_lang(), "msg.cancelled"))
             raise typer.Exit(130) from None
         except OSError as exc:
-            err_console.print(f"[bold red]Viga:[/] {exc.strerror or exc}", highlight=False)
-            raise typer.Exit(2) from None
+            err_console.print(f"[bold red]{t(_lang(), 'error.prefix')}:[/] {os_message(exc)}",
+                              highlight=False)
+            raise typer.Exit(EXIT_USAGE) from None
 
     return wrapper
+
+
+# The exit codes, one table (README "Exit codes"): 0 done, 1 a form read with errors
+# (`plr extract`), 2 bad input (a malformed value, a missing file), 3 not found, 4 refused
+# by the process, 130 interrupted.
+EXIT_USAGE, EXIT_NOT_FOUND, EXIT_REFUSED = 2, 3, 4
+# Malformed input reported by a NotFound-style lookup is still bad input.
+_USAGE_CODES = frozenset({"bad_number", "bad_case_number"})
+
+
+def exit_code(exc: PipelineError) -> int:
+    return EXIT_USAGE if exc.code in _USAGE_CODES else exc.exit_code
+
+
+def _lang() -> str:
+    import os
+
+    return os.environ.get("PLR_LANG", "et")
+
+
+def os_message(exc: OSError) -> str:
+    """A file problem in the user's language, naming the file."""
+    import errno
+
+    name = exc.filename if exc.filename is not None else ""
+    lang = _lang()
+    if exc.errno == errno.ENOENT:
+        return t(lang, "error.no_file", file=name)
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return t(lang, "error.no_access", file=name)
+    return t(lang, "error.os", file=name, reason=exc.strerror or type(exc).__name__)
 
 
 def write_json(data: object) -> None:

@@ -21,6 +21,7 @@ from pipeline.errors import PipelineError
 from pipeline.render.documents import RenderedDocument, safe_filename
 
 RETURNED_DIR = "tagastatud"
+SUPERSEDED_DIR = "asendatud"
 _CASE = re.compile(r"PLR-\d{4}-\d{4,}")
 MAX_COPIES = 1000
 
@@ -81,3 +82,36 @@ def write_documents(outbox: Path, case_number: str | None,
         stems.setdefault(stem, path.stem)
         out.append(path)
     return out
+
+
+def supersede(outbox: Path, case_number: str, prefixes: Iterable[str],
+              recipient: str | None = None) -> list[Path]:
+    """Move a case's documents whose names start with one of `prefixes` into
+    `outbox/<case>/asendatud/` (kept, never deleted, never overwriting); the new paths.
+
+    A moved meeting's invitations go there so that the plain names are the new ones.
+    With `recipient`, only the documents addressed to them (`… – Name.docx`)."""
+    folder = case_dir(outbox, case_number)
+    wanted = tuple(prefixes)
+    if not folder.is_dir() or not wanted:
+        return []
+    mark = f" – {safe_filename(recipient + '.x')[:-2]}" if recipient else None
+    target = folder / SUPERSEDED_DIR
+    moved: list[Path] = []
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or not path.name.startswith(wanted):
+            continue
+        if mark is not None and not re.search(re.escape(mark) + r"( \(\d+\))?\.\w+$",
+                                              path.name):
+            continue
+        target.mkdir(exist_ok=True)
+        for n in range(1, MAX_COPIES + 1):
+            dest = target / _numbered(path.name, n)
+            try:
+                os.link(path, dest)
+            except FileExistsError:
+                continue
+            path.unlink()
+            moved.append(dest)
+            break
+    return moved

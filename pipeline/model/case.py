@@ -82,6 +82,9 @@ class Meeting(_View):
     start: dt.datetime  # Europe/Tallinn local time, naive
     end: dt.datetime
     place: str
+    # The calendar identity: a moved meeting keeps `uid` and raises `sequence`.
+    uid: str | None = None
+    sequence: int = 0
 
 
 class Agreement(_View):
@@ -113,3 +116,5 @@ class CaseView(_View):
     plan: ActionPlan | None = None
     source_file: str | None = None
     signatures: list[SignatureInfo] = Field(default_factory=list)  # issue 12
+    # The coordinator's translations of the referrer's texts: {"ru": {"question": "…"}}.
+    translations: dict[str, dict[str, str]] = Field(default_factory=dict)

@@ -45,17 +45,17 @@ FOLLOWUP_OUTCOMES = ("continue", "revise", "new_conference")
 
 def _list(states: frozenset[State]) -> str:
     ordered = [s for s in State if s in states]
-    return ", ".join(f"„{state_label(s)}”" for s in ordered)
+    return ", ".join(f"„{state_label(s)}“" for s in ordered)
 
 
 def check_transition(number: str, frm: State, to: State) -> None:
     allowed = ALLOWED[frm]
     if to in allowed:
         return
-    head = (f"Juhtumit {number} ei saa viia olekust „{state_label(frm)}” "
-            f"olekusse „{state_label(to)}”.")
-    tail = (f" Olekust „{state_label(frm)}” saab edasi minna ainult olekusse: {_list(allowed)}."
-            if allowed else f" Olek „{state_label(frm)}” on lõplik.")
+    head = (f"Juhtumit {number} ei saa viia olekust „{state_label(frm)}“ "
+            f"olekusse „{state_label(to)}“.")
+    tail = (f" Olekust „{state_label(frm)}“ saab edasi minna ainult olekusse: {_list(allowed)}."
+            if allowed else f" Olek „{state_label(frm)}“ on lõplik.")
     raise Refused(head + tail, code="bad_transition")
 
 
@@ -110,7 +110,7 @@ def assign(*, session: Session, number: str, coordinator: Coordinator, actor: st
         _check_coordinator(session, case, coordinator)
         case.coordinator_id = coordinator.id
         record_change(session, case, S.ASSIGNED.value, actor=actor,
-                      note=f"koordinaator id {coordinator.id}")
+                      note=f"koordinaator {coordinator.name}")
     elif state in _OPEN:
         if case.coordinator_id == coordinator.id:
             raise Refused(f"See koordinaator on juhtumile {number} juba määratud.",
@@ -118,11 +118,11 @@ def assign(*, session: Session, number: str, coordinator: Coordinator, actor: st
         _check_coordinator(session, case, coordinator)
         case.coordinator_id = coordinator.id
         record_change(session, case, state.value, actor=actor,
-                      note=f"koordinaator vahetatud: id {coordinator.id}")
+                      note=f"koordinaator vahetatud: {coordinator.name}")
     else:
         raise Refused(
             f"Juhtumile {case.number} ei saa koordinaatorit määrata: olek on "
-            f"„{state_label(state)}”.",
+            f"„{state_label(state)}“.",
             code="bad_transition",
         )
     session.flush()
@@ -139,13 +139,17 @@ def close(*, session: Session, number: str, reason: str, actor: str,
     case = get_case(session=session, number=number, for_update=True)
     if reason == "plan_working" and case.state != S.FOLLOWED_UP.value:
         raise Refused(
-            f"Juhtumit {case.number} ei saa sulgeda põhjusel „plaan toimib” enne "
+            f"Juhtumit {case.number} ei saa sulgeda põhjusel „plaan toimib“ enne "
             "järelkohtumist; salvestage esmalt järelkohtumise tulemus.",
             code="bad_reason",
         )
     check_transition(case.number, State(case.state), S.CLOSED)
     case.close_reason = reason
     case.closed_at = now()
+    # A meeting still ahead is cancelled with the case (its notices are the caller's).
+    for m in case.meetings:
+        if m.cancelled_at is None and m.start > case.closed_at:
+            m.cancelled_at = case.closed_at
     record_change(session, case, S.CLOSED.value, actor=actor,
                   note=reason + (f": {note}" if note else ""))
     session.flush()

@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from pipeline.errors import PipelineError, Refused
+from pipeline.errors import NotFound, PipelineError, Refused
 from pipeline.model.case import ActionPlan, MeetingKind, Participant, Role, State
 from pipeline.register.cases import (
     current_referral,
@@ -31,13 +31,37 @@ def _to_preparing(session: Session, case: Case, actor: str) -> None:
         record_change(session, case, State.PREPARING.value, actor=actor)
 
 
+def _checked(person: Participant) -> Participant:
+    """A participant as entered by hand: a first and last name, a valid phone and e-mail
+    (normalised), and at least one way to reach them."""
+    from pipeline.model import normalize
+
+    name = " ".join(person.name.split())
+    if len(name.split(" ")) < 2:
+        raise PipelineError("Osaleja nimi peab sisaldama ees- ja perekonnanime.",
+                            code="bad_participant")
+    phone, email = person.phone, person.email
+    if phone:
+        phone, ok = normalize.phone(phone)
+        if not ok:
+            raise PipelineError("Telefoninumber ei ole korrektne (nt +372 5123 4567).",
+                                code="bad_phone")
+    if email:
+        email, ok = normalize.email(email)
+        if not ok:
+            raise PipelineError("E-posti aadress ei ole korrektne (nt eesnimi.perenimi@vald.ee).",
+                                code="bad_email")
+    if not (phone or email):
+        raise PipelineError("Osalejal peab olema e-post või telefon, et talle kutse saata.",
+                            code="bad_participant")
+    return person.model_copy(update={"name": name, "phone": phone, "email": email})
+
+
 def add_participant(*, session: Session, number: str, person: Participant, actor: str) -> Case:
     if person.role not in ADDABLE_ROLES:
         raise PipelineError("Käsitsi saab lisada ainult spetsialiste (information_giver) või "
                             "võrgustiku liikmeid (network).", code="bad_role")
-    if not person.name.strip() or not (person.email or person.phone):
-        raise PipelineError("Osalejal peab olema nimi ja e-post või telefon.",
-                            code="bad_participant")
+    person = _checked(person)
     case = get_case(session=session, number=number, for_update=True)
     if case.state in (State.REGISTERED.value, State.CLOSED.value, State.RETURNED.value):
         raise Refused(f"Juhtumile {case.number} saab osalejaid lisada alles pärast "
@@ -45,7 +69,7 @@ def add_participant(*, session: Session, number: str, person: Participant, actor
     _to_preparing(session, case, actor)
     info = person.role is Role.INFORMATION_GIVER
     case.participants.append(ParticipantRow(
-        name=person.name.strip(), role=person.role.value, relation=person.relation,
+        name=person.name, role=person.role.value, relation=person.relation,
         phone=person.phone, email=person.email, address=person.address,
         # Information givers attend the information-sharing part only and read Estonian.
         language="et" if info else family_doc_language_of(case),
@@ -55,27 +79,128 @@ def add_participant(*, session: Session, number: str, person: Participant, actor
     return case
 
 
+_EDITABLE = ("name", "relation", "phone", "email")
+
+
+def _participant(case: Case, participant_id: int) -> ParticipantRow:
+    for row in case.participants:
+        if row.id == participant_id and row.removed_at is None:
+            return row
+    raise NotFound(f"Juhtumil {case.number} ei ole osalejat numbriga {participant_id} "
+                   "(vt plr case show).", code="no_participant")
+
+
+def _open_for_people(case: Case) -> None:
+    if case.state in (State.CLOSED.value, State.RETURNED.value):
+        raise Refused(f"Juhtum {case.number} on suletud; osalejaid ei saa muuta.",
+                      code="bad_state")
+
+
+def _remember(row: ParticipantRow, what: str, actor: str) -> None:
+    """Keep the values before a change in the row's own history (never lost)."""
+    entry = {"at": now().isoformat(timespec="minutes"), "actor": actor, "change": what,
+             **{k: getattr(row, k) for k in _EDITABLE}}
+    row.history = [*(row.history or []), entry]
+
+
+def edit_participant(*, session: Session, number: str, participant_id: int, actor: str,
+                     changes: dict[str, str | None]) -> tuple[Case, str]:
+    """Change a participant's name, relation, phone or e-mail (earlier values kept);
+    returns the case and the participant's name before the change."""
+    case = get_case(session=session, number=number, for_update=True)
+    _open_for_people(case)
+    row = _participant(case, participant_id)
+    before = row.name
+    values = {k: getattr(row, k) for k in _EDITABLE}
+    values.update({k: (v.strip() or None) if isinstance(v, str) else v
+                   for k, v in changes.items() if k in _EDITABLE and v is not None})
+    person = _checked(Participant(name=values["name"] or "", role=Role(row.role),
+                                  relation=values["relation"], phone=values["phone"],
+                                  email=values["email"]))
+    _remember(row, "muudetud", actor)
+    row.name, row.relation, row.phone, row.email = (person.name, person.relation, person.phone,
+                                                    person.email)
+    # A form-made participant edited by hand is kept as it now is on a corrected re-send.
+    row.source = "coordinator"
+    record_change(session, case, case.state, actor=actor,
+                  note=f"osaleja {participant_id} andmed muudetud")
+    session.flush()
+    return case, before
+
+
+def remove_participant(*, session: Session, number: str, participant_id: int,
+                       actor: str) -> tuple[Case, str]:
+    """Take a participant off the list (kept in the register with its history); returns
+    the case and the participant's name, so that their documents can be set aside."""
+    case = get_case(session=session, number=number, for_update=True)
+    _open_for_people(case)
+    row = _participant(case, participant_id)
+    if row.role == Role.REFERRER.value:
+        raise Refused("Suunajat ei saa osalejate seast eemaldada: tema esitab lahendusringil "
+                      "mure ja tingimused.", code="bad_participant")
+    _remember(row, "eemaldatud", actor)
+    row.removed_at = now()
+    record_change(session, case, case.state, actor=actor,
+                  note=f"osaleja {participant_id} eemaldatud")
+    session.flush()
+    return case, row.name
+
+
 def family_doc_language_of(case: Case) -> str:
     return family_doc_language(current_referral(case))
 
 
+def _active(case: Case, kind: MeetingKind | None = None) -> list[Meeting]:
+    return [m for m in case.meetings if m.cancelled_at is None
+            and (kind is None or m.kind == kind.value)]
+
+
+def upcoming(case: Case, at: dt.datetime | None = None) -> list[Meeting]:
+    """The booked meetings still ahead (not held, not cancelled), oldest first."""
+    at = at or now()
+    return [m for m in _active(case) if m.start > at]
+
+
+def cancel_meetings(rows: list[Meeting], at: dt.datetime | None = None) -> None:
+    """Mark meetings cancelled (kept in the register, never deleted)."""
+    for m in rows:
+        m.cancelled_at = at or now()
+
+
 def book_conference(
     *, session: Session, number: str, start: dt.datetime, place: str, actor: str,
-    hours: float = CONFERENCE_HOURS,
+    hours: float = CONFERENCE_HOURS, note: str | None = None,
 ) -> Case:
-    """Book (or move) the conference: assigned/preparing/followed_up → scheduled."""
+    """Book (or move) the conference: assigned/preparing/followed_up → scheduled.
+
+    Moving a booked conference supersedes it: the old row is marked cancelled and the new
+    one keeps its calendar UID with a SEQUENCE two higher (the cancellation sent for the
+    old time takes the one in between, so a calendar that reads them in any order ends
+    with the new time). A new conference after a follow-up is a new calendar event."""
     if not place.strip():
         raise PipelineError("Lahendusringi koht puudub.", code="bad_place")
     case = get_case(session=session, number=number, for_update=True)
     _to_preparing(session, case, actor)
     check_transition(case.number, State(case.state), State.SCHEDULED)
     moved = case.state == State.SCHEDULED.value
+    confs = _active(case, MeetingKind.CONFERENCE)
+    if moved and confs:
+        old = confs[-1]
+        uid, sequence = old.uid or f"{case.number}/{old.kind}", (old.sequence or 0) + 2
+        cancel_meetings([old])
+    else:
+        series = sum(1 for m in case.meetings if m.kind == MeetingKind.CONFERENCE.value)
+        # The first conference's UID is the one calendar files had before revision 5.
+        uid = f"{case.number}/conference" + (f"#{series + 1}" if series else "")
+        sequence = 0
     case.meetings.append(Meeting(
         kind=MeetingKind.CONFERENCE.value, start=start,
         end=start + dt.timedelta(hours=hours), place=place.strip(), created_at=now(),
+        uid=uid, sequence=sequence,
     ))
+    notes = [n for n in ("aeg muudetud" if moved else None, note) if n]
     record_change(session, case, State.SCHEDULED.value, actor=actor,
-                  note="aeg muudetud" if moved else None)
+                  note="; ".join(notes) or None)
     session.flush()
     return case
 
@@ -87,12 +212,56 @@ def follow_up_start(conference_start: dt.datetime) -> dt.datetime:
     return dt.datetime.combine(follow_up_date(conference_start.date()), conference_start.time())
 
 
-def save_plan(*, session: Session, number: str, plan: ActionPlan, actor: str) -> Case:
-    """Store the agreed plan (scheduled/followed_up → plan_agreed) and book the follow-up."""
+def next_follow_up(case: Case) -> tuple[dt.datetime, str]:
+    """When and where the follow-up of the plan now being agreed is held.
+
+    About a month after the latest agreed plan. A plan is agreed at the meeting booked last
+    (the conference, or the follow-up where it was revised: the lifecycle lets a plan be
+    recorded only after one of them), so the month counts from that meeting, on a working
+    day, at its hour. It is never on or before a meeting already booked, nor in the past."""
+    booked = _active(case)
+    if not booked:
+        base_start = now().replace(hour=17, minute=0, second=0)
+        return follow_up_start(base_start), ""
+    base = booked[-1]  # rows are in booking order
+    confs = _active(case, MeetingKind.CONFERENCE)
+    start = follow_up_start(base.start)
+    latest = max([m.start for m in booked] + [now()])
+    while start.date() <= latest.date():  # recorded long after: a month on from the latest
+        start = follow_up_start(start.replace(year=latest.year, month=latest.month,
+                                              day=latest.day))
+    return start, (confs[-1].place if confs else base.place)
+
+
+def _not_before(case: Case, kind: MeetingKind, what: str, forced: str | None) -> str:
+    """Refuse a step that belongs after a meeting which has not started yet, unless the
+    coordinator forces it with a reason; the history note to add ("" if none)."""
+    rows = _active(case, kind)
+    if not rows or rows[-1].start <= now():
+        return ""
+    start = rows[-1].start
+    if forced is None or not forced.strip():
+        from pipeline.render.dates import when
+
+        meeting = "Lahendusring" if kind is MeetingKind.CONFERENCE else "Järelkohtumine"
+        raise Refused(
+            f"{meeting} algab alles {when(start, 'et')}; {what} saab salvestada pärast selle "
+            "algust. Kui see on siiski juba kokku lepitud, lisage --force ja põhjus "
+            "(--reason).", code="too_early")
+    return f"enne kohtumise algust: {forced.strip()}"
+
+
+def save_plan(*, session: Session, number: str, plan: ActionPlan, actor: str,
+              forced: str | None = None, check_time: bool = True) -> Case:
+    """Store the agreed plan (scheduled/followed_up → plan_agreed) and book the follow-up.
+
+    Not before the conference has started, unless `forced` gives the reason."""
     if not plan.agreements:
         raise PipelineError("Tegevusplaanis ei ole ühtegi kokkulepet.", code="empty_plan")
     case = get_case(session=session, number=number, for_update=True)
     check_transition(case.number, State(case.state), State.PLAN_AGREED)
+    early = (_not_before(case, MeetingKind.CONFERENCE, "tegevusplaani", forced)
+             if check_time and case.state == State.SCHEDULED.value else "")
     row = Plan(version=len(case.plans) + 1, contingency=plan.contingency,
                bottom_lines_met=plan.bottom_lines_met, notes=plan.notes, created_at=now())
     row.agreements = [
@@ -100,16 +269,15 @@ def save_plan(*, session: Session, number: str, plan: ActionPlan, actor: str) ->
         for i, a in enumerate(plan.agreements)
     ]
     case.plans.append(row)
-    conferences = [m for m in case.meetings if m.kind == MeetingKind.CONFERENCE.value]
-    base = conferences[-1].start if conferences else now().replace(hour=17, minute=0, second=0)
-    start = follow_up_start(base)
+    start, place = next_follow_up(case)
+    series = sum(1 for m in case.meetings if m.kind == MeetingKind.FOLLOW_UP.value)
     case.meetings.append(Meeting(
         kind=MeetingKind.FOLLOW_UP.value, start=start,
-        end=start + dt.timedelta(hours=FOLLOW_UP_HOURS),
-        place=conferences[-1].place if conferences else "", created_at=now(),
+        end=start + dt.timedelta(hours=FOLLOW_UP_HOURS), place=place, created_at=now(),
+        uid=f"{case.number}/follow_up" + (f"#{series + 1}" if series else ""), sequence=0,
     ))
     record_change(session, case, State.PLAN_AGREED.value, actor=actor,
-                  note=f"plaani versioon {row.version}")
+                  note=f"plaani versioon {row.version}" + (f"; {early}" if early else ""))
     session.flush()
     return case
 
@@ -119,20 +287,53 @@ def save_plan_once(*, session: Session, number: str, plan: ActionPlan, actor: st
     processed again after a crash); returns the case number."""
     case = get_case(session=session, number=number)
     if not any(h.actor == actor for h in case.history):
-        save_plan(session=session, number=number, plan=plan, actor=actor)
+        # A plan from the inbox is recorded as it comes: the office cannot answer a
+        # "too early" question, and the coordinator sees the date in the history.
+        save_plan(session=session, number=number, plan=plan, actor=actor, check_time=False)
     return case.number
 
 
 def record_followup(*, session: Session, number: str, outcome: str, actor: str,
-                    note: str | None = None) -> Case:
-    """plan_agreed → followed_up, with the outcome: continue, revise or new_conference."""
+                    note: str | None = None, forced: str | None = None) -> Case:
+    """plan_agreed → followed_up, with the outcome: continue, revise or new_conference.
+
+    Not before the follow-up meeting has started, unless `forced` gives the reason."""
     if outcome not in FOLLOWUP_OUTCOMES:
         raise PipelineError(f"Tundmatu tulemus; lubatud: {', '.join(FOLLOWUP_OUTCOMES)}.",
                             code="bad_outcome")
     case = get_case(session=session, number=number, for_update=True)
     check_transition(case.number, State(case.state), State.FOLLOWED_UP)
+    early = _not_before(case, MeetingKind.FOLLOW_UP, "järelkohtumise tulemuse", forced)
     case.followup_outcome = outcome
     record_change(session, case, State.FOLLOWED_UP.value, actor=actor,
-                  note=outcome + (f": {note}" if note else ""))
+                  note=outcome + (f": {note}" if note else "") + (f"; {early}" if early else ""))
+    session.flush()
+    return case
+
+
+TRANSLATABLE = ("question", "bottom_lines")
+
+
+def set_translation(*, session: Session, number: str, lang: str, texts: dict[str, str | None],
+                    actor: str) -> Case:
+    """The coordinator's translation of the referrer's question and bottom lines into the
+    family's language; printed instead of the marked Estonian text. An empty text removes
+    that translation."""
+    if lang not in ("ru", "en"):
+        raise PipelineError("Tõlke keel peab olema ru või en.", code="bad_language")
+    case = get_case(session=session, number=number, for_update=True)
+    _open_for_people(case)
+    current = {k: dict(v) for k, v in (case.translations or {}).items()}
+    own = current.setdefault(lang, {})
+    for key, value in texts.items():
+        if key not in TRANSLATABLE or value is None:
+            continue
+        if value.strip():
+            own[key] = value.strip()
+        else:
+            own.pop(key, None)
+    case.translations = current  # a new object, so that the JSON column is written
+    record_change(session, case, case.state, actor=actor,
+                  note=f"suunaja tekstide tõlge ({lang}): " + (", ".join(sorted(own)) or "—"))
     session.flush()
     return case

@@ -62,6 +62,8 @@ class Case(Base):
     closed_at: Mapped[dt.datetime | None]
     followup_outcome: Mapped[str | None] = mapped_column(String(20))
     purged_at: Mapped[dt.datetime | None]
+    # Revision 5: the coordinator's translations of the referrer's texts, {lang: {field: text}}.
+    translations: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     __table_args__ = (UniqueConstraint("year", "seq", name="uq_cases_year_seq"),)
 
     coordinator: Mapped[Coordinator | None] = relationship()
@@ -110,6 +112,9 @@ class Participant(Base):
     # "referral": made from the form (replaced on a corrected re-send);
     # "coordinator": added by hand (kept).
     source: Mapped[str] = mapped_column(String(20), default="referral")
+    # Revision 5: a removed participant is kept (with its earlier values) for the history.
+    removed_at: Mapped[dt.datetime | None]
+    history: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
 
 class StateChange(Base):
@@ -155,6 +160,11 @@ class Meeting(Base):
     end: Mapped[dt.datetime]
     place: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[dt.datetime]
+    # Revision 5: a moved meeting keeps its calendar UID and raises SEQUENCE; a
+    # superseded or cancelled one carries the time it was cancelled.
+    uid: Mapped[str | None] = mapped_column(String(100))
+    sequence: Mapped[int | None]
+    cancelled_at: Mapped[dt.datetime | None]
 
 
 class Plan(Base):

@@ -28,18 +28,36 @@ def coordinator_view(row: t.Coordinator) -> Coordinator:
 
 
 def participant_view(row: t.Participant) -> Participant:
+    parts = list(row.parts)
+    if row.role == Role.REFERRER.value:
+        # The referrer presents in part 1 and accepts the plan in part 3; the family's
+        # private time is the family's alone.
+        parts = [p for p in parts if p != 2]
     return Participant(
         id=row.id, name=row.name, role=Role(row.role), relation=row.relation, phone=row.phone,
-        email=row.email, address=row.address, language=row.language, parts=list(row.parts),
+        email=row.email, address=row.address, language=row.language, parts=parts,
     )
 
 
+def meeting_uid(number: str, row: t.Meeting) -> str:
+    """The seed of a meeting's calendar UIDs. Meetings booked before revision 5 have none
+    stored: theirs is the one their .ics files were written with (case and kind)."""
+    return row.uid or f"{number}/{row.kind}"
+
+
+def meeting_view(number: str, row: t.Meeting) -> Meeting:
+    return Meeting(kind=MeetingKind(row.kind), start=row.start, end=row.end, place=row.place,
+                   uid=meeting_uid(number, row), sequence=row.sequence or 0)
+
+
 def latest_meeting(case: t.Case, kind: MeetingKind) -> Meeting | None:
-    rows = [m for m in case.meetings if m.kind == kind.value]
-    if not rows:
-        return None
-    m = rows[-1]
-    return Meeting(kind=kind, start=m.start, end=m.end, place=m.place)
+    """The newest meeting of this kind that is not cancelled or superseded."""
+    rows = [m for m in case.meetings if m.kind == kind.value and m.cancelled_at is None]
+    return meeting_view(case.number, rows[-1]) if rows else None
+
+
+def active_participants(case: t.Case) -> list[t.Participant]:
+    return [p for p in case.participants if p.removed_at is None]
 
 
 def plan_view(row: t.Plan) -> ActionPlan:
@@ -62,12 +80,13 @@ def build_case_view(case: t.Case) -> CaseView:
         referral=current_referral(case),
         warnings=current_warnings(case),
         coordinator=coordinator_view(case.coordinator) if case.coordinator else None,
-        participants=[participant_view(p) for p in case.participants],
+        participants=[participant_view(p) for p in active_participants(case)],
         conference=latest_meeting(case, MeetingKind.CONFERENCE),
         follow_up=latest_meeting(case, MeetingKind.FOLLOW_UP),
         plan=plan_view(case.plans[-1]) if case.plans else None,
         source_file=case.versions[-1].source_file if case.versions else None,
         signatures=current_signatures(case),
+        translations=dict(case.translations or {}),
     )
 
 

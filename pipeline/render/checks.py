@@ -42,8 +42,8 @@ def sample_context(kind: str, lang: str) -> dict[str, Any]:
         issues = [error("E01", "consent.by", "Nõusoleku andja nimi on puudu.")]
         return ctx.return_context(view.referral, issues, "suunamine.pdf",
                                   SAMPLE_TODAY).as_dict()
-    recipient = view.participants[0] if kind in ("invitation", "plan",
-                                                 "follow_up_invitation") else None
+    recipient = view.participants[0] if kind in ("invitation", "plan", "follow_up_invitation",
+                                                 "cancellation") else None
     return ctx.case_context(view, lang, SAMPLE_TODAY, recipient=recipient).as_dict()
 
 
@@ -69,7 +69,8 @@ def check_template(engine: Engine, kind: str, lang: str) -> TemplateReport:
     try:
         used = engine.variables(name)
         report.variables = sorted(used)
-        have = supplied(data)
+        # The engine adds the letterhead's logo to every document itself.
+        have = supplied(data) | {"provider_logo"}
         report.unknown = sorted(v for v in used if v not in have)
         engine.render(name, data)
     except PipelineError as exc:

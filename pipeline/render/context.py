@@ -20,6 +20,7 @@ from pipeline.model.referral import GROUNDS, LANGUAGES, PROBLEM_AREAS, Referral
 from pipeline.model.signature import SignatureInfo
 from pipeline.model.spec import field_for
 from pipeline.render import dates
+from pipeline.render.relations import translate as translate_relation
 
 _ROLE = {
     "et": {
@@ -56,6 +57,15 @@ def text(value: object) -> str:
     return "" if value is None else str(value)
 
 
+_SPACES = re.compile(r"[ \t\r\n]+")
+
+
+def joined(*values: str, sep: str = ", ") -> str:
+    """The non-empty values joined: no `, ,`, no dangling separator, no doubled spaces."""
+    # Only ordinary spaces collapse: Babel's narrow no-break space (3 декабря 2026 г.) stays.
+    return sep.join(_SPACES.sub(" ", v).strip() for v in values if v and v.strip())
+
+
 def join_names(names: list[str], lang: str) -> str:
     """`Säde Tamm ja Jüri Tamm`, `A, B ja C`."""
     if len(names) < 2:
@@ -72,6 +82,24 @@ class Person:
     email: str = ""
     address: str = ""
     info_only: bool = False  # information givers attend part 1 only
+    # Which letter this reader gets: family, child (under 12), teen (12–17), referrer, info.
+    kind: str = ""
+    first_name: str = ""
+    age: str = ""
+    contact: str = ""  # "5123 4567, kadri.lepik@example.ee" without empty parts
+
+
+@dataclass(frozen=True)
+class Provider:
+    """The service provider's letterhead (settings `PLR_PROVIDER_*`)."""
+
+    name: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    registry_code: str = ""
+    website: str = ""
+    line: str = ""  # address · phone · e-mail · registry code, without empty parts
 
 
 @dataclass(frozen=True)
@@ -109,6 +137,8 @@ class MeetingCtx:
     end: str  # 20.00
     place: str
     iso_date: str  # 2026-12-03 (file names)
+    span: str = ""  # 3. detsember 2026, neljapäev, kell 17.00–20.00
+    where: str = ""  # the span and the place, without empty parts
 
 
 @dataclass(frozen=True)
@@ -176,6 +206,16 @@ class CaseContext:
     # "Digitaalselt allkirjastanud MARI MAASIKAS, 1. detsember 2026 kell 10.15 — allkiri
     # kehtib", one line per signature on the form (issue 12); [] for an unsigned form.
     signatures: list[str] = field(default_factory=list)
+    provider: Provider = field(default_factory=Provider)
+    # A ru/en document prints the referrer's Estonian text under this note, unless the
+    # coordinator has given a translation ("" then).
+    referrer_text_note: str = ""
+    consent: str = ""  # "Mari Tamm, 12.11.2026" without empty parts
+    # The cancellation notice: the meeting called off, and whether it moved (the new time
+    # is then `conference`) or was cancelled outright (a follow-up, or the case closed).
+    cancelled: MeetingCtx = field(default_factory=lambda: MeetingCtx(*[""] * 7))
+    moved: bool = False
+    cancelled_follow_up: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -192,25 +232,32 @@ class ReturnContext:
     referral_date: str
     source_file: str
     issues: list[Finding]
+    provider: Provider = field(default_factory=Provider)
+    # Where the corrected form goes: the provider's e-mail, else "" (the template says
+    # "reply to this letter").
+    send_to: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
 
-EMPTY_MEETING = MeetingCtx("", "", "", "", "", "", "")
+EMPTY_MEETING = MeetingCtx("", "", "", "", "", "", "", "", "")
 
 
 def meeting(m: Meeting | None, lang: str) -> MeetingCtx:
     if m is None:
         return EMPTY_MEETING
+    span = f"{dates.when(m.start, lang)}–{dates.clock(m.end, lang)}"
     return MeetingCtx(
         date=dates.long_date(m.start, lang),
         weekday=dates.weekday(m.start, lang),
         when=dates.when(m.start, lang),
         start=dates.clock(m.start, lang),
         end=dates.clock(m.end, lang),
-        place=m.place,
+        place=_SPACES.sub(" ", m.place).strip(),
         iso_date=m.start.date().isoformat(),
+        span=span,
+        where=joined(span, m.place),
     )
 
 
@@ -234,16 +281,52 @@ def parts(m: Meeting | None, lang: str) -> tuple[Part, Part, Part]:
     )
 
 
-def person(p: Participant, lang: str) -> Person:
+CHILD_AGE = 12  # under this a child gets the simplest letter
+ADULT_AGE = 18
+
+
+def reader_kind(p: Participant, age: int | None) -> str:
+    if p.role is Role.CHILD:
+        if age is not None and age >= ADULT_AGE:
+            return "family"
+        return "child" if age is not None and age < CHILD_AGE else "teen"
+    if p.role is Role.REFERRER:
+        return "referrer"
+    if p.role is Role.INFORMATION_GIVER:
+        return "info"
+    return "family"
+
+
+def person(p: Participant, lang: str, age: int | None = None) -> Person:
+    roles = _ROLE.get(lang, _ROLE["et"])
+    relation = translate_relation(p.relation, lang) if p.relation else roles[p.role]
     return Person(
         name=p.name,
-        role=_ROLE.get(lang, _ROLE["et"])[p.role],
-        relation=p.relation or _ROLE.get(lang, _ROLE["et"])[p.role],
+        role=roles[p.role],
+        relation=relation,
         phone=text(p.phone),
         email=text(p.email),
         address=text(p.address),
         info_only=p.parts == [1],
+        kind=reader_kind(p, age),
+        first_name=p.name.split()[0] if p.name.split() else "",
+        age="" if age is None else str(age),
+        contact=joined(text(p.phone), text(p.email)),
     )
+
+
+def _norm(name: str | None) -> str:
+    return " ".join((name or "").split()).casefold()
+
+
+def child_age(view: CaseView, p: Participant, on: dt.date) -> int | None:
+    """A child participant's age, from the referral's row with the same name."""
+    if p.role is not Role.CHILD:
+        return None
+    for c in view.referral.children:
+        if _norm(c.name) == _norm(p.name) and c.birth_date is not None:
+            return int(_age(c.birth_date, on))
+    return None
 
 
 def _age(born: dt.date | None, on: dt.date) -> str:
@@ -286,8 +369,19 @@ def _sides(r: Referral) -> list[Side]:
 _ROW = re.compile(r"\[(\d+)\]")
 
 
+# The validator's E07 text says the confirmation goes "to this address": in a letter
+# about that very address being wrong it must ask for the right one instead.
+_LETTER_MESSAGES = {
+    "E07": "Suunaja e-posti aadress ei ole korrektne. Palun kirjutage vormile oma õige "
+           "e-posti aadress (näiteks eesnimi.perenimi@vald.ee): sinna saadame kinnituse ja "
+           "edaspidised teated.",
+}
+
+
 def finding(issue: Issue) -> Finding:
     """The field's printed label; for a table row also which row (`Lapsed, 2. rida`)."""
+    if issue.code in _LETTER_MESSAGES:
+        issue = issue.model_copy(update={"message": _LETTER_MESSAGES[issue.code]})
     spec = field_for(issue.field)
     if spec is None:
         return Finding(label=_NOT_FORM_FIELDS.get(issue.field, issue.field),
@@ -315,17 +409,60 @@ def coordinator_person(view: CaseView) -> Person:
     c = view.coordinator
     if c is None:
         return Person(name="")
-    return Person(name=c.name, role="koordinaator", phone=text(c.phone), email=c.email)
+    return Person(name=c.name, role="koordinaator", phone=text(c.phone), email=c.email,
+                  contact=joined(c.name, text(c.phone), c.email))
+
+
+_REFERRER_NOTE = {
+    "ru": "Текст направившего специалиста (на эстонском языке):",
+    "en": "In the referrer's own words (in Estonian):",
+}
+REFERRER_TEXTS = ("question", "bottom_lines")
+
+
+def referrer_texts(view: CaseView, lang: str) -> tuple[dict[str, str], str]:
+    """The referrer's question and bottom lines for a document in `lang`, and the note
+    that marks them as the referrer's Estonian text ("" when translated or Estonian)."""
+    r = view.referral
+    given = {"question": text(r.question), "bottom_lines": text(r.bottom_lines)}
+    if lang == "et":
+        return given, ""
+    own = view.translations.get(lang, {})
+    out = {k: own.get(k) or v for k, v in given.items()}
+    untranslated = any(given[k] and not own.get(k) for k in REFERRER_TEXTS)
+    return out, _REFERRER_NOTE.get(lang, "") if untranslated else ""
+
+
+_REGISTRY = {"et": "registrikood", "ru": "рег. код", "en": "reg. code"}
+
+
+def provider_ctx(provider: Any | None, lang: str = "et") -> Provider:
+    """The letterhead from `Settings.provider` (any object with those attributes)."""
+    if provider is None:
+        return Provider()
+    def get(key: str) -> str:
+        return text(getattr(provider, key, "") or "")
+
+    code = get("registry_code")
+    return Provider(
+        name=get("name"), address=get("address"), phone=get("phone"), email=get("email"),
+        registry_code=code, website=get("website"),
+        line=joined(get("address"), get("phone"), get("email"),
+                    f"{_REGISTRY.get(lang, _REGISTRY['et'])} {code}" if code else "",
+                    sep=" · "),
+    )
 
 
 def case_context(
-    view: CaseView, lang: str, today: dt.date, recipient: Participant | None = None
+    view: CaseView, lang: str, today: dt.date, recipient: Participant | None = None,
+    provider: Any | None = None,
 ) -> CaseContext:
     r = view.referral
     names = [c.name for c in r.children if c.name]
     p1, p2, p3 = parts(view.conference, lang)
     plan = view.plan
     on = view.conference.start.date() if view.conference else today
+    texts, note = referrer_texts(view, lang)
     return CaseContext(
         lang=lang,
         case_number=view.number,
@@ -334,14 +471,15 @@ def case_context(
         referral_date=dates.long_date(r.referral_date, lang) if r.referral_date else "",
         coordinator=coordinator_person(view),
         referrer=referrer_person(r),
-        recipient=person(recipient, lang) if recipient else Person(name=""),
+        recipient=(person(recipient, lang, child_age(view, recipient, on)) if recipient
+                   else Person(name="")),
         children=_children(r, on),
         children_names=join_names(names, lang),
         one_child=len(names) == 1,
         child_views=r.child_views or NOT_GIVEN,
         situation=text(r.situation),
-        question=text(r.question),
-        bottom_lines=text(r.bottom_lines),
+        question=texts["question"],
+        bottom_lines=texts["bottom_lines"],
         grounds=_labels(r.grounds, GROUNDS.items),
         problem_areas=_labels(r.problem_areas, PROBLEM_AREAS.items)
         + ([f"Muu: {r.problem_other}"] if r.problem_other else []),
@@ -349,12 +487,13 @@ def case_context(
         interpreter_needed=r.interpreter_needed,
         caregivers=[
             Person(text(c.name), "", text(c.relation), text(c.phone), text(c.email),
-                   text(c.address))
+                   text(c.address), contact=joined(text(c.phone), text(c.email)))
             for c in r.caregivers
         ],
         network=[Person(text(n.name), "", text(n.relation), text(n.phone)) for n in r.network],
         participants=[
-            person(p, lang) for p in view.participants if p.role is not Role.COORDINATOR
+            person(p, lang, child_age(view, p, on))
+            for p in view.participants if p.role is not Role.COORDINATOR
         ],
         sides=_sides(r),
         warnings=[finding(w) for w in view.warnings],
@@ -374,11 +513,15 @@ def case_context(
         bottom_lines_met=text(plan.bottom_lines_met) if plan else "",
         notes=text(plan.notes) if plan else "",
         signatures=[signature_line(s) for s in view.signatures],
+        provider=provider_ctx(provider, lang),
+        referrer_text_note=note,
+        consent=joined(text(r.consent.by), dates.short_date(r.consent.date)),
     )
 
 
 def return_context(
-    referral: Referral | None, issues: list[Issue], source_file: str, today: dt.date
+    referral: Referral | None, issues: list[Issue], source_file: str, today: dt.date,
+    provider: Any | None = None,
 ) -> ReturnContext:
     r = referral or Referral()
     names = [c.name for c in r.children if c.name]
@@ -390,6 +533,8 @@ def return_context(
         referral_date=dates.long_date(r.referral_date, "et") if r.referral_date else "",
         source_file=source_file,
         issues=[finding(i) for i in issues if i.is_error],
+        provider=provider_ctx(provider),
+        send_to=text(getattr(provider, "email", "") if provider is not None else ""),
     )
 
 

@@ -78,3 +78,44 @@ def follow_up_date(conference: dt.date) -> dt.date:
     while not is_working_day(d):
         d += dt.timedelta(days=1)
     return d
+
+
+# --- when a conference may be booked -----------------------------------------------------
+
+# The days before these holidays are shortened working days in Estonia (Employment
+# Contracts Act § 51): families and professionals are travelling or preparing.
+_EVES = {(2, 23): "iseseisvuspäeva eelne päev", (6, 22): "võidupüha eelne päev",
+         (12, 23): "jõululaupäeva eelne päev", (12, 31): "vana-aastaõhtu"}
+EARLIEST, LATEST = dt.time(8, 0), dt.time(21, 0)
+
+
+@cache
+def _holiday_names(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("EE", years=year, language="et")
+
+
+def holiday_name(d: dt.date) -> str | None:
+    """The Estonian public holiday on `d` (`jõululaupäev`), or None."""
+    name = _holiday_names(d.year).get(d)
+    return str(name) if name else None
+
+
+def booking_problems(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> list[str]:
+    """Why a meeting at this time needs the coordinator's confirmation (Estonian), if at
+    all: in the past, a weekend, a public holiday or its eve, outside 08.00–21.00."""
+    out: list[str] = []
+    day = start.date()
+    if start < now:
+        out.append(f"aeg {long_date(day, 'et')} kell {clock(start, 'et')} on möödas")
+    if day.weekday() >= 5:
+        out.append(f"{long_date(day, 'et')} on {weekday(day, 'et')}")
+    name = holiday_name(day)
+    if name:
+        out.append(f"{long_date(day, 'et')} on riigipüha ({name})")
+    eve = _EVES.get((day.month, day.day))
+    if eve and not name:
+        out.append(f"{long_date(day, 'et')} on {eve} (lühendatud tööpäev)")
+    if start.time() < EARLIEST or end.time() > LATEST or end.date() != day:
+        out.append(f"kohtumine kell {clock(start, 'et')}–{clock(end, 'et')} ei mahu "
+                   f"ajavahemikku {clock(EARLIEST, 'et')}–{clock(LATEST, 'et')}")
+    return out

@@ -15,13 +15,16 @@ import threading
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import StrictUndefined, TemplateError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from pipeline.errors import PipelineError
+
+if TYPE_CHECKING:  # docxtpl is imported when the first document is rendered
+    from docxtpl import DocxTemplate
 
 # The built-in templates ship inside the package (an installed wheel has no
 # source tree to read them from); `importlib.resources` finds them either way.
@@ -48,6 +51,8 @@ def clean(value: str) -> str:
 def _finalize(value: object) -> Markup:
     if isinstance(value, Markup):  # already escaped by a filter (join, etc.)
         return value
+    if hasattr(value, "_insert_image"):  # docxtpl's InlineImage: its own WordprocessingML
+        return Markup(str(value))
     if value is None:
         return Markup("")
     if isinstance(value, bool):
@@ -72,8 +77,14 @@ class Engine:
     """
 
     def __init__(self, override_dir: Path | None = None,
-                 builtin_dir: Path | Traversable = BUILTIN_DIR):
+                 builtin_dir: Path | Traversable = BUILTIN_DIR, provider: Any | None = None):
         self.override_dir = override_dir
+        # The letterhead (`Settings.provider`); None: the settings from the environment.
+        if provider is None:
+            from pipeline.config import ProviderSettings
+
+            provider = ProviderSettings()
+        self.provider = provider
         self.builtin_dir = builtin_dir
         self.env = make_env()
         self._cache: dict[str, bytes] = {}
@@ -106,6 +117,7 @@ class Engine:
         from docxtpl import DocxTemplate  # python-docx and lxml load with the first document
 
         tpl = DocxTemplate(io.BytesIO(self.template_bytes(name)))
+        context = {**context, "provider_logo": self._logo(tpl)}
         try:
             tpl.render(context, jinja_env=self.env, autoescape=True)
         except TemplateError as exc:
@@ -116,6 +128,16 @@ class Engine:
         out = io.BytesIO()
         tpl.save(out)
         return out.getvalue()
+
+    def _logo(self, tpl: DocxTemplate) -> object:
+        """The provider's logo as an inline image, or "" when none is set or readable."""
+        logo = getattr(self.provider, "logo", None)
+        if not logo or not Path(logo).is_file():
+            return ""
+        from docx.shared import Mm
+        from docxtpl import InlineImage
+
+        return InlineImage(tpl, str(logo), height=Mm(15))
 
     def variables(self, name: str) -> set[str]:
         """Every variable path a template uses: `case_number`, `recipient.name`."""

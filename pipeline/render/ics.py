@@ -34,16 +34,22 @@ def meeting_ics(
     coordinator: Coordinator | None,
     attendee: tuple[str, str] | None = None,
     now: dt.datetime | None = None,
+    sequence: int = 0,
+    cancel: bool = False,
 ) -> bytes:
-    """One VEVENT. `uid_seed` (case number + meeting kind + recipient id) makes the
-    UID stable, so a re-sent invitation updates the calendar entry instead of adding one."""
+    """One VEVENT. `uid_seed` (the meeting's series + recipient id) makes the UID stable,
+    so a moved meeting's invitation (higher `sequence`) updates the calendar entry instead
+    of adding one, and a cancellation (`cancel`: METHOD:CANCEL, STATUS:CANCELLED) removes it."""
     cal = Calendar()
     cal.add("prodid", "-//Pere lahendusring//plr//ET")
     cal.add("version", "2.0")
-    cal.add("method", "PUBLISH")
+    cal.add("method", "CANCEL" if cancel else "PUBLISH")
     ev = Event()
     ev.add("uid", hashlib.sha256(uid_seed.encode()).hexdigest()[:32] + "@pere-lahendusring")
     ev.add("dtstamp", now or dt.datetime.now(dt.UTC))
+    ev.add("sequence", sequence)
+    if cancel:
+        ev.add("status", "CANCELLED")
     ev.add("dtstart", meeting.start.replace(tzinfo=TZ))
     ev.add("dtend", meeting.end.replace(tzinfo=TZ))
     ev.add("summary", summary)

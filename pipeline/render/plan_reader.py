@@ -4,7 +4,9 @@ The blank plan carries the case number as a locked content control (tag
 `case_number`) and in its footer; the agreements table has one content control
 per cell (`agreements[3].who`). Coordinators add rows in Word by copying one,
 so the table is read by position (header row, then Nr | what | who | by when |
-who checks), not by tag; the three free-text boxes are read by tag.
+who checks), not by tag. The three free-text sections are read from wherever their
+text stands under their heading (the tagged control, a cell whose control Word
+deleted, or plain paragraphs), and only by tag when the heading itself is gone.
 """
 
 from __future__ import annotations
@@ -65,6 +67,73 @@ def _parts(data: bytes) -> tuple[etree._Element, list[etree._Element]]:
     return body, footers
 
 
+# The sections' headings as the blank plan prints them (casefolded prefixes).
+SECTIONS = {
+    "bottom_lines_met": "kuidas plaan tagab",
+    "contingency": "kui plaan ei toimi",
+    "notes": "märkused",
+}
+SECTION_TITLES = {
+    "bottom_lines_met": "Kuidas plaan tagab suunaja tingimused",
+    "contingency": "Kui plaan ei toimi",
+    "notes": "Märkused",
+}
+
+
+def _is_placeholder(node: etree._Element) -> bool:
+    """Inside a control still showing Word's grey prompt (not an answer)."""
+    for anc in node.iterancestors(f"{W}sdt"):
+        if anc.find("w:sdtPr/w:showingPlcHdr", NS) is not None:
+            return True
+    return False
+
+
+def _answer_text(el: etree._Element) -> str:
+    paras = [_inline(p) for p in el.iter(f"{W}p") if not _is_placeholder(p)]
+    if el.tag == f"{W}p" and not _is_placeholder(el):
+        paras = [_inline(el)]
+    return "\n".join(p for p in paras if p.strip()).strip()
+
+
+def _is_heading(p: etree._Element) -> bool:
+    style = p.find("w:pPr/w:pStyle", NS)
+    val = "" if style is None else str(style.get(f"{W}val", ""))
+    return val.lower().startswith(("heading", "pealkiri")) or val.lower() == "title"
+
+
+def _section_of(p: etree._Element) -> str | None:
+    if p.tag != f"{W}p":
+        return None
+    text = " ".join(_inline(p).split()).casefold()
+    for key, prefix in SECTIONS.items():
+        if text.startswith(prefix) and len(text) <= len(prefix) + 60:
+            return key
+    return None
+
+
+def _sections(body: etree._Element) -> dict[str, str]:
+    """Each free-text section's text: everything between its heading and the next heading."""
+    root = body.find("w:body", NS)
+    blocks = list(root if root is not None else body)
+    out: dict[str, str] = {}
+    current: str | None = None
+    collected: list[str] = []
+    for el in blocks:
+        key = _section_of(el)
+        if key is not None or (el.tag == f"{W}p" and _is_heading(el)) or el.tag == f"{W}sectPr":
+            if current is not None:
+                out[current] = "\n".join(collected).strip()
+            current, collected = key, []
+            continue
+        if current is not None:
+            text = _answer_text(el)
+            if text:
+                collected.append(text)
+    if current is not None:
+        out[current] = "\n".join(collected).strip()
+    return out
+
+
 def _tag(sdt: etree._Element) -> str:
     tag = sdt.find("w:sdtPr/w:tag", NS)
     return "" if tag is None else str(tag.get(f"{W}val", ""))
@@ -118,9 +187,17 @@ def read_plan(data: bytes) -> tuple[str, ActionPlan]:
             f"Juhtumi {number} tegevusplaanis ei ole ühtegi kokkulepet: täitke kokkulepete "
             "tabel ja saatke fail uuesti.", code="plan_empty")
     boxes = {_tag(s): _sdt_text(s) for s in body.iter(f"{W}sdt")}
+    found = _sections(body)
+    texts = {k: (found[k] if k in found else boxes.get(k, "")) for k in SECTIONS}
     return number, ActionPlan(
         agreements=agreements,
-        contingency=boxes.get("contingency") or None,
-        bottom_lines_met=boxes.get("bottom_lines_met") or None,
-        notes=boxes.get("notes") or None,
+        contingency=texts["contingency"] or None,
+        bottom_lines_met=texts["bottom_lines_met"] or None,
+        notes=texts["notes"] or None,
     )
+
+
+def empty_sections(plan: ActionPlan) -> list[str]:
+    """The headings of the sections a coordinator should be told are empty (notes may be)."""
+    return [SECTION_TITLES[k] for k in ("bottom_lines_met", "contingency")
+            if not getattr(plan, k)]

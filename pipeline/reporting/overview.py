@@ -9,6 +9,7 @@ from collections import Counter
 from typing import Any
 
 from pipeline.model.case import CaseView, Role
+from pipeline.render.context import Provider
 from pipeline.render.dates import long_date, short_date
 from pipeline.reporting.figures import Change
 from pipeline.reporting.payers import show_hours
@@ -67,7 +68,7 @@ def _events(history: list[Change]) -> list[dict[str, str]]:
 
 def context(view: CaseView, history: list[Change], minutes: dict[str, int], *,
             today: dt.date, close_reason: str | None, closed_at: dt.datetime | None,
-            provider: str) -> dict[str, Any]:
+            provider: Provider) -> dict[str, Any]:
     ref = view.referral
     r = ref.referrer
     people = [p for p in view.participants if p.role is not Role.COORDINATOR]

@@ -271,6 +271,7 @@ def write_statement_files(settings: Settings, content: dict[str, Any], number: s
     once and then kept as they are (asking again gives the same files); a draft's files are
     replaced by the newest draft."""
     from pipeline.deliver.outbox import write_atomic
+    from pipeline.render.context import provider_ctx
     from pipeline.render.engine import Engine
 
     folder = settings.outbox / REPORTS_DIR
@@ -287,9 +288,9 @@ def write_statement_files(settings: Settings, content: dict[str, Any], number: s
     written: list[Path] = []
     if "docx" in formats or "pdf" in formats:
         ctx = statements.docx_context(content, number=number, issued=issued_at,
-                                      provider=settings.provider_name)
+                                      provider=provider_ctx(settings.provider))
         docx = put(f"{stem} aruanne.docx", lambda: Engine(
-            settings.templates_dir, builtin_dir=template_dir()).render("statement.et.docx", ctx))
+            settings.templates_dir, provider=settings.provider).render("statement.et.docx", ctx))
         written.append(docx)
         if "pdf" in formats:
             pdf = docx.with_suffix(".pdf")
@@ -311,13 +312,6 @@ def _pdf(docx: Path) -> list[Path]:
     return [made] if made is not None else []
 
 
-def template_dir() -> Path:
-    """Where this package's templates are (beside the built-in ones)."""
-    from pipeline.render.engine import BUILTIN_DIR
-
-    return BUILTIN_DIR
-
-
 def verify_statement(settings: Settings, number: str) -> bool:
     """Whether an issued statement is still exactly as issued (its content's hash)."""
     def step(s: Session) -> bool:
@@ -337,6 +331,7 @@ def write_overview(settings: Settings, session: Session, number: str) -> list[Pa
     from pipeline.casework import pdf_copies
     from pipeline.deliver.outbox import case_dir, write_atomic
     from pipeline.register.cases import case_view
+    from pipeline.render.context import provider_ctx
     from pipeline.render.documents import filename
     from pipeline.render.engine import Engine
 
@@ -345,8 +340,8 @@ def write_overview(settings: Settings, session: Session, number: str) -> list[Pa
     history = [figures.Change(h.at, h.from_state, h.to_state, h.note) for h in case.history]
     ctx = overview.context(view, history, minutes_by_activity(session, case),
                            today=now().date(), close_reason=case.close_reason,
-                           closed_at=case.closed_at, provider=settings.provider_name)
-    data = Engine(settings.templates_dir, builtin_dir=template_dir()).render(
+                           closed_at=case.closed_at, provider=provider_ctx(settings.provider))
+    data = Engine(settings.templates_dir, provider=settings.provider).render(
         "work_overview.et.docx", ctx)
     referrer = view.referral.referrer
     name = filename(now().date(), "ülevaade tehtud tööst", referrer.name)

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from pipeline.errors import Refused
+from pipeline.render.context import Provider
 from pipeline.render.dates import long_date
 from pipeline.reporting.payers import (
     UNITS,
@@ -158,7 +159,7 @@ def used_activities(content: dict[str, Any]) -> list[str]:
 
 
 def docx_context(content: dict[str, Any], *, number: str | None, issued: dt.datetime | None,
-                 provider: str) -> dict[str, Any]:
+                 provider: Provider) -> dict[str, Any]:
     period = Period.parse(content["period"])
     rows = []
     for line in content["lines"]:

@@ -7,11 +7,8 @@ documents look like the rest of the set).
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from make_templates import HEADER, Builder
+from pipeline.templates.make_templates import HEADER, Builder
 
 
 def statement() -> None:
@@ -22,7 +19,7 @@ def statement() -> None:
     b.title("Teenuse osutamise aruanne")
     b.facts([("Aruande number", "{{ number }}"), ("Periood", "{{ period }} ({{ period_dates }})"),
              ("Maksja", "{{ payer }}"), ("Leping", "{{ contracts }}"),
-             ("Teenuse osutaja", "{{ provider }}"), ("Juhtumeid", "{{ cases }}")])
+             ("Teenuse osutaja", "{{ provider.name }}"), ("Juhtumeid", "{{ cases }}")])
     b.p("Aruandes on iga juhtumi kohta ainult juhtumi number, tegevuste kaupa kulunud aeg, "
         "arvestatud aeg, hind ja summa. Isikuandmeid aruandes ei ole.", small=True)
     b.table(["Juhtum", "Tegevused (h)", "Arvestatud (h)", "Hind", "Summa (€)"],
@@ -32,7 +29,7 @@ def statement() -> None:
     b.p("Arvestatud aeg on lepingus tasustatavaks loetud tegevuste aeg, ümardatud lepingu "
         "järgi. Väljastatud aruannet ei muudeta. Hiljem lisatud või parandatud tööaeg kajastub "
         "järgmise kuu aruandes.", small=True)
-    b.lines("Lugupidamisega", "{{ provider }}")
+    b.lines("Lugupidamisega", "{{ provider.name }}")
     b.save("statement.et.docx")
 
 
@@ -65,7 +62,7 @@ def work_overview() -> None:
         "({% for h in hours %}{{ h.activity }} {{ h.hours }} h{% if not loop.last %}; "
         "{% endif %}{% endfor %}).{% else %}Juhtumile ei ole tööaega märgitud.{% endif %}")
     b.p("Kui Teil on küsimusi, vastame meelsasti.")
-    b.lines("Lugupidamisega", "{{ provider }}")
+    b.lines("Lugupidamisega", "{{ provider.name }}")
     b.save("work_overview.et.docx")
 
 

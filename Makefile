@@ -20,10 +20,12 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(VENV)/bin/plr run
 
-# Set up and run the whole test suite, with the lint and type checks.
+# Set up and run the whole test suite, with the lint and type checks; the tests run on
+# every core (pytest-xdist; JOBS=0 runs them in this one process), the watcher end-to-end tests one
+# after another on one of them (see tests/conftest.py).
 test: $(STAMP)
 	$(MAKE) check
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(or $(JOBS),auto) --dist loadgroup
 
 # ruff and mypy --strict in one command.
 check: $(STAMP)

@@ -70,3 +70,17 @@ def ctx(tmp_path: Path) -> process.Context:
     settings = Settings(home=tmp_path, database_url=None)
     Layout(tmp_path).ensure()
     return process.make_context(settings)
+
+
+# --- running in parallel (pytest-xdist, `make test`) ----------------------------------------------
+
+# Tests that start real watcher processes and wait on their logs and files: they run one
+# after another on one xdist worker (`--dist loadgroup`), so two of them never compete
+# for the two cores with each other; every other test is independent and runs beside them.
+_SERIAL_MODULES = {"test_watch_e2e.py", "test_watch_outage.py"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.name in _SERIAL_MODULES:
+            item.add_marker(pytest.mark.xdist_group("watcher"))

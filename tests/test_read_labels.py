@@ -281,3 +281,27 @@ def test_parse_blocks_every_option_bare_means_the_marks_were_lost() -> None:
     r = read(Line("D. Suunamise alus ja valdkond"), Line("Suunamise alus"),
              *[Line(label) for _, label in opts])
     assert r.grounds == []
+
+
+def test_label_vocabulary_exact_normalised_then_fuzzy_lookup() -> None:
+    from pipeline.read.label_vocabulary import lookup, norm
+
+    exact = lookup(norm("Ametikoht"))
+    assert [t.spec.key for t in exact] == ["referrer.position"]
+    assert lookup(norm("AMETIKOHT:")) == exact  # case, colon: the same index entry
+    assert lookup(norm("Ametikoh")) == exact  # a typo: the fuzzy match
+    assert lookup(norm("Ametikoht"), strict=True) == exact
+    assert lookup(norm("Lemmikvärv")) == ()  # not a label of the form
+
+
+def test_label_vocabulary_section_and_group_headings_with_typos() -> None:
+    from pipeline.read.label_vocabulary import group_of, section_of, warm
+
+    warm()
+    assert section_of("A. Suunaja andmed") == "A"
+    assert section_of("SUUNAJA ANDMED") == "A"
+    assert section_of("3) Pere ja vorgustik") == "C"  # numbered, a letter without its mark
+    assert section_of("Suunaja nimi") is None
+    assert group_of("Vanemad/hooldajad") == "caregivers"
+    assert group_of("Vorgustik") == "network"
+    assert group_of("Lapse nimi") is None

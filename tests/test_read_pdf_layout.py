@@ -123,6 +123,24 @@ def _drawn_pdf(text: str = "", vector: bool = True) -> bytes:
     return out.getvalue()
 
 
+def _fake_bold_pdf() -> bytes:
+    """A heading printed twice, 0.3 pt apart (how some tools fake bold), and a ruled
+    two-cell table below it."""
+    out = BytesIO()
+    c = canvas.Canvas(out, pagesize=A4)
+    for dx in (0.0, 0.3):
+        c.drawString(60 + dx, 760, "A. Suunaja andmed")
+    c.drawString(60, 740, "Suunaja nimi: Mari Maasikas")
+    c.grid([50, 200, 450], [600, 640, 680])
+    c.drawString(55, 655, "Telefon")
+    c.drawString(205, 655, "+372 5551 2345")
+    c.drawString(55, 615, "E-post")
+    c.drawString(205, 615, "mari.maasikas@example.ee")
+    c.showPage()
+    c.save()
+    return out.getvalue()
+
+
 @pytest.mark.parametrize(("data", "says"), [
     (_drawn_pdf(), "ei ole loetavat teksti ega pilte"),
     (_drawn_pdf("Arve 12"), "ainult 6 tähemärki"),
@@ -133,3 +151,36 @@ def test_pdf_blocks_text_poor_pdf_is_not_called_scanned(
         pdf_blocks(data, limits)
     assert "skannitud" not in info.value.message
     assert says in info.value.message
+
+
+def test_pdf_blocks_fake_bold_glyph_printed_twice_is_read_once(limits: Limits) -> None:
+    blocks = pdf_blocks(_fake_bold_pdf(), limits)
+    lines = [b.text for b in blocks if isinstance(b, Line)]
+    assert "A. Suunaja andmed" in lines
+    assert "Suunaja nimi: Mari Maasikas" in lines
+
+
+def test_pdf_blocks_glyphs_go_to_their_own_cell_and_not_outside(limits: Limits) -> None:
+    blocks = pdf_blocks(_fake_bold_pdf(), limits)
+    tables = [b for b in blocks if isinstance(b, Table)]
+    assert [t.rows for t in tables] == [
+        [["Telefon", "+372 5551 2345"], ["E-post", "mari.maasikas@example.ee"]]
+    ]
+    assert not any("Telefon" in b.text for b in blocks if isinstance(b, Line))
+
+
+def test_pdf_layout_doubles_check_never_misses_a_glyph_dedupe_would_drop() -> None:
+    import pdfplumber
+    from pdfplumber.utils.text import dedupe_chars
+
+    from pipeline.read.pdf_layout import _may_have_doubles
+
+    with pdfplumber.open(BytesIO(_fake_bold_pdf())) as pdf:
+        chars = pdf.pages[0].chars
+    assert len(dedupe_chars(chars)) < len(chars) and _may_have_doubles(chars)
+    single = dedupe_chars(chars)
+    assert not _may_have_doubles(single)
+    with pdfplumber.open(LAYOUT / "tables.pdf") as pdf:
+        for page in pdf.pages:
+            assert _may_have_doubles(page.chars) == (len(dedupe_chars(page.chars))
+                                                     < len(page.chars))

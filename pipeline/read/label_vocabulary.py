@@ -5,15 +5,22 @@ Every label, section title, group title and option label is read off
 person retyping the form writes a label. Also the check-box glyphs people use
 and the official form's placeholder text, which the form builder writes and
 readers must not take for a value.
+
+Lookups try the exact normalised label first, then the label with its
+abbreviated words spelt out, and only then a fuzzy match (rapidfuzz's
+compiled Indel ratio, the LCS form of difflib's ratio) against an index
+built once per process: `warm()` builds it in a reader's parent before the
+limited child is forked, so no child rebuilds it.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
+
+from rapidfuzz import fuzz, process
 
 from pipeline.model import normalize
 from pipeline.model.referral import SECTIONS, Kind
@@ -21,7 +28,8 @@ from pipeline.model.spec import FieldSpec, fields, groups
 
 # Hint text of an empty field of the official form (`pipeline.forms_build.docx`).
 PLACEHOLDER = "Sisestage tekst"
-FUZZY = 0.85  # difflib ratio for a label with a small typo
+FUZZY = 0.85  # similarity (0..1, Indel ratio) for a label with a small typo
+_CUTOFF = FUZZY * 100  # the same on rapidfuzz's 0..100 scale
 
 # How a referrer retyping the form shortens or rewords a label (normalised alias ->
 # printed label). "=name"/"=relation" mean the name/relation column of the group in context.
@@ -56,6 +64,7 @@ _SECTION_PREFIX = re.compile(r"^(?:[a-h]|\d{1,2}|[ivx]{1,4})\s*[.)]\s*")
 _PAREN_TAIL = re.compile(r"\s*\([^()]*\)$")
 
 
+@lru_cache(maxsize=16384)
 def norm(text: str) -> str:
     """Lower case, one kind of dash, single spaces, no trailing `:`/`*`."""
     s = unicodedata.normalize("NFC", text).replace("\u00a0", " ").lower()
@@ -109,6 +118,18 @@ def companions() -> dict[str, Target]:
     return out
 
 
+@cache
+def _fuzzy_keys() -> tuple[str, ...]:
+    """The index keys a typo may be matched to: printed labels, not the short aliases."""
+    return tuple(k for k in _index() if k not in ALIASES)
+
+
+@cache
+def _option_keys() -> tuple[tuple[str, tuple[Target, ...]], ...]:
+    """Index entries that only name options (for a label cut by a line wrap)."""
+    return tuple((k, ts) for k, ts in _index().items() if all(t.code for t in ts))
+
+
 @lru_cache(maxsize=8192)
 def lookup(n: str, strict: bool = False) -> tuple[Target, ...]:
     """Targets of a normalised label: exact, then alias, then a small typo."""
@@ -120,45 +141,59 @@ def lookup(n: str, strict: bool = False) -> tuple[Target, ...]:
     if n in idx and not (strict and n in ALIASES):
         return idx[n]
     if len(n) >= 4:
-        best, score = "", 0.0
-        for k in idx:
-            if k in ALIASES:
-                continue
-            sm = difflib.SequenceMatcher(None, n, k)
-            if sm.real_quick_ratio() >= FUZZY and sm.quick_ratio() >= FUZZY:
-                r = sm.ratio()
-                if r > score:
-                    best, score = k, r
-        if score >= FUZZY:
-            return idx[best]
+        best = process.extractOne(n, _fuzzy_keys(), scorer=fuzz.ratio, score_cutoff=_CUTOFF)
+        if best is not None:
+            return idx[best[0]]
         if not strict and len(n) >= 15:  # an option label cut by a line wrap
-            for k, targets in idx.items():
-                if k.startswith(n) and all(t.code for t in targets):
+            for k, targets in _option_keys():
+                if k.startswith(n):
                     return targets
     stripped = _PAREN_TAIL.sub("", n)  # "Kohalik omavalitsus (vald/linn)"
     return lookup(stripped, strict) if stripped != n else ()
 
 
-def _title_match(text: str, titles: dict[str, str]) -> str | None:
+@cache
+def _titles(kind: str) -> tuple[dict[str, str], tuple[str, ...]]:
+    """Normalised section or group titles -> key, and the titles for fuzzy matching."""
+    raw = SECTIONS if kind == "section" else {k: g.label for k, g in groups().items()}
+    by_title: dict[str, str] = {}
+    for key, title in raw.items():
+        by_title.setdefault(norm(title), key)  # the first key wins, as in the spec's order
+    return by_title, tuple(by_title)
+
+
+@lru_cache(maxsize=8192)
+def _title_match(text: str, kind: str) -> str | None:
     n = norm(text)
     if not n or len(n) > 60:
         return None
     n = _PAREN_TAIL.sub("", _SECTION_PREFIX.sub("", n))
-    for key, title in titles.items():
-        t = norm(title)
-        if n == t or (len(n) >= 5 and difflib.SequenceMatcher(None, n, t).ratio() >= FUZZY):
-            return key
-    return None
+    by_title, titles = _titles(kind)
+    if n in by_title:
+        return by_title[n]
+    if len(n) < 5:
+        return None
+    best = process.extractOne(n, titles, scorer=fuzz.ratio, score_cutoff=_CUTOFF)
+    return by_title[best[0]] if best is not None else None
+
+
+def warm() -> None:
+    """Build the label and title indexes now (in a parent, before forking readers)."""
+    _fuzzy_keys()
+    _option_keys()
+    companions()
+    _titles("section")
+    _titles("group")
 
 
 def section_of(text: str) -> str | None:
     """The section letter of a heading (`A. Suunaja andmed`, `SUUNAJA ANDMED`, `1. ...`)."""
-    return _title_match(text, SECTIONS)
+    return _title_match(text, "section")
 
 
 def group_of(text: str) -> str | None:
     """The group of a group heading (`Võrgustik`, `Vanemad / hooldajad`)."""
-    return _title_match(text, {k: g.label for k, g in groups().items()})
+    return _title_match(text, "group")
 
 
 def columns_of(text: str) -> tuple[Target, ...]:

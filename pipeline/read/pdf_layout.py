@@ -14,6 +14,7 @@ repeating footer (version, page numbers) is dropped.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from io import BytesIO
@@ -102,48 +103,85 @@ def _join(lines: list[_TextLine], left: float, right: float) -> list[str]:
     return out
 
 
-def _lines(page: Any) -> list[_TextLine]:
-    return [_text_line(raw) for raw in page.extract_text_lines(return_chars=True)
+def _lines(chars: list[dict[str, Any]], page: Any) -> list[_TextLine]:
+    """Text lines of some of a page's glyphs, as `page.extract_text_lines` makes them."""
+    from pdfplumber.utils.text import chars_to_textmap
+
+    if not chars:
+        return []
+    textmap = chars_to_textmap(chars, layout_bbox=page.bbox, layout_width=page.width,
+                               layout_height=page.height)
+    return [_text_line(raw) for raw in textmap.extract_text_lines(strip=True, return_chars=True)
             if raw["chars"]]
 
 
-def _inside(bbox: tuple[float, float, float, float]) -> Any:
-    """Objects whose centre lies in `bbox`: a glyph's box may touch the next cell's border."""
-    x0, top, x1, bottom = bbox
-
-    def test(obj: dict[str, Any]) -> bool:
-        if obj.get("object_type") != "char":
-            return False
-        cx = (float(obj["x0"]) + float(obj["x1"])) / 2
-        cy = (float(obj["top"]) + float(obj["bottom"])) / 2
-        return x0 <= cx <= x1 and top <= cy <= bottom
-
-    return test
+def _centre(c: dict[str, Any]) -> tuple[float, float]:
+    return (float(c["x0"]) + float(c["x1"])) / 2, (float(c["top"]) + float(c["bottom"])) / 2
 
 
-def _cell_text(page: Any, bbox: tuple[float, float, float, float]) -> str:
-    lines = _lines(page.filter(_inside(bbox)))
+class _Glyphs:
+    """A page's glyphs sorted once by the height of their centre, so that the glyphs of a
+    box are found by bisecting to its rows: a glyph belongs to a box when its centre lies
+    in it, since a glyph's own box may touch the next cell's border."""
+
+    def __init__(self, chars: list[dict[str, Any]]) -> None:
+        centres = [_centre(c) for c in chars]
+        self.order = sorted(range(len(chars)), key=lambda i: centres[i][1])
+        self.ys = [centres[i][1] for i in self.order]
+        self.centres = centres
+        self.chars = chars
+
+    def inside(self, bbox: tuple[float, float, float, float]) -> list[int]:
+        """Indexes (in page order) of the glyphs whose centre lies in `bbox`."""
+        x0, top, x1, bottom = (float(v) for v in bbox)
+        lo, hi = bisect_left(self.ys, top), bisect_right(self.ys, bottom)
+        return sorted(i for i in self.order[lo:hi] if x0 <= self.centres[i][0] <= x1)
+
+
+def _cell_text(glyphs: _Glyphs, page: Any, bbox: tuple[float, float, float, float]) -> str:
+    lines = _lines([glyphs.chars[i] for i in glyphs.inside(bbox)], page)
     if not lines:
         return ""
     pad = max(min(ln.x0 for ln in lines) - bbox[0], 0.0)
     return "\n".join(_join(lines, min(ln.x0 for ln in lines), bbox[2] - pad))
 
 
-def _table(page: Any, table: Any) -> Table:
+def _table(glyphs: _Glyphs, page: Any, table: Any) -> Table:
     rows: list[list[str]] = []
     for row in table.rows:
-        rows.append([_cell_text(page, cell) for cell in row.cells if cell is not None])
+        rows.append([_cell_text(glyphs, page, cell) for cell in row.cells if cell is not None])
     return Table(rows)
+
+
+def _may_have_doubles(chars: list[dict[str, Any]]) -> bool:
+    """Could two glyphs be one printed twice (fake bold)? A cheap, one-pass check that
+    never misses a pair `dedupe_chars` would merge (same glyph, font and size, tops
+    within 1 pt, left edges within 1 pt): each glyph is put in a 2 × 1 pt bucket and
+    the neighbouring buckets are looked at."""
+    seen: set[tuple[Any, ...]] = set()
+    for c in chars:
+        key = (c.get("upright"), c["text"], c.get("fontname"), c.get("size"))
+        y, x = int(float(c["doctop"]) // 2), int(float(c["x0"]) // 1)
+        if any((*key, y + dy, x + dx) in seen for dy in (-1, 0, 1) for dx in (-1, 0, 1)):
+            return True
+        seen.add((*key, y, x))
+    return False
 
 
 def _page_items(page: Any) -> tuple[list[tuple[float, Block]], int]:
     """(top, block) items of one page and the number of characters on it."""
-    page = page.dedupe_chars()  # fake bold prints a glyph twice
-    n_chars = sum(1 for c in page.chars if not c["text"].isspace())
+    if _may_have_doubles(page.chars):
+        page = page.dedupe_chars()  # fake bold prints a glyph twice
+    chars: list[dict[str, Any]] = page.chars
+    n_chars = sum(1 for c in chars if not c["text"].isspace())
     tables = page.find_tables()
-    items: list[tuple[float, Block]] = [(float(t.bbox[1]), _table(page, t)) for t in tables]
-    boxes = [_inside(t.bbox) for t in tables]
-    lines = _lines(page.filter(lambda o: not any(inside(o) for inside in boxes)))
+    glyphs = _Glyphs(chars)
+    items: list[tuple[float, Block]] = [(float(t.bbox[1]), _table(glyphs, page, t))
+                                        for t in tables]
+    in_tables: set[int] = set()
+    for t in tables:
+        in_tables.update(glyphs.inside(t.bbox))
+    lines = _lines([c for i, c in enumerate(chars) if i not in in_tables], page)
     if lines:
         left = min(ln.x0 for ln in lines)
         right = max(float(page.width) - left, max(ln.x1 for ln in lines))

@@ -174,12 +174,16 @@ def _read(data: bytes, limits: Limits) -> ReadResult:
 
 
 def _preload() -> None:
-    """Import the heavy libraries before forking, so that no child pays for it."""
+    """Import the heavy libraries and build the label index before forking, so that no
+    child pays for them (a child's own caches die with it)."""
     import pdfplumber  # noqa: F401
     import pypdf  # noqa: F401
 
     import pipeline.read.labels
     import pipeline.read.pdf_layout  # noqa: F401
+    from pipeline.read.label_vocabulary import warm
+
+    warm()
 
 
 class PdfReader:

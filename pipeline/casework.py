@@ -274,7 +274,7 @@ def schedule_conference(settings: Settings, number: str, *, at: str, place: str,
     problems = booking_problems(start, start + dt.timedelta(hours=hours), now())
     if problems and not force:
         raise Refused("Lahendusringi ei broneeritud: " + "; ".join(problems) + ". Kui aeg on "
-                      "siiski õige, kinnitage see käsuga --force.", code="bad_time")
+                      "siiski õige, kinnitage see (käsureal --force).", code="bad_time")
 
     def step(s: Session) -> Written:
         before = get_case(session=s, number=number, for_update=True)
@@ -527,7 +527,8 @@ def schedule_notes(when: dt.datetime) -> list[str]:
     return notes
 
 
-def record_plan_upload(settings: Settings, number: str, data: bytes) -> Written:
+def record_plan_upload(settings: Settings, number: str, data: bytes, *,
+                       forced: str | None = None) -> Written:
     """`record_plan` for a plan uploaded through the web app (read from a private
     temporary file, removed afterwards)."""
     if len(data) > settings.limits.max_file_bytes:
@@ -537,7 +538,7 @@ def record_plan_upload(settings: Settings, number: str, data: bytes) -> Written:
     with tempfile.TemporaryDirectory(prefix="plr-plan-") as tmp:
         path = Path(tmp) / "plan.docx"
         path.write_bytes(data)
-        return record_plan(settings, number, path)
+        return record_plan(settings, number, path, forced=forced)
 
 
 def update_coordinator(settings: Settings, coordinator_id: int, *, capacity: int,

@@ -115,7 +115,7 @@ def run(job: Job, ctx: Context) -> ProcessResult:
             raise  # the ledger is closed; the watcher retries placing on its next start
         w.result = ProcessResult(
             QUARANTINED, list(w.numbers), ["internal"],
-            f"Töötlemine katkes sisemise vea tõttu (etapp „{stage}”, {type(exc).__name__}).",
+            f"Töötlemine katkes sisemise vea tõttu (etapp „{stage}“, {type(exc).__name__}).",
         )
         w.decided = True
         stage_close(w)

@@ -34,14 +34,14 @@ def test_intake_reason_names_the_attachment_that_failed(limits: Limits) -> None:
     data = mail_with("Suunamine Tamm.docx", broken, DOCX)
     (x,) = extract_bytes(data, name="kiri.eml", limits=limits)
     assert x.error is not None
-    assert x.error.message.startswith("Manus „Suunamine Tamm.docx”: ")
+    assert x.error.message.startswith("Manus „Suunamine Tamm.docx“: ")
 
 
 def test_intake_reason_lists_attachments_that_are_no_form(limits: Limits) -> None:
     data = mail_with("pilt.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64, ("image", "png"))
     (x,) = extract_bytes(data, name="kiri.eml", limits=limits)
     assert x.error is not None and x.error.code == "no_form_in_mail"
-    assert "„pilt.png”" in x.error.message
+    assert "„pilt.png“" in x.error.message
 
 
 def test_intake_pdf_with_javascript_is_flagged_in_ledger_and_case_summary(

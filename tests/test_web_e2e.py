@@ -100,10 +100,13 @@ def test_web_e2e_case_life_in_the_browser(tmp_path: Path) -> None:
         filled = tmp_path / "tegevusplaan.docx"
         filled.write_bytes(fill_sdts(blank, AGREEMENTS))
         page.set_input_files("#plan-file", str(filled))
+        # The conference is booked ahead: the plan is recorded early, with the reason.
+        page.fill("#plan-early", "lahendusring peeti varem")
         page.click("text=Laadi tegevusplaan üles")
         page.wait_for_selector(".notice.ok")
         assert "plaan kokku lepitud" in page.inner_text("h1")
 
+        page.fill("#f-early", "järelkohtumine peeti varem")
         page.click("text=Salvesta tulemus")
         page.wait_for_selector(".notice.ok")
         assert "järelkohtumine peetud" in page.inner_text("h1")

@@ -11,9 +11,12 @@ import typer
 from rich.table import Table
 
 from pipeline.cli.common import HomeOption, console, handle_errors, settings, write_json
-from pipeline.reporting import service
+from pipeline.lazy import lazy
 from pipeline.reporting.payers import show_hours, show_money
 from pipeline.reporting.timelog import ACTIVITIES, format_minutes
+
+# The service loads SQLAlchemy and the renderer: only when a command runs, not for --help.
+service = lazy("pipeline.reporting.service")
 
 JsonOption = Annotated[bool, typer.Option(
     "--json", help="Väljasta JSON-vormingus skriptide jaoks (väljade nimed ei muutu).")]
@@ -64,7 +67,7 @@ def register(app: typer.Typer) -> None:
         note: Annotated[str | None, typer.Option(
             "--note", help="Lühike neutraalne märkus ilma nimedeta.")] = None,
         corrects: Annotated[int | None, typer.Option(
-            "--corrects", help="Parandatava kande number (vt „plr case time list”).")] = None,
+            "--corrects", help="Parandatava kande number (vt „plr case time list“).")] = None,
         as_json: JsonOption = False,
         home: HomeOption = None,
     ) -> None:
@@ -212,7 +215,7 @@ def register(app: typer.Typer) -> None:
         end: Annotated[str, typer.Option("--to", help="Perioodi lõpp (2026-12-31).")],
         as_json: JsonOption = False,
         public: Annotated[bool, typer.Option(
-            "--public", help="Väiksemad kui 5 juhtumit näidatakse kui „<5” (väljaspoole "
+            "--public", help="Väiksemad kui 5 juhtumit näidatakse kui „<5“ (väljaspoole "
             "antavad näitajad).")] = False,
         export: Annotated[Path | None, typer.Option(
             "--export", help="Kirjuta väljaspoole antavad näitajad (JSON, tabelid CSV-na, "

@@ -6,14 +6,16 @@ import os
 import signal
 import subprocess
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from pipeline.cli.common import HomeOption, console, err_console, handle_errors, settings
-from pipeline.config import Settings
 from pipeline.errors import PipelineError
+
+if TYPE_CHECKING:  # pydantic-settings is loaded when a command runs, not for --help
+    from pipeline.config import Settings
 
 HostOption = Annotated[str, typer.Option(
     "--host", help="Aadress, millel veebirakendus kuulab (vaikimisi ainult see arvuti).")]
@@ -89,7 +91,7 @@ def register(app: typer.Typer) -> None:
     @user_app.command("add")
     @handle_errors
     def user_add(
-        name: Annotated[str, typer.Argument(help="Kasutaja nimi, nt „Kadri Lepik”.")],
+        name: Annotated[str, typer.Argument(help="Kasutaja nimi, nt „Kadri Lepik“.")],
         email: Annotated[str, typer.Option("--email", help="E-post (sellega logitakse sisse).")],
         role: Annotated[str, typer.Option("--role", help="office, coordinator või admin.")],
         password_stdin: Annotated[bool, typer.Option(

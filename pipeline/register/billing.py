@@ -66,7 +66,7 @@ def add_payer(*, session: Session, code: str, name: str, municipalities: list[st
     if not name.strip():
         raise PipelineError("Maksja nimi puudub.", code="bad_payer")
     if session.execute(select(Payer).where(Payer.code == key)).scalar_one_or_none():
-        raise Refused(f"Maksja „{key}” on juba olemas.", code="payer_exists")
+        raise Refused(f"Maksja „{key}“ on juba olemas.", code="payer_exists")
     if is_default:
         for other in session.execute(select(Payer).where(Payer.is_default)).scalars():
             other.is_default = False
@@ -88,7 +88,7 @@ def find_payer(*, session: Session, ref: str) -> Payer:
         stmt = select(Payer).where(Payer.id == int(key))
     payer = session.execute(stmt).scalar_one_or_none()
     if payer is None:
-        raise NotFound(f"Maksjat „{ref[:40]}” ei ole; vaadake „plr payer list”.",
+        raise NotFound(f"Maksjat „{ref[:40]}“ ei ole; vaadake „plr payer list“.",
                        code="no_payer")
     return payer
 

@@ -221,7 +221,7 @@ def get_case(*, session: Session, number: str, for_update: bool = False) -> Case
     parsed = parse_number(number)
     if parsed is None:
         raise NotFound(
-            f"„{number[:40]}” ei ole juhtumi number (kuju: PLR-2026-0001).", code="bad_number"
+            f"„{number[:40]}“ ei ole juhtumi number (kuju: PLR-2026-0001).", code="bad_number"
         )
     stmt = select(Case).where(Case.year == parsed[0], Case.seq == parsed[1])
     if for_update:

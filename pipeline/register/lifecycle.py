@@ -8,6 +8,8 @@ is referred elsewhere), but "plan working" only after the follow-up.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy.orm import Session
 
 from pipeline.errors import Refused
@@ -21,7 +23,7 @@ from pipeline.register.coordinators import (
     open_case_counts,
     waiting_queue,
 )
-from pipeline.register.tables import Case, Coordinator
+from pipeline.register.tables import Case, Coordinator, Meeting
 
 S = State
 _OPEN = (S.REGISTERED, S.ASSIGNED, S.PREPARING, S.SCHEDULED, S.PLAN_AGREED, S.FOLLOWED_UP)
@@ -147,10 +149,25 @@ def close(*, session: Session, number: str, reason: str, actor: str,
     case.close_reason = reason
     case.closed_at = now()
     # A meeting still ahead is cancelled with the case (its notices are the caller's).
-    for m in case.meetings:
-        if m.cancelled_at is None and m.start > case.closed_at:
-            m.cancelled_at = case.closed_at
+    for m in meetings_ahead(case, case.closed_at):
+        m.cancelled_at = case.closed_at
     record_change(session, case, S.CLOSED.value, actor=actor,
                   note=reason + (f": {note}" if note else ""))
     session.flush()
     return case
+
+
+# The step that records a meeting as held: a conference by its plan, a follow-up by its
+# outcome (either may be recorded early, with a reason, before the booked start).
+_HELD_BY = {"conference": S.PLAN_AGREED.value, "follow_up": S.FOLLOWED_UP.value}
+
+
+def meetings_ahead(case: Case, at: dt.datetime) -> list[Meeting]:
+    """The booked meetings after `at` that are neither cancelled nor already recorded as
+    held, oldest first."""
+    def held(m: Meeting) -> bool:
+        return any(h.to_state == _HELD_BY.get(m.kind) and h.at >= m.created_at
+                   for h in case.history)
+
+    return [m for m in case.meetings
+            if m.cancelled_at is None and m.start > at and not held(m)]

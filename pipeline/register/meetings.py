@@ -15,7 +15,7 @@ from pipeline.register.cases import (
     now,
     record_change,
 )
-from pipeline.register.lifecycle import FOLLOWUP_OUTCOMES, check_transition
+from pipeline.register.lifecycle import FOLLOWUP_OUTCOMES, check_transition, meetings_ahead
 from pipeline.register.tables import Agreement, Case, Meeting, Plan
 from pipeline.register.tables import Participant as ParticipantRow
 
@@ -157,8 +157,7 @@ def _active(case: Case, kind: MeetingKind | None = None) -> list[Meeting]:
 
 def upcoming(case: Case, at: dt.datetime | None = None) -> list[Meeting]:
     """The booked meetings still ahead (not held, not cancelled), oldest first."""
-    at = at or now()
-    return [m for m in _active(case) if m.start > at]
+    return meetings_ahead(case, at or now())
 
 
 def cancel_meetings(rows: list[Meeting], at: dt.datetime | None = None) -> None:

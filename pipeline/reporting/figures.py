@@ -27,7 +27,8 @@ from typing import Any
 
 SMALL = 5
 SUPPRESSED = "<5"
-_COORD_NOTE = re.compile(r"koordinaator (?:vahetatud: )?id (\d+)")
+# "koordinaator Kadri Lepik", "koordinaator vahetatud: Kadri Lepik" (older notes: "… id 3").
+_COORD_NOTE = re.compile(r"^koordinaator (?:vahetatud: )?(?:id (\d+)|(.+?))\s*$")
 
 
 @dataclass(frozen=True)
@@ -106,21 +107,32 @@ def percentile(values: list[int], q: float) -> float | None:
     return round(s[lo] + (s[hi] - s[lo]) * (pos - lo), 1)
 
 
-def _state_at(case: CaseFacts, moment: dt.datetime) -> tuple[str | None, int | None]:
-    """The case's state and coordinator id at `moment` (None before it arrived)."""
+def _state_at(case: CaseFacts, moment: dt.datetime) -> tuple[str | None, int | str | None]:
+    """The case's state and coordinator (an id in older notes, else the name the history
+    names) at `moment` (None before it arrived)."""
     state: str | None = None
-    coordinator: int | None = None
+    coordinator: int | str | None = None
     for ch in case.history:
         if ch.at > moment:
             break
         state = ch.to
         if ch.note and (m := _COORD_NOTE.search(ch.note)):
-            coordinator = int(m.group(1))
+            coordinator = int(m.group(1)) if m.group(1) else m.group(2)
     return state, coordinator
 
 
+_NOTE_CODE = re.compile(r"[a-z_]+")
+
+
+def note_code(note: str | None) -> str:
+    """The outcome or close-reason code a history note starts with ("continue: …",
+    "continue; enne kohtumise algust: …"), or ""."""
+    m = _NOTE_CODE.match((note or "").strip())
+    return m.group() if m else ""
+
+
 def _code(note: str | None) -> str:
-    return (note or "").split(":", 1)[0].strip() or "other"
+    return note_code(note) or "other"
 
 
 def compute(facts: Facts, start: dt.date, end: dt.date) -> dict[str, Any]:
@@ -157,7 +169,8 @@ def compute(facts: Facts, start: dt.date, end: dt.date) -> dict[str, Any]:
     for c in facts.cases:
         state, who = _state_at(c, moment)
         if state not in (None, "closed", "returned", "registered") and who is not None:
-            per_coordinator[facts.coordinators.get(who, f"id {who}")] += 1
+            name = who if isinstance(who, str) else facts.coordinators.get(who, f"id {who}")
+            per_coordinator[name] += 1
     queue = []
     for day in _month_ends(start, end):
         at = dt.datetime.combine(day, dt.time.max)

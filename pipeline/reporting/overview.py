@@ -11,7 +11,7 @@ from typing import Any
 from pipeline.model.case import CaseView, Role
 from pipeline.render.context import Provider
 from pipeline.render.dates import long_date, short_date
-from pipeline.reporting.figures import Change
+from pipeline.reporting.figures import Change, note_code
 from pipeline.reporting.payers import show_hours
 from pipeline.reporting.timelog import ACTIVITIES
 
@@ -36,7 +36,7 @@ def _count(n: int, one: str, many: str) -> str:
 
 
 def _code(note: str | None) -> str:
-    return (note or "").split(":", 1)[0].strip()
+    return note_code(note)
 
 
 def _events(history: list[Change]) -> list[dict[str, str]]:

@@ -39,7 +39,7 @@ def parse_money(text: str) -> Decimal:
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        raise BadContract(f"Summa „{text[:20]}” ei ole arv (nt 25 või 25,50).",
+        raise BadContract(f"Summa „{text[:20]}“ ei ole arv (nt 25 või 25,50).",
                           code="bad_money") from None
     if not value.is_finite() or value < 0 or value != value.quantize(CENT):
         raise BadContract("Summa peab olema positiivne ja kahe komakohaga.", code="bad_money")

@@ -50,7 +50,7 @@ def parse_day(text: str | None, *, default: dt.date | None = None) -> dt.date:
             return dt.datetime.strptime(text.strip(), fmt).date()
         except ValueError:
             continue
-    raise PipelineError(f"Kuupäev „{text[:20]}” peab olema kujul 2026-12-03 või 03.12.2026.",
+    raise PipelineError(f"Kuupäev „{text[:20]}“ peab olema kujul 2026-12-03 või 03.12.2026.",
                         code="bad_date")
 
 
@@ -147,7 +147,7 @@ def add_payer(settings: Settings, *, code: str, name: str, municipalities: list[
     for m in municipalities:
         c = canonical(m)
         if c is None:
-            raise PipelineError(f"Tundmatu omavalitsus „{m[:40]}”.", code="bad_municipality")
+            raise PipelineError(f"Tundmatu omavalitsus „{m[:40]}“.", code="bad_municipality")
         known.append(c)
 
     def step(s: Session) -> dict[str, Any]:

@@ -64,7 +64,7 @@ class Period:
                 year, month = (a, b) if a > 12 else (b, a)  # 2026-12 or 12.2026
                 if 2000 <= year <= 2999 and 1 <= month <= 12:
                     return cls(year, month)
-        raise Refused(f"Kuu „{text[:20]}” ei ole arusaadav; kirjutage nt 2026-12.",
+        raise Refused(f"Kuu „{text[:20]}“ ei ole arusaadav; kirjutage nt 2026-12.",
                       code="bad_period")
 
     @property

@@ -36,7 +36,7 @@ def activity(code: str) -> str:
     key = code.strip().lower().replace("-", "_")
     key = ACTIVITY_ALIASES.get(key, key)
     if key not in ACTIVITIES:
-        raise BadTime(f"Tundmatu tegevus „{code[:30]}”; võimalikud on: "
+        raise BadTime(f"Tundmatu tegevus „{code[:30]}“; võimalikud on: "
                       + ", ".join(f"{k} ({v})" for k, v in ACTIVITIES.items()) + ".",
                       code="bad_activity")
     return key
@@ -55,7 +55,7 @@ def parse_duration(text: str) -> int:
     else:
         parts = _PART.findall(raw)
         if not parts or "".join(n + u for n, u in parts).lower() != raw.lower():
-            raise BadTime(f"Kestus „{text[:20]}” ei ole arusaadav; kirjutage nt 1h30m, 90m, "
+            raise BadTime(f"Kestus „{text[:20]}“ ei ole arusaadav; kirjutage nt 1h30m, 90m, "
                           "1,5h või 1:30.", code="bad_duration")
         minutes = sum(float(n.replace(",", ".")) * (60 if u.lower() in ("h", "t") else 1)
                       for n, u in parts)

@@ -171,7 +171,7 @@ async def schedule(request: Request[Any, Any, Any], number: FromPath[str]) -> Re
     f = await _form(request)
     at = f.get("at", "")
     return await _step(request, number, "schedule", casework.schedule_conference, at=at,
-                       place=f.get("place", ""), done="scheduled",
+                       place=f.get("place", ""), force=f.get("force") == "1", done="scheduled",
                        after=lambda _: _notes(at))
 
 
@@ -195,7 +195,9 @@ async def plan(request: Request[Any, Any, Any], number: FromPath[str]) -> Respon
     upload = form.get("plan")
     data = (await upload.read(settings.limits.max_file_bytes + 1)
             if isinstance(upload, UploadFile) else b"")
+    forced = form.get("forced")
     return await _step(request, number, "plan", casework.record_plan_upload, data,
+                       forced=forced.strip() or None if isinstance(forced, str) else None,
                        done="plan")
 
 
@@ -204,7 +206,7 @@ async def followup(request: Request[Any, Any, Any], number: FromPath[str]) -> Re
     f = await _form(request)
     return await _step(request, number, "followup", casework.record_followup,
                        outcome=f.get("outcome", ""), note=f.get("note") or None,
-                       done="followup")
+                       forced=(f.get("forced") or "").strip() or None, done="followup")
 
 
 @post("/cases/{number:str}/close", opt=CASEWORK)

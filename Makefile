@@ -8,7 +8,8 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	# tesserocr from source, linked to Debian's libtesseract and its language data.
+	PIP_NO_BINARY=tesserocr $(PY) -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
 # Set up and run the main job on the bundled defaults (SQLite, ./inbox, ./outbox).

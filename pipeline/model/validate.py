@@ -10,6 +10,7 @@ and the office's screens.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pipeline.model import isikukood, municipalities, normalize
 from pipeline.model.assemble import Assembled
@@ -399,3 +400,57 @@ def validate(assembled: Assembled, *, today: dt.date, sender: str | None = None)
         return (not i.is_error, order.get(spec.key, 999) if spec else 999, i.code)
 
     return sorted(issues, key=sort_key)
+
+
+# --- scans read by OCR (issue 13): W12, W13 ---------------------------------------------------
+# W09–W11 are taken by the signature checks (issue 12's branch); these follow them.
+
+# A failed check on a scan is most likely a misread: the field goes on the review list too.
+_CHECKED = ("E02", "E03", "E07", "E11", "W01")
+_REVIEW_TEXT = {
+    "low_confidence": "Väli {where} loeti skannitud pildilt ebakindlalt (tuvastuse kindlus "
+    "{pct} %). Palun võrrelge väärtust originaaliga ja parandage vajaduse korral.",
+    "unsure_box": "Ruudu {where} märge on skannitud pildil ebaselge. Palun kontrollige "
+    "originaalist, kas ruut on märgitud.",
+    "handwriting": "Väli {where} on täidetud käsitsi ja jäeti lugemata (käekirja ei "
+    "oletata). Palun sisestage väärtus originaali järgi.",
+    "check_failed": "Välja {where} väärtus ei läbinud kontrolli ja võib olla skannilt "
+    "valesti loetud. Palun võrrelge seda originaaliga.",
+}
+
+
+def scan_issues(issues: list[Issue], report: Any, assembled: Assembled) -> list[Issue]:
+    """`issues` plus W12 (read from a scan: confirm the values) and one W13 per field to
+    check (`report` is a `pipeline.read.scan.ScanReport`; its review list gains the
+    fields whose checks failed)."""
+    from pipeline.read.scan import Review
+
+    listed = {r.field for r in report.review}
+    failed = [i.field for i in issues if i.code in _CHECKED]
+    failed += list(assembled.unreadable)  # a date that could not be read as one
+    for key in failed:
+        if key not in listed:
+            listed.add(key)
+            report.review.append(Review(key, "check_failed", report.confidence.get(key, 1.0)))
+    extra = [
+        warning(
+            "W12",
+            "referral",
+            f"Suunamine loeti skannitud või pildistatud vormilt ({report.pages} lk) "
+            "tekstituvastusega. Koordinaator peab andmed originaaliga võrdlema ja "
+            "kinnitama enne, kui neid kasutatakse.",
+        )
+    ]
+    for r in report.review:
+        if r.field == "?":
+            continue
+        where = _where(r.field) if field_for(r.field) else f"„{r.field}“"
+        extra.append(warning("W13", r.field, _REVIEW_TEXT[r.reason].format(
+            where=where, pct=round(100 * r.confidence))))
+    order = {f.key: n for n, f in enumerate(fields())}
+
+    def sort_key(i: Issue) -> tuple[bool, int, str]:
+        spec = field_for(i.field)
+        return (not i.is_error, order.get(spec.key, 999) if spec else 999, i.code)
+
+    return sorted(issues + extra, key=sort_key)

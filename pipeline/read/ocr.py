@@ -112,7 +112,10 @@ class Engine:
                     x0, y0, x1, y1 = box
                     line = TextLine(line_no, x0, y0, x1, y1, baseline=y)
                     lines.append(line)
-            text = it.GetUTF8Text(level_word)
+            try:
+                text = it.GetUTF8Text(level_word)
+            except RuntimeError:  # an empty block (a picture) has no words
+                text = ""
             box = it.BoundingBox(level_word)
             if text and text.strip() and box is not None and line is not None:
                 x0, y0, x1, y1 = box

@@ -1,0 +1,186 @@
+"""Scanned and photographed forms (issue 13): made from the corpus layouts' real prints,
+read through `extract` by OCR (Tesseract), straightened with OpenCV.
+
+OCR is slow, so each scan is made and read once per session and shared.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from pipeline.config import Limits
+from pipeline.extract import Extraction, extract_bytes
+from pipeline.read import images, scan
+from pipeline.read.base import Format, sniff
+from expected import as_extracted
+from layout_fixtures import LAYOUT, make
+from scans import degrade, field_accuracy, image_pdf, jpeg, leaves, photograph, render
+
+TODAY = dt.date(2026, 11, 30)
+LIMITS = Limits(read_seconds=240)  # a loaded 2-core machine reads 3 pages slowly
+
+pytestmark = pytest.mark.skipif(
+    not any(p for p in ("/usr/share/tesseract-ocr/5/tessdata/est.traineddata",)
+            if __import__("os").path.exists(p)),
+    reason="Tesseract's Estonian data (tesseract-ocr-est) is not installed",
+)
+
+
+def _read(data: bytes, name: str) -> Extraction:
+    (ex,) = extract_bytes(data, name=name, limits=LIMITS, today=TODAY)
+    assert ex.error is None, ex.error
+    return ex
+
+
+@pytest.fixture(scope="session")
+def scan_300() -> Extraction:
+    """`tables` printed, scanned at 300 dpi 1.5° askew, saved as an image-only PDF."""
+    pages = [degrade(p, angle=1.5) for p in render((LAYOUT / "tables.pdf").read_bytes(), 300)]
+    return _read(image_pdf(pages, 300), "skann.pdf")
+
+
+@pytest.fixture(scope="session")
+def scan_200() -> Extraction:
+    """`lines-variant` at 200 dpi, −2.5° askew, speckled, as a multi-page JPEG TIFF."""
+    pages = [degrade(p, angle=-2.5, noise=0.03)
+             for p in render((LAYOUT / "lines-variant.pdf").read_bytes(), 200)]
+    frames = [Image.open(io.BytesIO(jpeg(p, 70))) for p in pages]
+    buf = io.BytesIO()
+    frames[0].save(buf, format="TIFF", save_all=True, append_images=frames[1:], dpi=(200, 200))
+    return _read(buf.getvalue(), "skann.tif")
+
+
+def _accuracy(ex: Extraction, layout: str) -> tuple[float, list[str], set[str]]:
+    assert ex.referral is not None
+    acc, wrong = field_accuracy(ex.referral.model_dump(mode="json"),
+                                as_extracted(make.expected(layout)))
+    assert ex.ocr is not None
+    listed = {r["field"] for r in ex.ocr["review"]}
+    return acc, wrong, listed
+
+
+# --- recognising scans -----------------------------------------------------------------------
+
+
+def test_scan_sniff_recognises_images_from_content() -> None:
+    gray = np.full((40, 30), 255, np.uint8)
+    for fmt in ("JPEG", "PNG", "TIFF"):
+        buf = io.BytesIO()
+        Image.fromarray(gray).save(buf, format=fmt)
+        assert sniff(buf.getvalue()) is Format.IMAGE, fmt
+    assert sniff(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00") is Format.IMAGE
+    assert sniff(b"\x00\x00\x00\x18ftypisom") is None  # an MP4 video is not a photo
+
+
+def test_scan_image_only_pdf_pages_are_found_and_printed_pdfs_are_not() -> None:
+    from pipeline.read.pdf_reader import open_pdf
+
+    page = render((LAYOUT / "tables.pdf").read_bytes(), 50)[0]
+    assert scan.image_only_pages(open_pdf(image_pdf([page, page], 50)), 20) == [0, 1]
+    assert scan.image_only_pages(open_pdf((LAYOUT / "tables.pdf").read_bytes()), 20) == []
+
+
+def test_scan_an_image_that_is_not_a_form_is_not_a_referral() -> None:
+    gray = np.full((1200, 900), 255, np.uint8)
+    cv2.putText(gray, "Ostunimekiri: piim, leib", (60, 200), cv2.FONT_HERSHEY_SIMPLEX, 1.5, 0, 3)
+    (ex,) = extract_bytes(jpeg(gray), name="foto.jpg", limits=LIMITS, today=TODAY)
+    assert ex.error is not None and ex.error.code == "not_a_referral"
+
+
+def test_scan_broken_image_is_corrupt() -> None:
+    (ex,) = extract_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, name="x.png", limits=LIMITS,
+                          today=TODAY)
+    assert ex.error is not None and ex.error.code == "corrupt"
+
+
+# --- straightening, boxes --------------------------------------------------------------------
+
+
+def test_scan_deskew_finds_the_angle_a_page_was_scanned_at() -> None:
+    page = render((LAYOUT / "tables.pdf").read_bytes(), 100)[0]
+    for angle in (-3.0, 1.2, 2.5):
+        found = images.skew_angle(degrade(page, angle=angle))
+        assert abs(found + angle) <= 0.2, (angle, found)
+
+
+def test_scan_photo_page_edges_are_found_and_a_flat_scan_has_none() -> None:
+    page = render((LAYOUT / "tables.pdf").read_bytes(), 100)[0]
+    assert images.find_page_quad(page) is None
+    quad = images.find_page_quad(photograph(page))
+    assert quad is not None
+    flat = images.warp_page(photograph(page), quad)
+    assert flat.shape == (round(images.PHOTO_WIDTH * 297 / 210), images.PHOTO_WIDTH)
+
+
+def test_scan_boxes_by_ink_density_empty_ticked_unsure() -> None:
+    dpi = 200.0
+    gray = np.full((300, 600), 255, np.uint8)
+    side = 32  # 4 mm
+    for n, fill in enumerate(("empty", "tick", "speck")):
+        x0, y0 = 40 + n * 150, 100
+        cv2.rectangle(gray, (x0, y0), (x0 + side, y0 + side), 0, 2)
+        if fill == "tick":
+            cv2.line(gray, (x0 + 7, y0 + 17), (x0 + 14, y0 + 25), 0, 3)
+            cv2.line(gray, (x0 + 14, y0 + 25), (x0 + 26, y0 + 7), 0, 3)
+        elif fill == "speck":  # a faint stroke: ink, but too little to be sure
+            cv2.line(gray, (x0 + 12, y0 + 16), (x0 + 19, y0 + 16), 0, 2)
+    boxes = images.find_boxes(images._binary(gray), dpi)
+    assert [b.state for b in boxes] == ["empty", "ticked", "unsure"]
+
+
+# --- reading: typed scans -------------------------------------------------------------------------
+
+
+def test_scan_300dpi_pdf_is_read_by_ocr_with_its_warnings(scan_300: Extraction) -> None:
+    out = scan_300.to_json()
+    assert out["source"]["method"] == "ocr" and out["source"]["format"] == "pdf"
+    codes = [i["code"] for i in out["issues"]]
+    assert "W12" in codes
+    assert out["ocr"]["pages"] == 3
+    conf = out["ocr"]["confidence"]
+    assert conf and all(0.0 <= v <= 1.0 for v in conf.values())
+    # Every listed field is also a W13 warning naming it, for the coordinator.
+    w13 = {i["field"] for i in out["issues"] if i["code"] == "W13"}
+    assert {r["field"] for r in out["ocr"]["review"]} == w13
+
+
+def test_scan_300dpi_fields_are_mostly_exact(scan_300: Extraction) -> None:
+    acc, wrong, listed = _accuracy(scan_300, "tables")
+    r = scan_300.referral
+    assert r is not None
+    assert r.referrer.phone == "+37251234567"
+    assert r.children[0].id_code == "61811230128"
+    assert r.problem_areas == ["behaviour", "family_conflict"]  # printed ☒/☐ by ink
+    assert r.consent.given is True
+    assert acc >= 0.88, wrong
+    # Misses that are listed for the coordinator are the majority of misses.
+    assert len([k for k in wrong if k in listed]) >= len(wrong) // 2, (wrong, listed)
+
+
+def test_scan_200dpi_noisy_tiff_is_read(scan_200: Extraction) -> None:
+    assert scan_200.source.format == "image" and scan_200.source.method == "ocr"
+    acc, wrong, _ = _accuracy(scan_200, "lines-variant")
+    r = scan_200.referral
+    assert r is not None
+    assert r.referrer.email == "kyllike.ounapuu@example.ee"
+    assert r.children[0].id_code == "61811230128"
+    assert acc >= 0.80, wrong
+
+
+def test_scan_photographed_page_is_flattened_and_read() -> None:
+    page = render((LAYOUT / "tables.pdf").read_bytes(), 200)[0]
+    photo = photograph(page)
+    (ex,) = extract_bytes(jpeg(photo, 80), name="foto.jpg", limits=LIMITS, today=TODAY)
+    assert ex.error is None and ex.referral is not None, ex.error
+    got: dict[str, Any] = leaves(ex.referral.model_dump(mode="json"))
+    want = leaves(as_extracted(make.expected("tables")))
+    referrer = [k for k in want if k.startswith("referrer.")]
+    exact = [k for k in referrer if got.get(k) == want[k]]
+    assert len(exact) >= len(referrer) - 1, {k: got.get(k) for k in referrer}

@@ -160,6 +160,7 @@ def _order(pts: Any) -> Any:
 def find_page_quad(gray: Any) -> Any | None:
     """The page's four corners in a photo (a light sheet on a darker ground), else None."""
     import cv2
+    import numpy as np
 
     h, w = gray.shape
     scale = 800.0 / max(h, w)
@@ -182,6 +183,11 @@ def find_page_quad(gray: Any) -> Any | None:
     x, y, qw, qh = cv2.boundingRect(quad)
     if x <= 2 and y <= 2 and x + qw >= small.shape[1] - 3 and y + qh >= small.shape[0] - 3:
         return None  # the frame's own border
+    inside = np.zeros_like(small)
+    cv2.fillConvexPoly(inside, quad.reshape(-1, 2), 255)
+    sheet, ground = np.median(small[inside > 0]), np.median(small[inside == 0])
+    if ground > sheet - 40:
+        return None  # white around it too: a table's frame on a scan, not a sheet on a desk
     return _order(quad) / scale
 
 
@@ -270,7 +276,7 @@ def straighten(gray: Any, dpi: float | None, degrees: int = 0) -> Page:
         gray = cv2.resize(gray, (round(w * f), round(h * f)),
                           interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC)
         dpi = OCR_MAX_DPI
-    gray = cv2.medianBlur(flatten_light(gray), 3)  # speckle out, strokes kept
+    gray = flatten_light(gray)
     if degrees:
         gray = turn(gray, degrees)
     angle = skew_angle(gray)
@@ -323,7 +329,10 @@ def find_drawing(page: Page) -> None:
 
     page.rulings = _segments(hmask, True, page.dpi) + [
         r for r in _segments(vmask, False, page.dpi) if not r.bar and not in_box(r)]
-    ocr = page.gray.copy()
+    # Tesseract gets a clean black-on-white page: a light blur first closes JPEG's
+    # ringing around letters, which otherwise eats the dots of ü, ä and ö.
+    _, ocr = cv2.threshold(cv2.GaussianBlur(page.gray, (3, 3), 0.8), 0, 255,
+                           cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     lines = cv2.dilate(cv2.bitwise_or(hmask, vmask), np.ones((3, 3), np.uint8))
     bars = np.zeros_like(binary)
     for r in page.rulings:

@@ -10,6 +10,7 @@ language data is Debian's (`tesseract-ocr-est`, `-eng`, `-rus`), found at
 from __future__ import annotations
 
 import os
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,27 @@ _TESSDATA = (
     "/usr/share/tesseract-ocr/4.00/tessdata",
     "/usr/share/tessdata",
 )
+
+
+DOUBTFUL = 60.0  # a letter whose diacritic Tesseract itself was unsure of (S or Š)
+
+
+def _base(ch: str) -> str:
+    return unicodedata.normalize("NFD", ch)[:1].lower()
+
+
+def _diacritic_doubt(it: Any, level: Any) -> bool:
+    """Did Tesseract weigh the same letter with another diacritic (S/Š, U/Ü, O/Õ/Ö)?
+    Scans lose the small marks first, so such a letter may be the other one."""
+    try:
+        chosen = it.GetUTF8Text(level) or ""
+        alternatives = [c.GetUTF8Text() or "" for c in it.GetChoiceIterator()]
+    except RuntimeError:
+        return False
+    if len(chosen) != 1:
+        return False
+    return any(len(a) == 1 and a != chosen and a.lower() != chosen.lower()
+               and _base(a) == _base(chosen) for a in alternatives)
 
 
 @dataclass
@@ -126,6 +148,43 @@ class Engine:
         self._letters(words)
         return words, lines
 
+    def lone_marks(self, ocr: Any, words: list[Word], lines: list[TextLine]) -> list[Word]:
+        """Letter-sized ink that page segmentation passed over (a lone `X` typed in a table
+        cell, the usual tick of a retyped form), each read as one character."""
+        import cv2
+        from PIL import Image
+
+        t = self._t
+        if not lines:
+            return []
+        heights = sorted(ln.y1 - ln.y0 for ln in lines)
+        text_h = heights[len(heights) // 2]
+        n, _, stats, _ = cv2.connectedComponentsWithStats(255 - ocr, connectivity=8)
+        found: list[Word] = []
+        api = self._t.PyTessBaseAPI(path=self._folder + "/", lang="eng",
+                                    psm=t.PSM.SINGLE_CHAR)
+        try:
+            for i in range(1, n):
+                x, y, w, h, _ = (int(v) for v in stats[i])
+                if not (0.5 * text_h <= h <= 1.5 * text_h and 0.3 * text_h <= w <= 1.5 * text_h):
+                    continue
+                if any(wd.x0 - 2 <= x + w / 2 <= wd.x1 + 2 and wd.y0 - 2 <= y + h / 2 <= wd.y1 + 2
+                       for wd in words):
+                    continue
+                pad = max(4, h // 2)
+                crop = ocr[max(y - pad, 0):y + h + pad, max(x - pad, 0):x + w + pad]
+                api.SetImage(Image.fromarray(crop))
+                text = (api.GetUTF8Text() or "").strip()
+                conf = float(api.MeanTextConf())
+                if text.upper() == "X" and conf >= 50:
+                    found.append(Word("X", conf, x, y, x + w, y + h, line=-1 - len(found),
+                                      baseline=float(y + h)))
+                if len(found) > 60:
+                    break
+        finally:
+            api.End()
+        return found
+
     def _letters(self, words: list[Word]) -> None:
         """A word is as sure as its least sure letter: `Smidt` read with a doubtful `S`
         (for `Š`) must not pass on the word's good average."""
@@ -142,5 +201,7 @@ class Engine:
                 current = by_box.get(tuple(box)) if box is not None else None
             if current is not None:
                 current.conf = min(current.conf, float(it.Confidence(level)))
+                if _diacritic_doubt(it, level):
+                    current.conf = min(current.conf, DOUBTFUL)
             if not it.Next(level):
                 break

@@ -339,6 +339,7 @@ def ocr_pages(grays: list[tuple[Any, float | None]], report: ScanReport) -> list
                 page = images.straighten(gray, dpi, degrees)
                 t = time.monotonic()
                 words, lines = engine.words(page.ocr, page.dpi)
+                words += engine.lone_marks(page.ocr, words, lines)
                 report.ocr_seconds += time.monotonic() - t
                 read = _Read(page, _glued(_printed_hints_out(words)), lines)
                 if best is None or _quality(read) > _quality(best):

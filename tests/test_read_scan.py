@@ -13,15 +13,15 @@ from typing import Any
 import cv2
 import numpy as np
 import pytest
+from expected import as_extracted
+from layout_fixtures import LAYOUT, make
 from PIL import Image
+from scans import degrade, field_accuracy, image_pdf, jpeg, leaves, photograph, render
 
 from pipeline.config import Limits
 from pipeline.extract import Extraction, extract_bytes
 from pipeline.read import images, scan
 from pipeline.read.base import Format, sniff
-from expected import as_extracted
-from layout_fixtures import LAYOUT, make
-from scans import degrade, field_accuracy, image_pdf, jpeg, leaves, photograph, render
 
 TODAY = dt.date(2026, 11, 30)
 LIMITS = Limits(read_seconds=240)  # a loaded 2-core machine reads 3 pages slowly

@@ -44,6 +44,7 @@ _FONTS = (
 )
 _ON, _OFF = "☒", "☐"
 _PUNCT = ".,;:!?()[]\"'„“”«»"
+_MARKS = {"x", "jah", "ei", "☒", "☑", "✓", "✔"}
 _DIGIT_DASH = re.compile(r"\d[-\u2010-\u2015]\d")
 
 
@@ -308,6 +309,21 @@ def assess(raw: dict[str, RawValue], reads: list[_Read], limits: Limits,
             report.confidence[key] = 0.5
             report.review.append(Review(key, "unsure_box", 0.5, pno,
                                         (b.x0, b.y0, b.x1, b.y1)))
+    # Typed marks (`[X]`, `X`, `jah`) read with doubt: leave each out, see what changes.
+    for pno, r in enumerate(reads):
+        for i, w in enumerate(r.words):
+            if _clean(w.text).strip("[]|") not in _MARKS or w.conf >= 90 or flips >= MAX_FLIPS:
+                continue
+            flips += 1
+            try:
+                other = _parse(text_layer_pdf(reads, drop={(pno, i)}), limits)
+            except UnreadableFile:
+                continue
+            for key in sorted(k for k in set(raw) | set(other)
+                              if isinstance(raw.get(k), bool) and raw.get(k) != other.get(k)):
+                report.confidence[key] = round(w.conf / 100, 2)
+                report.review.append(Review(key, "unsure_box", round(w.conf / 100, 2), pno,
+                                            (w.x0, w.y0, w.x1, w.y1)))
     report.review = [r for r in report.review if r.field != "?"] + [
         r for r in report.review if r.field == "?"]
     return raw

@@ -184,3 +184,39 @@ def test_scan_photographed_page_is_flattened_and_read() -> None:
     referrer = [k for k in want if k.startswith("referrer.")]
     exact = [k for k in referrer if got.get(k) == want[k]]
     assert len(exact) >= len(referrer) - 1, {k: got.get(k) for k in referrer}
+
+
+# --- honesty, without OCR: the rules that turn word confidences into the review list ----------
+
+
+def _words_read(words: list[tuple[str, float]]) -> Any:
+    page = images.Page(gray=np.full((100, 100), 255, np.uint8), dpi=300.0)
+    ws = [scan.Word(t, c, 10 * i, 10, 10 * i + 8, 20, line=0, baseline=20.0)
+          for i, (t, c) in enumerate(words)]
+    return scan._Read(page, ws, [])
+
+
+def test_scan_handwriting_is_left_empty_and_low_confidence_is_listed() -> None:
+    from pipeline.model.assemble import assemble
+    from pipeline.model.validate import scan_issues, validate
+
+    reads = [_words_read([("Mari", 97), ("Mets", 96), ("ʃɯɤ", 12), ("ɷnn", 20),
+                          ("lastekaitse", 61), ("61811230129", 95)])]
+    raw: dict[str, Any] = {"referrer.name": "Mari Mets", "consent.by": "ʃɯɤ ɷnn",
+                           "referrer.position": "lastekaitse",
+                           "children[0].name": "Mari Mets",
+                           "children[0].id_code": "61811230129"}
+    report = scan.ScanReport(pages=1)
+    raw = scan.assess(raw, reads, LIMITS, report)
+    assert raw["consent.by"] is None  # not guessed
+    assert report.confidence["referrer.name"] == 0.96
+    reasons = {r.field: r.reason for r in report.review}
+    assert reasons == {"consent.by": "handwriting", "referrer.position": "low_confidence"}
+    assembled = assemble(raw)
+    issues = scan_issues(validate(assembled, today=TODAY), report, assembled)
+    w13 = {i.field: i.message for i in issues if i.code == "W13"}
+    # The isikukood's failed checksum (E02) is listed too: on a scan, likely a misread.
+    assert set(w13) == {"consent.by", "referrer.position", "children[0].id_code"}
+    assert "käsitsi" in w13["consent.by"] and "61 %" in w13["referrer.position"]
+    assert any(i.code == "W12" and i.field == "referral" for i in issues)
+    assert "Mari" not in " ".join(i.message for i in issues)  # no names in messages

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 from typing import Any
 
 import cv2
@@ -220,3 +221,29 @@ def test_scan_handwriting_is_left_empty_and_low_confidence_is_listed() -> None:
     assert "käsitsi" in w13["consent.by"] and "61 %" in w13["referrer.position"]
     assert any(i.code == "W12" and i.field == "referral" for i in issues)
     assert "Mari" not in " ".join(i.message for i in issues)  # no names in messages
+
+
+# --- the official form, filled by key and printed -----------------------------------------
+
+
+def test_scan_official_form_page_is_read_and_its_misses_are_listed() -> None:
+    """Page 1 of `forms/suunamisvorm.pdf` filled through `fill.py`, printed by poppler (which
+    draws the filled fields and boxes), scanned at 300 dpi 1° askew."""
+    from pipeline.forms_build.fill import fill_pdf, referral_to_raw
+    from pipeline.samples import sample_referral
+
+    form = Path(__file__).parent.parent / "forms" / "suunamisvorm.pdf"
+    filled = fill_pdf(form.read_bytes(), referral_to_raw(sample_referral()))
+    page = degrade(render(filled, 300)[0], angle=1.0)
+    ex = _read(image_pdf([page], 300), "skann.pdf")
+    assert ex.referral is not None and ex.ocr is not None
+    got = leaves(ex.referral.model_dump(mode="json"))
+    want = leaves(as_extracted(sample_referral()))
+    on_page = [k for k in want if k.startswith(("referrer.", "children[", "caregivers["))]
+    wrong = [k for k in on_page if got.get(k) != want[k]]
+    listed = {r["field"] for r in ex.ocr["review"]}
+    assert got["referrer.email"] == "kyllike.ounapuu@example.ee"
+    assert got["children[0].id_code"] == "61811230128"
+    assert got["guardianship_agreement"] is False  # its empty box, by ink
+    assert len(wrong) <= len(on_page) // 5, wrong
+    assert all(k in listed for k in wrong), (wrong, listed)

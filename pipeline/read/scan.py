@@ -253,7 +253,9 @@ def _value_confidence(value: str, idx: dict[str, list[_Seen]]) -> tuple[float, f
             w = _Seen(100 * LOW_CONFIDENCE - 1, w.page, w.word)
         if worst is None or w.conf < worst.conf:
             worst = w
-        if w.conf < HANDWRITING:
+        # Unreadable ink only when no reading of the token is good: a name that occurs
+        # five times is not handwriting because one of its readings was poor.
+        if max(s.conf for s in seen) < HANDWRITING:
             low += 1
     if worst is None:
         return 1.0, 0.0, None

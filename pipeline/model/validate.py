@@ -419,6 +419,16 @@ _REVIEW_TEXT = {
 }
 
 
+def _scan_where(key: str) -> str:
+    """`grounds.kinship_care` -> the box's own label; other keys as `_where` names them."""
+    spec = field_for(key)
+    if spec is None:
+        return f"„{key}“"
+    code = key.rsplit(".", 1)[-1]
+    label = dict(spec.options).get(code) if spec.options and key != spec.key else None
+    return f"„{label}“ („{spec.label}“)" if label else _where(key)
+
+
 def scan_issues(issues: list[Issue], report: Any, assembled: Assembled) -> list[Issue]:
     """`issues` plus W12 (read from a scan: confirm the values) and one W13 per field to
     check (`report` is a `pipeline.read.scan.ScanReport`; its review list gains the
@@ -444,7 +454,7 @@ def scan_issues(issues: list[Issue], report: Any, assembled: Assembled) -> list[
     for r in report.review:
         if r.field == "?":
             continue
-        where = _where(r.field) if field_for(r.field) else f"„{r.field}“"
+        where = _scan_where(r.field)
         extra.append(warning("W13", r.field, _REVIEW_TEXT[r.reason].format(
             where=where, pct=round(100 * r.confidence))))
     order = {f.key: n for n, f in enumerate(fields())}

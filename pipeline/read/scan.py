@@ -9,8 +9,8 @@ its box (stretched to the box's width) and each check box as `☒`/`☐` by
 the ink inside it. One description of the form drives every format.
 
 Honesty about what was read: each value's confidence is the lowest OCR
-confidence among the words it is made of (conservative: a word that occurs
-twice counts with its worse reading); an unsure box is found by reading the
+confidence among the words it is made of (a word that occurs several times
+on the page counts with its median reading); an unsure box is found by reading the
 page again with that box flipped and seeing which key changes; a value whose
 words are mostly unreadable ink (handwriting) is left empty. All of it goes
 into `ScanReport`, which `extract` turns into the W12/W13 warnings.
@@ -247,7 +247,11 @@ def _value_confidence(value: str, idx: dict[str, list[_Seen]]) -> tuple[float, f
         seen = _token_seen(token, idx)
         if not seen:
             return 0.0, 0.0, worst
-        w = min(seen, key=lambda s: s.conf)
+        # Which occurrence of a repeated word ("ema", "Tamm") this value's is, is not
+        # known: the median reading stands for it (the worst one would flag every value
+        # with a common word, the best one would hide a doubtful reading).
+        ranked = sorted(seen, key=lambda s: s.conf)
+        w = ranked[(len(ranked) - 1) // 2]
         if _DIGIT_DASH.search(token) and w.conf >= 100 * LOW_CONFIDENCE:
             # A scan cannot tell a hyphen from an en dash ("3-5" / "3–5"): confirm it.
             w = _Seen(100 * LOW_CONFIDENCE - 1, w.page, w.word)

@@ -190,9 +190,7 @@ def _preload() -> None:
 
     import pipeline.read.labels
     import pipeline.read.pdf_layout  # noqa: F401
-    from pipeline.read import scan
-
-    scan.preload()
+    # Not the OCR libraries: few PDFs are scans, and those load them in their child.
 
 
 class PdfReader:

@@ -398,6 +398,9 @@ def read_scan(grays: list[tuple[Any, float | None]], limits: Limits) -> ReadResu
 
 def read_pdf_pages(data: bytes, pages: list[int], limits: Limits) -> ReadResult:
     """The image-only pages of a PDF, OCR-read (called in the PDF reader's child)."""
+    from pipeline.read import ocr
+
+    ocr.preload()  # one OpenMP thread, set before Tesseract loads
     grays: list[tuple[Any, float | None]] = [
         (g, float(PDF_DPI)) for g in images.render_pdf_pages(data, pages, PDF_DPI)]
     return read_scan(grays, limits)

@@ -247,3 +247,13 @@ def test_scan_official_form_page_is_read_and_its_misses_are_listed() -> None:
     assert got["guardianship_agreement"] is False  # its empty box, by ink
     assert len(wrong) <= len(on_page) // 5, wrong
     assert all(k in listed for k in wrong), (wrong, listed)
+
+
+def test_scan_heic_photo_is_sniffed_and_loaded() -> None:
+    pillow_heif = pytest.importorskip("pillow_heif")
+    pillow_heif.register_heif_opener()
+    buf = io.BytesIO()
+    Image.fromarray(np.full((900, 700), 200, np.uint8)).convert("RGB").save(buf, format="HEIF")
+    assert sniff(buf.getvalue()) is Format.IMAGE
+    ((gray, _dpi),) = images.load_image(buf.getvalue())
+    assert gray.shape == (900, 700)

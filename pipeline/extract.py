@@ -48,6 +48,7 @@ class Extraction(BaseModel):
     referral: Referral | None = None
     issues: list[Issue] = []
     error: ExtractError | None = None
+    ocr: dict[str, Any] | None = None  # a scan's confidences and review list (scan.report_json)
 
     @property
     def has_errors(self) -> bool:
@@ -64,6 +65,8 @@ class Extraction(BaseModel):
         else:
             out["referral"] = self.referral.model_dump(mode="json") if self.referral else None
             out["issues"] = [i.model_dump(mode="json") for i in self.issues]
+            if self.ocr is not None:
+                out["ocr"] = self.ocr
         return out
 
 
@@ -101,6 +104,13 @@ def read_form(
         issues += signature_issues(assembled.referral, source.signatures)
     if fmt is Format.PDF:
         issues += _active_content(data)
+    if result.scan is not None:  # read by OCR: say how sure, field by field
+        from pipeline.model.validate import scan_issues
+        from pipeline.read.scan import report_json
+
+        issues = scan_issues(issues, result.scan, assembled)
+        return Extraction(source=source, referral=assembled.referral, issues=issues,
+                          ocr=report_json(result.scan))
     return Extraction(source=source, referral=assembled.referral, issues=issues)
 
 
@@ -118,7 +128,7 @@ def extract_bytes(
         if fmt is None:
             raise UnreadableFile(
                 "Faili sisu ei ole PDF-, Wordi- (DOCX, DOC), ODT- ega RTF-dokument, "
-                "DigiDoc-konteiner ega e-kiri; suunamisvormi ei saa lugeda.",
+                "pilt, DigiDoc-konteiner ega e-kiri; suunamisvormi ei saa lugeda.",
                 code="unknown_format",
             )
         source.format = fmt.value
@@ -153,9 +163,11 @@ def _extract_mail(
     others: list[str] = []
     for att in mail.attachments:
         att_fmt = sniff(att.data)
-        if att_fmt not in _FORM_FORMATS:
+        if att_fmt not in (*_FORM_FORMATS, Format.IMAGE):
             others.append(att.name)
-            continue  # logos, signatures, calendar files…
+            continue  # signatures, calendar files…
+        if att_fmt is Format.IMAGE and not _page_sized(att.data):
+            continue  # a logo or a signature image, not a photo of a form
         src = source.model_copy(
             update={"attachment": att.name, "sender": att.sender, "format": att_fmt.value}
         )
@@ -184,6 +196,12 @@ def _extract_mail(
             code="no_form_in_mail",
         )
     return found
+
+
+def _page_sized(data: bytes) -> bool:
+    from pipeline.read.images import is_page_sized
+
+    return is_page_sized(data)
 
 
 def extract_file(path: Path, limits: Limits, today: dt.date | None = None) -> list[Extraction]:

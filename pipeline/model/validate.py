@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from pipeline.model import isikukood, municipalities, normalize
 from pipeline.model.assemble import Assembled
@@ -469,3 +469,67 @@ def signature_issues(r: Referral, signatures: Sequence[SignatureLike]) -> list[I
             )
         )
     return out
+
+
+# --- scans read by OCR (issue 13): W12, W13 ---------------------------------------------------
+# W09–W11 are taken by the signature checks (issue 12's branch); these follow them.
+
+# A failed check on a scan is most likely a misread: the field goes on the review list too.
+_CHECKED = ("E02", "E03", "E07", "E11", "W01")
+_REVIEW_TEXT = {
+    "low_confidence": "Väli {where} loeti skannitud pildilt ebakindlalt (tuvastuse kindlus "
+    "{pct} %). Palun võrrelge väärtust originaaliga ja parandage vajaduse korral.",
+    "unsure_box": "Ruudu {where} märge on skannitud pildil ebaselge. Palun kontrollige "
+    "originaalist, kas ruut on märgitud.",
+    "handwriting": "Väli {where} on täidetud käsitsi ja jäeti lugemata (käekirja ei "
+    "oletata). Palun sisestage väärtus originaali järgi.",
+    "check_failed": "Välja {where} väärtus ei läbinud kontrolli ja võib olla skannilt "
+    "valesti loetud. Palun võrrelge seda originaaliga.",
+}
+
+
+def _scan_where(key: str) -> str:
+    """`grounds.kinship_care` -> the box's own label; other keys as `_where` names them."""
+    spec = field_for(key)
+    if spec is None:
+        return f"„{key}“"
+    code = key.rsplit(".", 1)[-1]
+    label = dict(spec.options).get(code) if spec.options and key != spec.key else None
+    return f"„{label}“ („{spec.label}“)" if label else _where(key)
+
+
+def scan_issues(issues: list[Issue], report: Any, assembled: Assembled) -> list[Issue]:
+    """`issues` plus W12 (read from a scan: confirm the values) and one W13 per field to
+    check (`report` is a `pipeline.read.scan.ScanReport`; its review list gains the
+    fields whose checks failed)."""
+    from pipeline.read.scan import Review
+
+    listed = {r.field for r in report.review}
+    failed = [i.field for i in issues if i.code in _CHECKED]
+    failed += list(assembled.unreadable)  # a date that could not be read as one
+    for key in failed:
+        if key not in listed:
+            listed.add(key)
+            report.review.append(Review(key, "check_failed", report.confidence.get(key, 1.0)))
+    extra = [
+        warning(
+            "W12",
+            "referral",
+            f"Suunamine loeti skannitud või pildistatud vormilt ({report.pages} lk) "
+            "tekstituvastusega. Koordinaator peab andmed originaaliga võrdlema ja "
+            "kinnitama enne, kui neid kasutatakse.",
+        )
+    ]
+    for r in report.review:
+        if r.field == "?":
+            continue
+        where = _scan_where(r.field)
+        extra.append(warning("W13", r.field, _REVIEW_TEXT[r.reason].format(
+            where=where, pct=round(100 * r.confidence))))
+    order = {f.key: n for n, f in enumerate(fields())}
+
+    def sort_key(i: Issue) -> tuple[bool, int, str]:
+        spec = field_for(i.field)
+        return (not i.is_error, order.get(spec.key, 999) if spec else 999, i.code)
+
+    return sorted(issues + extra, key=sort_key)

@@ -18,10 +18,13 @@ import zipfile
 from dataclasses import dataclass, field
 from enum import StrEnum
 from io import BytesIO
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pipeline.config import Limits
 from pipeline.model.assemble import RawValue
+
+if TYPE_CHECKING:
+    from pipeline.read.scan import ScanReport
 
 
 class Format(StrEnum):
@@ -35,12 +38,14 @@ class Format(StrEnum):
     DOC = "doc"
     RTF = "rtf"
     ODT = "odt"
+    IMAGE = "image"  # a scan or phone photo (JPEG, PNG, TIFF, HEIC): read by OCR
 
 
 @dataclass
 class ReadResult:
     raw: dict[str, RawValue]
-    method: str  # "pdf-fields" | "pdf-text" | "docx-controls" | "docx-text"
+    method: str  # "pdf-fields" | "pdf-text" | "docx-controls" | "docx-text" | "ocr"
+    scan: ScanReport | None = None  # how sure an OCR reading is (`pipeline.read.scan`)
 
 
 @dataclass
@@ -92,6 +97,10 @@ def sniff(data: bytes) -> Format | None:
         if "word/document.xml" in names:
             return Format.DOCX
         return None
+    from pipeline.read.images import is_image
+
+    if is_image(head):
+        return Format.IMAGE
     if head.startswith(_OLE_MAGIC):
         return Format.MSG
     if looks_like_mail(data):
@@ -114,7 +123,7 @@ def reader_for(fmt: Format) -> Reader | None:
 
 def _load_default_readers() -> None:
     # Imported late so that a reader's heavy library is loaded only when used.
-    from pipeline.read import docx_reader, pdf_reader
+    from pipeline.read import docx_reader, pdf_reader, scan
 
     register(Format.PDF, pdf_reader.PdfReader())
     register(Format.DOCX, docx_reader.DocxReader())
@@ -122,6 +131,8 @@ def _load_default_readers() -> None:
 
     for fmt in (Format.DOC, Format.RTF, Format.ODT):
         register(fmt, ConvertingReader(fmt.value))
+
+    register(Format.IMAGE, scan.ImageReader())
 
 
 # --- e-mail from its content (issue 8) ----------------------------------------------------

@@ -15,7 +15,7 @@ from io import BytesIO
 from typing import Any
 
 from pipeline.config import Limits
-from pipeline.errors import PipelineError, UnreadableFile
+from pipeline.errors import NotAReferral, PipelineError, UnreadableFile
 from pipeline.model.assemble import RawValue
 from pipeline.model.spec import field_for
 from pipeline.read import safety
@@ -166,11 +166,21 @@ def _read(data: bytes, limits: Limits) -> ReadResult:
         raise
     except Exception as exc:  # a hostile file must not become a traceback
         raise _corrupt() from exc
-    del reader
+    from pipeline.read import scan
     from pipeline.read.labels import parse_blocks
-    from pipeline.read.pdf_layout import pdf_blocks
+    from pipeline.read.pdf_layout import MIN_TEXT_CHARS, pdf_blocks
 
-    return ReadResult(raw=parse_blocks(pdf_blocks(data, limits)), method="pdf-text")
+    # A scan (no text layer on the form's pages) is read by OCR.
+    scanned = scan.image_only_pages(reader, MIN_TEXT_CHARS)
+    if scanned and len(scanned) == len(reader.pages):
+        return scan.read_pdf_pages(data, scanned, limits)
+    del reader
+    try:
+        return ReadResult(raw=parse_blocks(pdf_blocks(data, limits)), method="pdf-text")
+    except NotAReferral:
+        if not scanned:  # a cover letter typed, the form itself scanned
+            raise
+        return scan.read_pdf_pages(data, scanned, limits)
 
 
 def _preload() -> None:
@@ -184,6 +194,7 @@ def _preload() -> None:
     from pipeline.read.label_vocabulary import warm
 
     warm()
+    # Not the OCR libraries: few PDFs are scans, and those load them in their child.
 
 
 class PdfReader:

@@ -8,8 +8,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	# tesserocr from source, linked to Debian's libtesseract and its language data.
-	PIP_NO_BINARY=tesserocr $(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test]'
 	# Tests build ASiC-E containers with pyasice; its lxml<5 cap would downgrade the project's
 	# lxml, so it comes without dependencies (the ones it uses are ours already, oscrypto
 	# aside; oscrypto 1.3.0 is patched at import by pipeline/read/oscrypto_fix.py).

@@ -167,6 +167,7 @@ def _extract_mail(
             others.append(att.name)
             continue  # signatures, calendar files…
         if att_fmt is Format.IMAGE and not _page_sized(att.data):
+            others.append(att.name)
             continue  # a logo or a signature image, not a photo of a form
         src = source.model_copy(
             update={"attachment": att.name, "sender": att.sender, "format": att_fmt.value}
@@ -185,8 +186,8 @@ def _extract_mail(
     if not found:
         listed = ", ".join(f"„{n}“" for n in others[:10])
         if others:
-            tail = (f" Kirjas on manused {listed}, mis ei ole PDF-, DOCX-, ODT-, DOC- "
-                    "ega RTF-failid.")
+            tail = (f" Kirjas on manused {listed}, kuid need ei ole suunamisvormid (PDF, DOCX, "
+                    "ODT, DOC, RTF, DigiDoc-konteiner või skannitud lehekülg).")
         elif mail.attachments:
             tail = " Kirja manused on loetud, kuid ükski neist ei ole suunamisvorm."
         else:

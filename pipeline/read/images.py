@@ -394,5 +394,5 @@ def is_page_sized(data: bytes) -> bool:
     try:
         with Image.open(io.BytesIO(data)) as img:
             return min(img.size) >= 800
-    except Exception:  # broken: let the reader say so
-        return True
+    except Exception:  # broken: in an e-mail beside a form, most likely a mangled logo
+        return False

@@ -386,7 +386,7 @@ def read_scan(grays: list[tuple[Any, float | None]], limits: Limits) -> ReadResu
         )
     try:
         raw = _parse(text_layer_pdf(reads), limits)
-    except NotAReferral:
+    except UnreadableFile:  # no form fields, or too little text (the layer is ours, not a PDF's)
         raise NotAReferral(
             "Skannitud pildilt ei leitud suunamisvormi välju: see ei paista olevat pere "
             "lahendusringi suunamisvorm või on pilt loetamatu.",

@@ -69,7 +69,7 @@ def main() -> None:
             pages = [("login", "/login"), ("dashboard", "/"), ("intake", "/intake"),
                      ("cases", "/cases"), ("case", f"/cases/{number}"),
                      ("users", "/admin/users"), ("coordinators", "/admin/coordinators"),
-                     ("audit", "/admin/audit")]
+                     ("audit", "/admin/audit"), ("reports", "/reports")]
             for label, size in (("desktop", (1366, 768)), ("phone", (390, 844))):
                 page = b.new_page(viewport={"width": size[0], "height": size[1]})
                 for name, path in pages:
@@ -80,7 +80,7 @@ def main() -> None:
                     if name != "login":
                         page.goto(server.url + path)
                     page.screenshot(path=str(out / f"web-{name}-{label}.png"),
-                                    full_page=label == "phone" or name == "case")
+                                    full_page=label == "phone" or name in ("case", "reports"))
                     if name == "login":
                         login(page, server.url, ADMIN[1])
                 page.close()

@@ -59,6 +59,8 @@ def routes(world: World) -> list[tuple[str, str, set[str], str | None]]:
         ("POST", "/admin/coordinators/1", ADMIN, None),
         ("GET", "/admin/audit", ADMIN, None),
         ("GET", "/admin/audit.csv", ADMIN, None),
+        ("GET", "/reports", OFFICE, None),
+        ("GET", "/reports.csv?table=referrals_by_month", OFFICE, None),
     ]
     for number in (OWN, OTHER):
         rows += [
@@ -244,6 +246,22 @@ def test_web_audit_rows_for_views_downloads_and_actions(world: World, app: Lites
         csv_text = client.get("/admin/audit.csv?action=view_case").text
         assert OWN in csv_text and "participant_add" not in csv_text
         assert "view_case" in client.get("/admin/audit?user=" + USERS["coordinator"][1]).text
+
+
+def test_web_reports_show_the_figures_with_charts_and_export_a_table(
+        world: World, app: Litestar) -> None:
+    with signed_in(app, "office") as client:
+        page = client.get("/reports?from=2026-01-01&to=2026-12-31")
+        assert page.status_code == 200
+        assert "Suunamised kuude kaupa" in page.text
+        assert 'src="data:image/svg+xml;base64,' in page.text
+        got = client.get("/reports.csv?table=referrals_by_month&from=2026-01-01&to=2026-12-31")
+        assert got.status_code == 200 and got.headers["cache-control"] == "no-store"
+        assert got.content.decode("utf-8-sig").splitlines()[0].startswith("kuu")
+        assert client.get("/reports.csv?table=nope").status_code == 404
+        assert client.get("/reports?from=eile").status_code == 400
+    rows = accounts.audit_log(world.settings, AuditFilter(action="view_reports")).rows
+    assert [r["target"] for r in rows] == ["2026-01-01–2026-12-31"]
 
 
 def test_web_case_refusal_is_shown_with_the_cli_words(app: Litestar) -> None:

@@ -291,7 +291,7 @@ def _secret(settings: Settings) -> str:
 
 
 def create_app(settings: Settings) -> Litestar:
-    from pipeline.web import admin, auth, case, pages
+    from pipeline.web import admin, auth, case, pages, reports
 
     settings.layout.ensure()
     static = create_static_files_router(
@@ -299,7 +299,8 @@ def create_app(settings: Settings) -> Litestar:
         include_in_schema=False, send_as_attachment=False,
         cache_control=None)
     return Litestar(
-        route_handlers=[*auth.ROUTES, *pages.ROUTES, *case.ROUTES, *admin.ROUTES, static],
+        route_handlers=[*auth.ROUTES, *pages.ROUTES, *case.ROUTES, *admin.ROUTES,
+                        *reports.ROUTES, static],
         middleware=[SecurityHeadersMiddleware(), SessionMiddleware()],
         guards=[access_guard],
         csrf_config=CSRFConfig(secret=_secret(settings), cookie_name=CSRF_COOKIE,

@@ -61,6 +61,9 @@ def register(app: typer.Typer) -> None:
         cfg = cfg.model_copy(update={"home": cfg.home.resolve()})
         _serve(cfg, host, port)
 
+    def _exit_on_sigterm(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
     @app.command("run")
     @handle_errors
     def run_cmd(host: HostOption = "127.0.0.1", port: PortOption = 8000,
@@ -74,6 +77,9 @@ def register(app: typer.Typer) -> None:
         cmd = [sys.executable, "-m", "pipeline", "watch", "--home", str(cfg.home)]
         if polling:
             cmd.append("--polling")
+        # uvicorn stops gracefully on SIGTERM and then raises the signal again; without a
+        # handler of ours that would end the process before `finally`, leaving the watcher.
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
         watcher = subprocess.Popen(cmd)
         try:
             _serve(cfg, host, port)

@@ -474,3 +474,20 @@ def test_signature_of_another_key_does_not_verify(referrer: Party) -> None:
     other = ec.generate_private_key(ec.SECP384R1())
     raw = raw_ecdsa(other, b"data", hashes.SHA256())
     assert not verify_raw(referrer.cert, raw, b"data", "sha256")
+
+
+def test_asice_member_inflating_past_the_budget_is_refused_as_a_bomb() -> None:
+    import io
+    import zipfile
+
+    from pipeline.extract import extract_bytes
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.etsi.asic-e+zip",
+                    compress_type=zipfile.ZIP_STORED)
+        zf.writestr("vorm.docx", b"0" * 200_000, compress_type=zipfile.ZIP_DEFLATED)
+    (x,) = extract_bytes(buf.getvalue(), name="vorm.asice",
+                         limits=Limits(max_zip_uncompressed=50_000))
+    assert x.error is not None and x.error.code == "zip_bomb"
+    assert "konteineri sisu lahtipakituna" in x.error.message

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pipeline.config import Limits
 from pipeline.errors import ResourceLimit, UnreadableFile
-from pipeline.read.safety import run_limited
+from pipeline.read.safety import inflate_member, run_limited
 from pipeline.read.signatures import Anchors, SignatureInfo, XadesResult, anchors, verify_xades
 
 ASICE_MIME = b"application/vnd.etsi.asic-e+zip"
@@ -30,7 +30,6 @@ ODT_MIME = b"application/vnd.oasis.opendocument.text"
 _CDOC2_MAGIC = b"CDOC\x02"
 _XMLENC = b"http://www.w3.org/2001/04/xmlenc#"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_CHUNK = 64 * 1024
 
 ENCRYPTED_MESSAGE = (
     "Fail on krüpteeritud ümbrik (CDOC), mida saab avada ainult adressaadi ID-kaardiga. "
@@ -128,14 +127,10 @@ def _unpack(data: bytes, limits: Limits) -> dict[str, bytes]:
             for info in infos:
                 if info.is_dir():
                     continue
-                out = bytearray()
-                with zf.open(info) as fh:
-                    while chunk := fh.read(_CHUNK):
-                        out += chunk
-                        if len(out) > budget:
-                            raise _limit("sisu lahtipakituna")
-                budget -= len(out)
-                members[info.filename] = bytes(out)
+                body = inflate_member(zf, info, budget,
+                                      too_big=lambda _: _limit("sisu lahtipakituna"))
+                budget -= len(body)
+                members[info.filename] = body
         except ResourceLimit:
             raise
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error,

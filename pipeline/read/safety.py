@@ -43,8 +43,10 @@ def _mb(n: int) -> str:
 # --- DOCX (zip) -----------------------------------------------------------------------------
 
 
-def _inflate_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> bytes:
-    """One zip member's bytes, stopping as soon as more than `budget` bytes come out."""
+def inflate_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int,
+                   too_big: Callable[[int], ResourceLimit] | None = None) -> bytes:
+    """One zip member's bytes, stopping as soon as more than `budget` bytes come out
+    (`too_big(budget)` names the container in the error; a DOCX by default)."""
     out = bytearray()
     with zf.open(info) as fh:
         while True:
@@ -53,6 +55,8 @@ def _inflate_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> 
                 break
             out += chunk
             if len(out) > budget:
+                if too_big is not None:
+                    raise too_big(budget)
                 raise ResourceLimit(
                     "DOCX-faili sisu on lahtipakituna lubatust suurem "
                     f"(üle {_mb(budget)}); faili ei loeta.",
@@ -106,7 +110,7 @@ def unpack_docx(data: bytes, limits: Limits) -> dict[str, bytes]:
                 if info.is_dir():
                     continue
                 # Never trust file_size: stream with the remaining total budget.
-                body = _inflate_member(zf, info, budget)
+                body = inflate_member(zf, info, budget)
                 budget -= len(body)
                 members[info.filename] = body
         except ResourceLimit:

@@ -21,7 +21,8 @@ from pipeline.model.issues import Issue
 from pipeline.model.referral import Referral
 from pipeline.model.signature import SignatureInfo
 from pipeline.model.validate import signature_issues, validate
-from pipeline.read.base import Format, Reader, ReadResult, reader_for, sniff
+from pipeline.read.base import Format, Reader, ReadResult
+from pipeline.read.registry import reader_for, sniff
 
 
 class Source(BaseModel):
@@ -156,7 +157,7 @@ def _unreadable(source: Source, exc: PipelineError) -> Extraction:
 def _extract_mail(
     data: bytes, fmt: Format, source: Source, limits: Limits, today: dt.date
 ) -> list[Extraction]:
-    from pipeline.intake.mail import unpack
+    from pipeline.read.mail import unpack
 
     mail = unpack(data, fmt, limits)
     found: list[Extraction] = []

@@ -74,7 +74,8 @@ def stage_plan(w: Work) -> None:
     Idempotent per ledger entry: the history row carries the entry id as its
     actor, so a re-run after a crash finds the plan already saved.
     """
-    from pipeline.read.base import Format, sniff
+    from pipeline.read.base import Format
+    from pipeline.read.registry import sniff
     from pipeline.register import meetings
     from pipeline.render.plan_reader import read_plan
 

@@ -20,9 +20,9 @@ from pipeline.extract import exit_status, extract_bytes
 from pipeline.forms_build.docx import build_docx
 from pipeline.forms_build.fill import fill_docx, fill_pdf, referral_to_raw
 from pipeline.forms_build.pdf import build_pdf
-from pipeline.intake.mail import safe_name, unpack
 from pipeline.model.referral import Referral
 from pipeline.read.base import Format
+from pipeline.read.mail import safe_name, unpack
 
 PDF_MIME = ("application", "pdf")
 DOCX_MIME = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")

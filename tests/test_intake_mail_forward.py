@@ -18,9 +18,9 @@ from pipeline.extract import Extraction, extract_bytes
 from pipeline.forms_build.docx import build_docx
 from pipeline.forms_build.fill import fill_docx, fill_pdf, referral_to_raw
 from pipeline.forms_build.pdf import build_pdf
-from pipeline.intake.forward import MAX_TEXT, address_in, html_to_text, original_sender
-from pipeline.intake.mail import unpack
 from pipeline.read.base import Format
+from pipeline.read.mail import unpack
+from pipeline.read.mail_forward import MAX_TEXT, address_in, html_to_text, original_sender
 from pipeline.samples import sample_referral
 
 DOCX_MIME = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")

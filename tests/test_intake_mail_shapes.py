@@ -17,7 +17,8 @@ import pytest
 from pipeline.config import Limits
 from pipeline.extract import extract_bytes
 from pipeline.forms_build.fill import fill_docx, referral_to_raw
-from pipeline.read.base import Format, sniff
+from pipeline.read.base import Format
+from pipeline.read.registry import sniff
 from pipeline.samples import sample_referral
 
 TODAY = dt.date(2026, 11, 24)

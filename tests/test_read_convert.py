@@ -19,7 +19,8 @@ from test_intake_mail import eml
 
 from pipeline.config import Limits
 from pipeline.extract import extract_bytes
-from pipeline.read.base import Format, sniff
+from pipeline.read.base import Format
+from pipeline.read.registry import sniff
 
 TODAY = dt.date(2026, 11, 24)
 SOURCES = ["controls.docx", "tables.docx", "lines.docx", "tables-variant.docx",

@@ -22,7 +22,8 @@ from scans import degrade, field_accuracy, image_pdf, jpeg, leaves, photograph, 
 from pipeline.config import Limits
 from pipeline.extract import Extraction, extract_bytes
 from pipeline.read import images, scan
-from pipeline.read.base import Format, sniff
+from pipeline.read.base import Format
+from pipeline.read.registry import sniff
 
 TODAY = dt.date(2026, 11, 30)
 LIMITS = Limits(read_seconds=240)  # a loaded 2-core machine reads 3 pages slowly

@@ -1,1 +1,1 @@
-"""Intake: watch the inbox, claim files, unpack e-mails."""
+"""Intake: watch the inbox and claim files (reading them, e-mails too, is `pipeline.read`)."""

@@ -171,7 +171,7 @@ _BOUNDARY = re.compile(rb'boundary\s*=\s*(?:"([^"\r\n]+)"|([^\s;"]+))', re.IGNOR
 def _mail_complete(fh: BinaryIO, size: int) -> bool:
     """An e-mail whose top-level MIME multipart has its closing boundary (`--b--`);
     other content counts as complete (reading it says what it is)."""
-    from pipeline.read.base import MAIL_HEAD_BYTES, looks_like_mail
+    from pipeline.read.registry import MAIL_HEAD_BYTES, looks_like_mail
 
     head = fh.read(MAIL_HEAD_BYTES)
     if not looks_like_mail(head):

@@ -4,9 +4,12 @@ Office staff drop whole e-mails into the inbox; the form is one of the
 attachments, possibly inside a forwarded message. Each attachment carries the
 address of whoever sent it: the From of the (possibly attached, forwarded)
 message it came in, or the quoted original sender when that message is an
-inline forward (see `forward`). Attachment names come from
+inline forward (see `mail_forward`). Attachment names come from
 whoever sent the mail, so they are reduced to a bare, printable file name and
 never used as a path. Counts and sizes are capped by `Limits`.
+
+A mail is a container format like ASiC-E: unpacking it is reading, so it lives
+in `pipeline.read` (intake only watches the inbox and claims files).
 """
 
 from __future__ import annotations
@@ -23,8 +26,9 @@ from typing import Any
 
 from pipeline.config import Limits
 from pipeline.errors import ResourceLimit, UnreadableFile
-from pipeline.intake.forward import MAX_RAW, original_sender
-from pipeline.read.base import Format, sniff
+from pipeline.read.base import Format
+from pipeline.read.mail_forward import MAX_RAW, original_sender
+from pipeline.read.registry import sniff
 
 _MAX_DEPTH = 8  # forwarded inside forwarded…; deeper is an attack, not a referral
 _MAX_NAME = 150

@@ -113,9 +113,8 @@ def intake(settings: Settings, *, outcome: str | None = None,
            limit: int | None = None) -> list[ledger.LedgerEntry]:
     """The intake ledger, newest first; only one outcome and the newest `limit` if given."""
     if outcome is not None and outcome not in {o.value for o in ledger.Outcome}:
-        raise PipelineError(
-            f"Tundmatu tulemus „{outcome}“; võimalikud on: "
-            + ", ".join(o.value for o in ledger.Outcome) + ".", code="bad_outcome")
+        raise PipelineError.of("err.intake_outcome", code="bad_outcome", outcome=outcome,
+                               allowed=", ".join(o.value for o in ledger.Outcome))
     return in_register(settings, lambda s: ledger.list_entries(
         session=s, outcome=outcome, limit=limit))
 
@@ -171,8 +170,7 @@ def add_participant(
         person = Participant(name=name, role=Role(role), email=email, phone=phone,
                              relation=relation)
     except ValueError:
-        raise PipelineError("Roll peab olema information_giver või network.",
-                            code="bad_role") from None
+        raise PipelineError.of("err.bad_role", code="bad_role") from None
     return in_register(settings, lambda s: meetings.add_participant(
         session=s, number=number, person=person, actor=actor()).number)
 
@@ -190,8 +188,7 @@ def parse_when(text: str) -> dt.datetime:
             return dt.datetime.strptime(cleaned, fmt)
         except ValueError:
             continue
-    raise PipelineError("Aeg peab olema kujul „2026-12-03 17:00“, „03.12.2026 17.00“ või "
-                        "„03.12.2026 kell 17.00“.", code="bad_time")
+    raise PipelineError.of("err.bad_time_format", code="bad_time")
 
 
 _STEP_SUBJECTS = {
@@ -266,15 +263,17 @@ def schedule_conference(settings: Settings, number: str, *, at: str, place: str,
 
     Moving a booked conference moves the old time's documents to `asendatud/` and writes
     each participant of the old time a cancellation notice (+ METHOD:CANCEL .ics)."""
+    from pipeline.i18n import ByLang
     from pipeline.render.dates import booking_problems
 
     start = parse_when(at)
     if not 0.5 <= hours <= 8:
-        raise PipelineError("Lahendusringi kestus peab olema 0,5–8 tundi.", code="bad_hours")
-    problems = booking_problems(start, start + dt.timedelta(hours=hours), now())
+        raise PipelineError.of("err.bad_hours", code="bad_hours")
+    end, at_now = start + dt.timedelta(hours=hours), now()
+    problems = booking_problems(start, end, at_now)
     if problems and not force:
-        raise Refused("Lahendusringi ei broneeritud: " + "; ".join(problems) + ". Kui aeg on "
-                      "siiski õige, kinnitage see (käsureal --force).", code="bad_time")
+        raise Refused.of("err.booking", code="bad_time", problems=ByLang(
+            lambda lang: "; ".join(booking_problems(start, end, at_now, lang))))
 
     def step(s: Session) -> Written:
         before = get_case(session=s, number=number, for_update=True)
@@ -317,8 +316,8 @@ def record_plan(settings: Settings, number: str, file: Path,
     final plan and the follow-up invitations for every participant."""
     plan_number, plan = read_plan(file.read_bytes())
     if plan_number.strip().upper() != number.strip().upper():
-        raise Refused(f"Tegevusplaan on juhtumi {plan_number} oma, mitte {number.upper()}.",
-                      code="plan_wrong_case")
+        raise Refused.of("err.plan_wrong_case", code="plan_wrong_case", plan=plan_number,
+                         number=number.strip().upper())
 
     def step(s: Session) -> Written:
         case = meetings.save_plan(session=s, number=number, plan=plan, actor=actor(),
@@ -426,7 +425,7 @@ def acting_as(name: str) -> Iterator[None]:
 
 
 def _not_found(number: str) -> NotFound:
-    return NotFound(f"Juhtumit {number.strip().upper()[:40]} ei ole.", code="no_case")
+    return NotFound.of("err.no_case", code="no_case", number=number.strip().upper()[:40])
 
 
 def check_case_visible(settings: Settings, number: str, only_coordinator: int | None) -> None:
@@ -545,9 +544,9 @@ def update_coordinator(settings: Settings, coordinator_id: int, *, capacity: int
                        languages: list[str], active: bool) -> None:
     langs = [x.strip().lower() for x in languages if x.strip()]
     if not langs or any(x not in coord.LANGUAGES for x in langs):
-        raise PipelineError("Keeled peavad olema et, ru või en.", code="bad_coordinator")
+        raise PipelineError.of("err.coordinator_languages", code="bad_coordinator")
     if capacity < 1:
-        raise PipelineError("Juhtumite piir peab olema vähemalt 1.", code="bad_coordinator")
+        raise PipelineError.of("err.coordinator_capacity", code="bad_coordinator")
 
     def step(s: Session) -> None:
         row = s.get(CoordinatorRow, coordinator_id)

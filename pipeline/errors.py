@@ -6,12 +6,17 @@ case numbers (see the README's Confidentiality section).
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Self
+
 
 class PipelineError(Exception):
     """Base of every error the pipeline raises on purpose.
 
     `code` is a stable machine-readable reason; `message` is plain Estonian
-    for the people who read it (office staff, coordinators).
+    for the people who read it (office staff, coordinators). An error made with
+    `of(key, ...)` names its text in the message catalogue (`pipeline.i18n`), so
+    `text(lang)` gives it in the reader's language (`PLR_LANG=en`).
     """
 
     code: str = "error"
@@ -23,6 +28,28 @@ class PipelineError(Exception):
         if code is not None:
             self.code = code
         self.field = field
+        self.key: str | None = None
+        self.values: dict[str, object] = {}
+
+    @classmethod
+    def of(cls, key: str, /, *, code: str | None = None, field: str | None = None,
+           **values: object) -> Self:
+        """The error whose text is the catalogue's `key`, filled with `values` (a value may
+        be an `i18n.Localized`, written in the reader's language)."""
+        from pipeline.i18n import message
+
+        err = cls(message("et", key, values), code=code, field=field)
+        err.key, err.values = key, values
+        return err
+
+    def text(self, lang: str) -> str:
+        """The message in `lang`: from the catalogue when the error has a key, else the
+        Estonian `message`."""
+        if self.key is None:
+            return self.message
+        from pipeline.i18n import message
+
+        return message(lang, self.key, self.values)
 
 
 class UnreadableFile(PipelineError):
@@ -55,3 +82,12 @@ class Refused(PipelineError):
 
     code = "refused"
     exit_code = 4
+
+
+class TooEarly(Refused):
+    """A step that belongs after a meeting (a plan after its conference, a follow-up's
+    outcome after the follow-up) asked for before the meeting has started; `start` is
+    the meeting's start."""
+
+    code = "too_early"
+    start: dt.datetime | None = None

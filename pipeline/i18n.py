@@ -1,13 +1,17 @@
 """The command line's message catalogue: Estonian (default) and English, by `Settings.lang`.
 
-Library errors (`PipelineError.message`) are always Estonian; this catalogue
-covers what the CLI itself prints: headings, column names, state names,
-confirmations.
+It covers what the CLI itself prints (headings, column names, state names,
+confirmations) and the refusals of the register and the case steps (`err.*`):
+an error made with `PipelineError.of(key, ...)` keeps its Estonian `message` for the
+ledger, the logs and the web, and `text(lang)` writes it from here in the reader's
+language. Other library errors are Estonian only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 _ET: dict[str, str] = {
     # states
@@ -34,6 +38,7 @@ _ET: dict[str, str] = {
     "outcome.quarantined": "karantiinis",
     "outcome.duplicate": "korduv",
     "outcome.action_plan": "tegevusplaan salvestatud",
+    "outcome.plan_early": "tegevusplaan ootab lahendusringi",
     "error.prefix": "Viga",
     "error.no_file": "Faili ei ole: {file}",
     "error.no_access": "Faili ei saa lugeda (puuduvad õigused): {file}",
@@ -143,6 +148,7 @@ _EN: dict[str, str] = {
     "outcome.quarantined": "quarantined",
     "outcome.duplicate": "duplicate",
     "outcome.action_plan": "action plan recorded",
+    "outcome.plan_early": "action plan awaits its conference",
     "error.prefix": "Error",
     "error.no_file": "No such file: {file}",
     "error.no_access": "Cannot read the file (permission denied): {file}",
@@ -229,14 +235,191 @@ _EN: dict[str, str] = {
     "msg.cancelled": "Cancelled; nothing changed.",
 }
 
-CATALOGUES: Mapping[str, Mapping[str, str]] = {"et": _ET, "en": _EN}
+# --- refusals and bad input of the register and the case steps (PipelineError.of) ---------
+
+_ERR_ET: dict[str, str] = {
+    "err.bad_transition": "Juhtumit {number} ei saa viia olekust „{frm}“ olekusse „{to}“. "
+                          "Olekust „{frm}“ saab edasi minna ainult olekusse: {allowed}.",
+    "err.bad_transition_final": "Juhtumit {number} ei saa viia olekust „{frm}“ olekusse "
+                                "„{to}“. Olek „{frm}“ on lõplik.",
+    "err.coordinator_inactive": "See koordinaator ei ole enam aktiivne.",
+    "err.coordinator_is_referrer": "Koordinaatorit ei saa juhtumile {number} määrata: tema nimi "
+                                   "või e-post on sama mis suunajal. Koordinaator peab olema "
+                                   "lapse juhtumikorraldajast ja suunajast sõltumatu; valige "
+                                   "teine koordinaator.",
+    "err.coordinator_full": "Koordinaatoril on juba {open} avatud juhtumit ja tema piir on "
+                            "{capacity}; valige teine koordinaator või oodake, kuni koht "
+                            "vabaneb.",
+    "err.queue_order": "Järjekorras ootab kauem juhtum {older}; vabad kohad antakse saabumise "
+                       "järjekorras. Määrake koordinaator esmalt sellele juhtumile.",
+    "err.already_assigned": "See koordinaator on juhtumile {number} juba määratud.",
+    "err.assign_state": "Juhtumile {number} ei saa koordinaatorit määrata: olek on „{state}“.",
+    "err.close_reason": "Tundmatu sulgemise põhjus; lubatud: {allowed}.",
+    "err.close_too_soon": "Juhtumit {number} ei saa sulgeda põhjusel „plaan toimib“ enne "
+                          "järelkohtumist; salvestage esmalt järelkohtumise tulemus.",
+    "err.participant_name": "Osaleja nimi peab sisaldama ees- ja perekonnanime.",
+    "err.participant_phone": "Telefoninumber ei ole korrektne (nt +372 5123 4567).",
+    "err.participant_email": "E-posti aadress ei ole korrektne (nt eesnimi.perenimi@vald.ee).",
+    "err.participant_unreachable": "Osalejal peab olema e-post või telefon, et talle kutse "
+                                   "saata.",
+    "err.addable_role": "Käsitsi saab lisada ainult spetsialiste (information_giver) või "
+                        "võrgustiku liikmeid (network).",
+    "err.bad_role": "Roll peab olema information_giver või network.",
+    "err.participant_state": "Juhtumile {number} saab osalejaid lisada alles pärast "
+                             "koordinaatori määramist ja enne sulgemist.",
+    "err.no_participant": "Juhtumil {number} ei ole osalejat numbriga {id} (vt plr case show).",
+    "err.case_closed_people": "Juhtum {number} on suletud; osalejaid ei saa muuta.",
+    "err.referrer_stays": "Suunajat ei saa osalejate seast eemaldada: tema esitab "
+                          "lahendusringil mure ja tingimused.",
+    "err.no_place": "Lahendusringi koht puudub.",
+    "err.too_early_conference": "Lahendusring algab alles {start}; tegevusplaani saab salvestada "
+                          "pärast selle algust. Kui see on siiski juba kokku lepitud, lisage "
+                          "--force ja põhjus (--reason).",
+    "err.too_early_follow_up": "Järelkohtumine algab alles {start}; järelkohtumise tulemuse "
+                               "saab salvestada pärast selle algust. Kui see on siiski juba "
+                               "kokku lepitud, lisage --force ja põhjus (--reason).",
+    "err.empty_plan": "Tegevusplaanis ei ole ühtegi kokkulepet.",
+    "err.followup_outcome": "Tundmatu tulemus; lubatud: {allowed}.",
+    "err.translation_language": "Tõlke keel peab olema ru või en.",
+    "err.coordinator_name": "Koordinaatori nimi puudub.",
+    "err.coordinator_email": "Koordinaatori e-posti aadress ei ole korrektne.",
+    "err.coordinator_languages": "Keeled peavad olema et, ru või en.",
+    "err.coordinator_capacity": "Juhtumite piir peab olema vähemalt 1.",
+    "err.coordinator_exists": "Selle e-posti aadressiga koordinaator on juba olemas (id {id}).",
+    "err.coordinator_ambiguous": "Selle nimega on mitu koordinaatorit; kasutage id-d või "
+                                 "e-posti.",
+    "err.no_coordinator": "Sellist koordinaatorit ei ole (vt plr coordinator list).",
+    "err.bad_number": "„{text}“ ei ole juhtumi number (kuju: PLR-2026-0001).",
+    "err.no_case": "Juhtumit {number} ei ole.",
+    "err.bad_time_format": "Aeg peab olema kujul „2026-12-03 17:00“, „03.12.2026 17.00“ või "
+                           "„03.12.2026 kell 17.00“.",
+    "err.bad_hours": "Lahendusringi kestus peab olema 0,5–8 tundi.",
+    "err.booking": "Lahendusringi ei broneeritud: {problems}. Kui aeg on siiski õige, "
+                   "kinnitage see (käsureal --force).",
+    "err.plan_wrong_case": "Tegevusplaan on juhtumi {plan} oma, mitte {number}.",
+    "err.intake_outcome": "Tundmatu tulemus „{outcome}“; võimalikud on: {allowed}.",
+}
+
+_ERR_EN: dict[str, str] = {
+    "err.bad_transition": "Case {number} cannot move from “{frm}” to “{to}”. From “{frm}” "
+                          "it can only move to: {allowed}.",
+    "err.bad_transition_final": "Case {number} cannot move from “{frm}” to “{to}”: "
+                                "“{frm}” is final.",
+    "err.coordinator_inactive": "This coordinator is no longer active.",
+    "err.coordinator_is_referrer": "The coordinator cannot be assigned to case {number}: their "
+                                   "name or e-mail address is the referrer's. The coordinator "
+                                   "must be independent of the child's case manager and of the "
+                                   "referrer; choose another coordinator.",
+    "err.coordinator_full": "The coordinator already has {open} open cases and their limit is "
+                            "{capacity}; choose another coordinator or wait until a place is "
+                            "free.",
+    "err.queue_order": "Case {older} has waited longer; free places are given in order of "
+                       "arrival. Assign a coordinator to that case first.",
+    "err.already_assigned": "This coordinator is already assigned to case {number}.",
+    "err.assign_state": "Case {number} cannot be given a coordinator: its state is “{state}”.",
+    "err.close_reason": "Unknown reason for closing; allowed: {allowed}.",
+    "err.close_too_soon": "Case {number} cannot be closed as “plan working” before the "
+                          "follow-up; record the outcome of the follow-up first.",
+    "err.participant_name": "A participant's name needs a first and a last name.",
+    "err.participant_phone": "The phone number is not valid (e.g. +372 5123 4567).",
+    "err.participant_email": "The e-mail address is not valid (e.g. "
+                             "firstname.lastname@example.ee).",
+    "err.participant_unreachable": "A participant needs an e-mail address or a phone number "
+                                   "to be sent an invitation.",
+    "err.addable_role": "Only information givers (information_giver) and network members "
+                        "(network) can be added by hand.",
+    "err.bad_role": "The role must be information_giver or network.",
+    "err.participant_state": "Participants can be added to case {number} only after a "
+                             "coordinator has been assigned and before the case is closed.",
+    "err.no_participant": "Case {number} has no participant number {id} (see plr case show).",
+    "err.case_closed_people": "Case {number} is closed; its participants cannot be changed.",
+    "err.referrer_stays": "The referrer cannot be removed from the participants: they present "
+                          "the concern and the bottom lines at the conference.",
+    "err.no_place": "The place of the conference is missing.",
+    "err.too_early_conference": "The conference does not start until {start}; the action plan can "
+                          "be recorded once it has started. If the plan has been agreed "
+                          "already, add --force and the reason (--reason).",
+    "err.too_early_follow_up": "The follow-up meeting does not start until {start}; its "
+                               "outcome can be recorded once it has started. If it has been "
+                               "agreed already, add --force and the reason (--reason).",
+    "err.empty_plan": "The action plan has no agreements.",
+    "err.followup_outcome": "Unknown outcome; allowed: {allowed}.",
+    "err.translation_language": "The language of a translation must be ru or en.",
+    "err.coordinator_name": "The coordinator's name is missing.",
+    "err.coordinator_email": "The coordinator's e-mail address is not valid.",
+    "err.coordinator_languages": "Languages must be et, ru or en.",
+    "err.coordinator_capacity": "The case limit must be at least 1.",
+    "err.coordinator_exists": "A coordinator with this e-mail address already exists (id {id}).",
+    "err.coordinator_ambiguous": "Several coordinators have this name; use the id or the e-mail "
+                                 "address.",
+    "err.no_coordinator": "No such coordinator (see plr coordinator list).",
+    "err.bad_number": "“{text}” is not a case number (the form is PLR-2026-0001).",
+    "err.no_case": "There is no case {number}.",
+    "err.bad_time_format": "Write the time as “2026-12-03 17:00”, “03.12.2026 17:00” or "
+                           "“03.12.2026 kell 17.00”.",
+    "err.bad_hours": "A conference lasts 0.5–8 hours.",
+    "err.booking": "The conference was not booked: {problems}. If the time is right all the "
+                   "same, confirm it (on the command line: --force).",
+    "err.plan_wrong_case": "The action plan belongs to case {plan}, not {number}.",
+    "err.intake_outcome": "Unknown outcome “{outcome}”; possible: {allowed}.",
+}
+
+CATALOGUES: Mapping[str, Mapping[str, str]] = {"et": {**_ET, **_ERR_ET},
+                                               "en": {**_EN, **_ERR_EN}}
 
 
 def t(lang: str, key: str, **values: object) -> str:
     """The message `key` in `lang` (Estonian when unknown), formatted with `values`."""
-    catalogue = CATALOGUES.get(lang, _ET)
-    template = catalogue.get(key) or _ET.get(key) or key
+    et = CATALOGUES["et"]
+    template = CATALOGUES.get(lang, et).get(key) or et.get(key) or key
     return template.format(**values) if values else template
+
+
+@runtime_checkable
+class Localized(Protocol):
+    """A value of a message that is itself written in the reader's language."""
+
+    def text(self, lang: str) -> str: ...
+
+
+def quote(text: str, lang: str) -> str:
+    return f"“{text}”" if lang == "en" else f"„{text}“"
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Catalogue entries (state names), each quoted, joined by commas."""
+
+    keys: tuple[str, ...]
+
+    def text(self, lang: str) -> str:
+        return ", ".join(quote(t(lang, k), lang) for k in self.keys)
+
+
+@dataclass(frozen=True)
+class Label:
+    """One catalogue entry (a state's name) as the value of another message."""
+
+    key: str
+
+    def text(self, lang: str) -> str:
+        return t(lang, self.key)
+
+
+@dataclass(frozen=True)
+class ByLang:
+    """A value written by a function of the language (a meeting's date, booking reasons)."""
+
+    write: Callable[[str], str]
+
+    def text(self, lang: str) -> str:
+        return self.write(lang)
+
+
+def message(lang: str, key: str, values: Mapping[str, object]) -> str:
+    """The catalogue's `key` in `lang`, its localized values written in `lang` too."""
+    return t(lang, key, **{k: v.text(lang) if isinstance(v, Localized) else v
+                           for k, v in values.items()})
 
 
 def state_label(state: str, lang: str = "et") -> str:

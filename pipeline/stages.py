@@ -17,7 +17,7 @@ from pipeline import logging as log
 from pipeline.config import DIR_MODE
 from pipeline.deliver import mail
 from pipeline.deliver.outbox import RETURNED_DIR
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, TooEarly
 from pipeline.extract import ACTIVE_CONTENT, Extraction, extract_bytes
 from pipeline.intake import claim
 from pipeline.work import (
@@ -95,6 +95,9 @@ def stage_plan(w: Work) -> None:
     try:
         w.plan_case = in_tx(w.ctx, lambda s: meetings.save_plan_once(
             session=s, number=number, plan=plan, actor=actor))
+    except TooEarly as exc:
+        _plan_early(w, number, exc)
+        return
     except PipelineError as exc:
         _plan_refused(w, number, exc)
         return
@@ -113,6 +116,23 @@ def _plan_refused(w: Work, number: str | None, exc: PipelineError) -> None:
     w.result = ProcessResult(
         QUARANTINED, [], [code],
         f"Fail on tegevusplaan{where}, kuid seda ei saanud salvestada: {why}",
+    )
+    w.decided = True
+
+
+def _plan_early(w: Work, number: str, exc: TooEarly) -> None:
+    """A plan that arrived before its conference started (the rule of `meetings.not_before`,
+    as on the command line and the web) is not recorded: the inbox cannot confirm it. It is
+    kept as it came, in quarantine with the reason, until the coordinator records it."""
+    from pipeline.render.dates import when
+
+    start = f" ({when(exc.start, 'et')})" if exc.start else ""
+    w.result = ProcessResult(
+        QUARANTINED, [], [exc.code],
+        f"Tegevusplaan (juhtum {number}) saabus enne lahendusringi algust{start} ja seda ei "
+        "salvestatud; fail on hoitud alles muutmata kujul. Kui lahendusring on alanud, tõstke "
+        "fail tagasi kausta inbox/. Kui plaan on siiski juba kokku lepitud, salvestab "
+        f"koordinaator selle käsuga „plr case plan {number} <fail> --force --reason …“.",
     )
     w.decided = True
 

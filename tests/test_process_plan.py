@@ -9,10 +9,12 @@ import pytest
 from docx import Document
 from test_process_pipeline import arrive, entries, good_docx
 from test_render_helpers import fill_sdts
+from typer.testing import CliRunner
 
 from pipeline import casework, process
+from pipeline.cli import app
 from pipeline.register import db
-from pipeline.register.cases import get_case
+from pipeline.register.cases import get_case, now
 
 AGREEMENTS = {
     "agreements[0].what": "Jüri läheb iga päev kooli & vanaema saadab ta <bussini>.",
@@ -23,17 +25,19 @@ AGREEMENTS = {
 }
 
 
-def scheduled_case(ctx: process.Context) -> tuple[str, bytes]:
-    """A registered case with a coordinator and a booked conference; its blank plan."""
+def scheduled_case(ctx: process.Context, *, started: bool = True) -> tuple[str, bytes]:
+    """A registered case with a coordinator and a booked conference, which has started an
+    hour ago (a plan may be recorded) or is ten days ahead; its blank plan."""
     result = process.run(arrive(ctx, "suunamine.docx", good_docx()), ctx)
     (number,) = result.cases
     casework.add_coordinator(ctx.settings, name="Kadri Lepik", email="kadri.lepik@example.ee",
                              phone=None, languages=["et"], capacity=5)
     casework.assign_case(ctx.settings, number, "Kadri Lepik")
-    at = (dt.date.today() + dt.timedelta(days=10)).isoformat() + " 17:00"
-    # Any day will do here (force: a weekend or holiday ten days on is not refused).
-    done = casework.schedule_conference(ctx.settings, number, at=at, place="Türi Perekeskus",
-                                        force=True)
+    start = now() - dt.timedelta(hours=1) if started else now() + dt.timedelta(days=10)
+    # Any time will do here (force: the past, a weekend or a holiday is not refused).
+    done = casework.schedule_conference(ctx.settings, number,
+                                        at=start.strftime("%Y-%m-%d %H:%M"),
+                                        place="Türi Perekeskus", force=True)
     blank = next(p for p in done.files if "tegevusplaani vorm" in p.name)
     return number, blank.read_bytes()
 
@@ -104,3 +108,34 @@ def test_process_plan_without_agreements_is_quarantined(
     _, blank = scheduled_case(ctx)
     result = process.run(arrive(ctx, "tühi.docx", fill_sdts(blank, values)), ctx)
     assert result.outcome == "quarantined" and result.codes == ["plan_empty"]
+
+
+def test_process_plan_before_the_conference_is_kept_aside_with_reason(
+    ctx: process.Context,
+) -> None:
+    number, blank = scheduled_case(ctx, started=False)
+    filled = fill_sdts(blank, AGREEMENTS)
+    result = process.run(arrive(ctx, "plaan.docx", filled), ctx)
+    # Not recorded: the case still waits for its conference, no plan, no follow-up.
+    assert (result.outcome, result.cases, result.codes) == ("quarantined", [], ["too_early"])
+    assert state_of(ctx, number) == "scheduled"
+    with db.transaction(ctx.sessions) as s:
+        case = get_case(session=s, number=number)
+        assert not case.plans and [m.kind for m in case.meetings] == ["conference"]
+    assert not list((ctx.layout.outbox / number).glob("* tegevusplaan – *.docx"))
+    # Kept in one known place, byte for byte, with a reason a person can act on.
+    kept = ctx.layout.quarantine / "plaan.docx"
+    assert kept.read_bytes() == filled
+    (entry,) = [e for e in entries(ctx) if e.file == "plaan.docx"]
+    assert entry.outcome == "quarantined" and entry.codes == ["too_early"]
+    assert number in entry.reason and "enne lahendusringi algust" in entry.reason
+    assert f"plr case plan {number}" in entry.reason and "--force" in entry.reason
+    assert entry.reason in (ctx.layout.quarantine / "plaan.docx.reason.txt").read_text()
+    # The office sees it in `plr intake` (a wide terminal: the reason on few lines).
+    out = CliRunner().invoke(app, ["intake", "--home", str(ctx.settings.home)],
+                             env={"COLUMNS": "250", "PLR_LANG": "et"}).output
+    assert "tegevusplaan ootab lahendusringi" in out and "quarantine/" in out
+    # The coordinator can record the kept file later, confirming it with a reason.
+    done = casework.record_plan(ctx.settings, number, kept, forced="ring peeti varem")
+    assert done.files and state_of(ctx, number) == "plan_agreed"
+

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from pipeline.errors import PipelineError, Refused
 from pipeline.model.case import ActionPlan, Agreement, Participant, Role, State
 from pipeline.model.referral import Referral
+from pipeline.register import cases, lifecycle, meetings, purge
 from pipeline.register import coordinators as coord
-from pipeline.register import lifecycle, meetings, purge
 from pipeline.register.cases import case_view, get_case, register_referral
 from pipeline.register.tables import Coordinator
 
@@ -25,6 +25,17 @@ PLAN = ActionPlan(
 
 
 _ids = itertools.count(100)
+
+
+@pytest.fixture
+def written_on(monkeypatch: pytest.MonkeyPatch) -> dt.datetime:
+    """The register's clock stopped on the day these tests' fixed dates were chosen, so
+    that a meeting booked for 2027 is still ahead (a follow-up is never booked in the
+    past) whatever day the suite runs on."""
+    at = dt.datetime(2026, 11, 26, 10, 0)
+    for module in (cases, lifecycle, meetings):
+        monkeypatch.setattr(module, "now", lambda: at)
+    return at
 
 
 def new_case(session: Session, referral: Referral, *, lang: str = "et",
@@ -75,6 +86,7 @@ def test_lifecycle_table_follows_process_md() -> None:
 # --- the whole process on a real database ------------------------------------
 
 
+@pytest.mark.usefixtures("written_on")
 def test_lifecycle_full_process_with_both_loops(session: Session, referral: Referral) -> None:
     n = new_case(session, referral)
     c = coordinator(session)
@@ -313,6 +325,7 @@ def test_purge_months_clamp_to_month_end() -> None:
     assert purge.cutoff("1m", today=dt.datetime(2026, 3, 31)) == dt.datetime(2026, 2, 28)
 
 
+@pytest.mark.usefixtures("written_on")
 def test_lifecycle_follow_up_comes_after_the_latest_plan_in_both_loops(
     session: Session, referral: Referral
 ) -> None:

@@ -503,6 +503,7 @@ def register(app: typer.Typer) -> None:
                    ("received", "file", "outcome", "cases", "reason", "place"),
                    [[e.received_at.strftime("%d.%m.%Y %H:%M"), _d(e.file),
                      t(cfg.lang, "outcome.action_plan" if "action_plan" in e.codes
+                       else "outcome.plan_early" if "too_early" in e.codes
                        else f"outcome.{e.outcome}"), ", ".join(e.cases) or "—",
                      _d(e.reason or ", ".join(e.codes)),
                      _d(Path(e.placed).parts[0] + "/" if e.placed else None)]

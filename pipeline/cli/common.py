@@ -66,7 +66,7 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
         try:
             return fn(*args, **kwargs)
         except PipelineError as exc:
-            err_console.print(f"[bold red]{t(_lang(), 'error.prefix')}:[/] {exc.message}",
+            err_console.print(f"[bold red]{t(_lang(), 'error.prefix')}:[/] {exc.text(_lang())}",
                               highlight=False)
             raise typer.Exit(exit_code(exc)) from None
         except KeyboardInterrupt:

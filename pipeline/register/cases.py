@@ -220,15 +220,13 @@ def get_case(*, session: Session, number: str, for_update: bool = False) -> Case
     """The case with this number, or NotFound with a message that says so."""
     parsed = parse_number(number)
     if parsed is None:
-        raise NotFound(
-            f"„{number[:40]}“ ei ole juhtumi number (kuju: PLR-2026-0001).", code="bad_number"
-        )
+        raise NotFound.of("err.bad_number", code="bad_number", text=number[:40])
     stmt = select(Case).where(Case.year == parsed[0], Case.seq == parsed[1])
     if for_update:
         stmt = stmt.with_for_update()
     case = session.execute(stmt).scalar_one_or_none()
     if case is None:
-        raise NotFound(f"Juhtumit {number.strip().upper()} ei ole.", code="no_case")
+        raise NotFound.of("err.no_case", code="no_case", number=number.strip().upper())
     return case
 
 

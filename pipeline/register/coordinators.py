@@ -49,22 +49,20 @@ def add_coordinator(
     languages: list[str] | None = None, capacity: int = 5,
 ) -> Coordinator:
     if not name.strip():
-        raise PipelineError("Koordinaatori nimi puudub.", code="bad_coordinator")
+        raise PipelineError.of("err.coordinator_name", code="bad_coordinator")
     try:
         email = validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError:
-        raise PipelineError("Koordinaatori e-posti aadress ei ole korrektne.",
-                            code="bad_coordinator") from None
+        raise PipelineError.of("err.coordinator_email", code="bad_coordinator") from None
     langs = [lang.strip().lower() for lang in (languages or ["et"]) if lang.strip()]
     unknown = [lang for lang in langs if lang not in LANGUAGES]
     if unknown or not langs:
-        raise PipelineError("Keeled peavad olema et, ru või en.", code="bad_coordinator")
+        raise PipelineError.of("err.coordinator_languages", code="bad_coordinator")
     if capacity < 1:
-        raise PipelineError("Juhtumite piir peab olema vähemalt 1.", code="bad_coordinator")
+        raise PipelineError.of("err.coordinator_capacity", code="bad_coordinator")
     exists = session.execute(select(Coordinator).where(Coordinator.email == email)).scalar()
     if exists is not None:
-        raise Refused(f"Selle e-posti aadressiga koordinaator on juba olemas (id {exists.id}).",
-                      code="coordinator_exists")
+        raise Refused.of("err.coordinator_exists", code="coordinator_exists", id=exists.id)
     row = Coordinator(name=" ".join(name.split()), email=email, phone=phone,
                       languages=langs, capacity=capacity, active=True)
     session.add(row)
@@ -85,12 +83,10 @@ def find_coordinator(*, session: Session, ref: str) -> Coordinator:
     else:
         rows = [c for c in list_coordinators(session=session) if _norm(c.name) == _norm(ref)]
         if len(rows) > 1:
-            raise Refused("Selle nimega on mitu koordinaatorit; kasutage id-d või e-posti.",
-                          code="coordinator_ambiguous")
+            raise Refused.of("err.coordinator_ambiguous", code="coordinator_ambiguous")
         row = rows[0] if rows else None
     if row is None:
-        raise NotFound("Sellist koordinaatorit ei ole (vt plr coordinator list).",
-                       code="no_coordinator")
+        raise NotFound.of("err.no_coordinator", code="no_coordinator")
     return row
 
 

@@ -13,7 +13,7 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from pipeline.errors import Refused
-from pipeline.i18n import state_label
+from pipeline.i18n import Label, Labels
 from pipeline.model.case import State
 from pipeline.register.cases import get_case, now, record_change
 from pipeline.register.coordinators import (
@@ -45,20 +45,18 @@ CLOSE_REASONS = ("plan_working", "consent_withdrawn", "moved_away", "referred_el
 FOLLOWUP_OUTCOMES = ("continue", "revise", "new_conference")
 
 
-def _list(states: frozenset[State]) -> str:
-    ordered = [s for s in State if s in states]
-    return ", ".join(f"„{state_label(s)}“" for s in ordered)
+def _state(state: State) -> Label:
+    return Label(f"state.{state.value}")
 
 
 def check_transition(number: str, frm: State, to: State) -> None:
     allowed = ALLOWED[frm]
     if to in allowed:
         return
-    head = (f"Juhtumit {number} ei saa viia olekust „{state_label(frm)}“ "
-            f"olekusse „{state_label(to)}“.")
-    tail = (f" Olekust „{state_label(frm)}“ saab edasi minna ainult olekusse: {_list(allowed)}."
-            if allowed else f" Olek „{state_label(frm)}“ on lõplik.")
-    raise Refused(head + tail, code="bad_transition")
+    names = Labels(tuple(f"state.{s.value}" for s in State if s in allowed))
+    raise Refused.of("err.bad_transition" if allowed else "err.bad_transition_final",
+                     code="bad_transition", number=number, frm=_state(frm), to=_state(to),
+                     allowed=names)
 
 
 def transition(
@@ -74,21 +72,14 @@ def transition(
 
 def _check_coordinator(session: Session, case: Case, coordinator: Coordinator) -> None:
     if not coordinator.active:
-        raise Refused("See koordinaator ei ole enam aktiivne.", code="coordinator_inactive")
+        raise Refused.of("err.coordinator_inactive", code="coordinator_inactive")
     if is_referrer(coordinator, case):
-        raise Refused(
-            f"Koordinaatorit ei saa juhtumile {case.number} määrata: tema nimi või e-post on sama "
-            "mis suunajal. Koordinaator peab olema lapse juhtumikorraldajast ja suunajast "
-            "sõltumatu; valige teine koordinaator.",
-            code="coordinator_is_referrer",
-        )
+        raise Refused.of("err.coordinator_is_referrer", code="coordinator_is_referrer",
+                         number=case.number)
     open_now = open_case_counts(session=session).get(coordinator.id, 0)
     if open_now >= coordinator.capacity:
-        raise Refused(
-            f"Koordinaatoril on juba {open_now} avatud juhtumit ja tema piir on "
-            f"{coordinator.capacity}; valige teine koordinaator või oodake, kuni koht vabaneb.",
-            code="coordinator_full",
-        )
+        raise Refused.of("err.coordinator_full", code="coordinator_full", open=open_now,
+                         capacity=coordinator.capacity)
     # When places are scarce, the longest-waiting case this coordinator could
     # take comes first (arrival order).
     older = [
@@ -97,11 +88,7 @@ def _check_coordinator(session: Session, case: Case, coordinator: Coordinator) -
         if can_serve(coordinator, c) and not is_referrer(coordinator, c)
     ]
     if older and free_places(session=session) <= len(older):
-        raise Refused(
-            f"Järjekorras ootab kauem juhtum {older[0].number}; vabad kohad antakse "
-            "saabumise järjekorras. Määrake koordinaator esmalt sellele juhtumile.",
-            code="queue_order",
-        )
+        raise Refused.of("err.queue_order", code="queue_order", older=older[0].number)
 
 
 def assign(*, session: Session, number: str, coordinator: Coordinator, actor: str) -> Case:
@@ -115,18 +102,15 @@ def assign(*, session: Session, number: str, coordinator: Coordinator, actor: st
                       note=f"koordinaator {coordinator.name}")
     elif state in _OPEN:
         if case.coordinator_id == coordinator.id:
-            raise Refused(f"See koordinaator on juhtumile {number} juba määratud.",
-                          code="already_assigned")
+            raise Refused.of("err.already_assigned", code="already_assigned",
+                             number=case.number)
         _check_coordinator(session, case, coordinator)
         case.coordinator_id = coordinator.id
         record_change(session, case, state.value, actor=actor,
                       note=f"koordinaator vahetatud: {coordinator.name}")
     else:
-        raise Refused(
-            f"Juhtumile {case.number} ei saa koordinaatorit määrata: olek on "
-            f"„{state_label(state)}“.",
-            code="bad_transition",
-        )
+        raise Refused.of("err.assign_state", code="bad_transition", number=case.number,
+                         state=_state(state))
     session.flush()
     session.refresh(case)
     return case
@@ -136,15 +120,10 @@ def close(*, session: Session, number: str, reason: str, actor: str,
           note: str | None = None) -> Case:
     """Close a case with a reason; "plan_working" only after the follow-up."""
     if reason not in CLOSE_REASONS:
-        raise Refused(f"Tundmatu sulgemise põhjus; lubatud: {', '.join(CLOSE_REASONS)}.",
-                      code="bad_reason")
+        raise Refused.of("err.close_reason", code="bad_reason", allowed=", ".join(CLOSE_REASONS))
     case = get_case(session=session, number=number, for_update=True)
     if reason == "plan_working" and case.state != S.FOLLOWED_UP.value:
-        raise Refused(
-            f"Juhtumit {case.number} ei saa sulgeda põhjusel „plaan toimib“ enne "
-            "järelkohtumist; salvestage esmalt järelkohtumise tulemus.",
-            code="bad_reason",
-        )
+        raise Refused.of("err.close_too_soon", code="bad_reason", number=case.number)
     check_transition(case.number, State(case.state), S.CLOSED)
     case.close_reason = reason
     case.closed_at = now()

@@ -6,7 +6,8 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from pipeline.errors import NotFound, PipelineError, Refused
+from pipeline.errors import NotFound, PipelineError, Refused, TooEarly
+from pipeline.i18n import ByLang
 from pipeline.model.case import ActionPlan, MeetingKind, Participant, Role, State
 from pipeline.register.cases import (
     current_referral,
@@ -38,34 +39,28 @@ def _checked(person: Participant) -> Participant:
 
     name = " ".join(person.name.split())
     if len(name.split(" ")) < 2:
-        raise PipelineError("Osaleja nimi peab sisaldama ees- ja perekonnanime.",
-                            code="bad_participant")
+        raise PipelineError.of("err.participant_name", code="bad_participant")
     phone, email = person.phone, person.email
     if phone:
         phone, ok = normalize.phone(phone)
         if not ok:
-            raise PipelineError("Telefoninumber ei ole korrektne (nt +372 5123 4567).",
-                                code="bad_phone")
+            raise PipelineError.of("err.participant_phone", code="bad_phone")
     if email:
         email, ok = normalize.email(email)
         if not ok:
-            raise PipelineError("E-posti aadress ei ole korrektne (nt eesnimi.perenimi@vald.ee).",
-                                code="bad_email")
+            raise PipelineError.of("err.participant_email", code="bad_email")
     if not (phone or email):
-        raise PipelineError("Osalejal peab olema e-post või telefon, et talle kutse saata.",
-                            code="bad_participant")
+        raise PipelineError.of("err.participant_unreachable", code="bad_participant")
     return person.model_copy(update={"name": name, "phone": phone, "email": email})
 
 
 def add_participant(*, session: Session, number: str, person: Participant, actor: str) -> Case:
     if person.role not in ADDABLE_ROLES:
-        raise PipelineError("Käsitsi saab lisada ainult spetsialiste (information_giver) või "
-                            "võrgustiku liikmeid (network).", code="bad_role")
+        raise PipelineError.of("err.addable_role", code="bad_role")
     person = _checked(person)
     case = get_case(session=session, number=number, for_update=True)
     if case.state in (State.REGISTERED.value, State.CLOSED.value, State.RETURNED.value):
-        raise Refused(f"Juhtumile {case.number} saab osalejaid lisada alles pärast "
-                      "koordinaatori määramist ja enne sulgemist.", code="bad_state")
+        raise Refused.of("err.participant_state", code="bad_state", number=case.number)
     _to_preparing(session, case, actor)
     info = person.role is Role.INFORMATION_GIVER
     case.participants.append(ParticipantRow(
@@ -86,14 +81,13 @@ def _participant(case: Case, participant_id: int) -> ParticipantRow:
     for row in case.participants:
         if row.id == participant_id and row.removed_at is None:
             return row
-    raise NotFound(f"Juhtumil {case.number} ei ole osalejat numbriga {participant_id} "
-                   "(vt plr case show).", code="no_participant")
+    raise NotFound.of("err.no_participant", code="no_participant", number=case.number,
+                      id=participant_id)
 
 
 def _open_for_people(case: Case) -> None:
     if case.state in (State.CLOSED.value, State.RETURNED.value):
-        raise Refused(f"Juhtum {case.number} on suletud; osalejaid ei saa muuta.",
-                      code="bad_state")
+        raise Refused.of("err.case_closed_people", code="bad_state", number=case.number)
 
 
 def _remember(row: ParticipantRow, what: str, actor: str) -> None:
@@ -136,8 +130,7 @@ def remove_participant(*, session: Session, number: str, participant_id: int,
     _open_for_people(case)
     row = _participant(case, participant_id)
     if row.role == Role.REFERRER.value:
-        raise Refused("Suunajat ei saa osalejate seast eemaldada: tema esitab lahendusringil "
-                      "mure ja tingimused.", code="bad_participant")
+        raise Refused.of("err.referrer_stays", code="bad_participant")
     _remember(row, "eemaldatud", actor)
     row.removed_at = now()
     record_change(session, case, case.state, actor=actor,
@@ -177,7 +170,7 @@ def book_conference(
     old time takes the one in between, so a calendar that reads them in any order ends
     with the new time). A new conference after a follow-up is a new calendar event."""
     if not place.strip():
-        raise PipelineError("Lahendusringi koht puudub.", code="bad_place")
+        raise PipelineError.of("err.no_place", code="bad_place")
     case = get_case(session=session, number=number, for_update=True)
     _to_preparing(session, case, actor)
     check_transition(case.number, State(case.state), State.SCHEDULED)
@@ -232,9 +225,11 @@ def next_follow_up(case: Case) -> tuple[dt.datetime, str]:
     return start, (confs[-1].place if confs else base.place)
 
 
-def _not_before(case: Case, kind: MeetingKind, what: str, forced: str | None) -> str:
-    """Refuse a step that belongs after a meeting which has not started yet, unless the
-    coordinator forces it with a reason; the history note to add ("" if none)."""
+def not_before(case: Case, kind: MeetingKind, forced: str | None) -> str:
+    """The one rule for a step that belongs after a meeting (a plan after the conference,
+    a follow-up's outcome after the follow-up), for the CLI, the web and the inbox alike:
+    refused (`TooEarly`) while the meeting has not started, unless the coordinator forces
+    it with a reason; returns the history note to add ("" if none)."""
     rows = _active(case, kind)
     if not rows or rows[-1].start <= now():
         return ""
@@ -242,25 +237,25 @@ def _not_before(case: Case, kind: MeetingKind, what: str, forced: str | None) ->
     if forced is None or not forced.strip():
         from pipeline.render.dates import when
 
-        meeting = "Lahendusring" if kind is MeetingKind.CONFERENCE else "Järelkohtumine"
-        raise Refused(
-            f"{meeting} algab alles {when(start, 'et')}; {what} saab salvestada pärast selle "
-            "algust. Kui see on siiski juba kokku lepitud, lisage --force ja põhjus "
-            "(--reason).", code="too_early")
+        err = TooEarly.of(f"err.too_early_{kind.value}", code="too_early",
+                          start=ByLang(lambda lang: when(start, lang)))
+        err.start = start
+        raise err
     return f"enne kohtumise algust: {forced.strip()}"
 
 
 def save_plan(*, session: Session, number: str, plan: ActionPlan, actor: str,
-              forced: str | None = None, check_time: bool = True) -> Case:
+              forced: str | None = None) -> Case:
     """Store the agreed plan (scheduled/followed_up → plan_agreed) and book the follow-up.
 
     Not before the conference has started, unless `forced` gives the reason."""
     if not plan.agreements:
-        raise PipelineError("Tegevusplaanis ei ole ühtegi kokkulepet.", code="empty_plan")
+        raise PipelineError.of("err.empty_plan", code="empty_plan")
     case = get_case(session=session, number=number, for_update=True)
     check_transition(case.number, State(case.state), State.PLAN_AGREED)
-    early = (_not_before(case, MeetingKind.CONFERENCE, "tegevusplaani", forced)
-             if check_time and case.state == State.SCHEDULED.value else "")
+    # A revised plan (followed_up) is agreed at the follow-up, already held.
+    early = (not_before(case, MeetingKind.CONFERENCE, forced)
+             if case.state == State.SCHEDULED.value else "")
     row = Plan(version=len(case.plans) + 1, contingency=plan.contingency,
                bottom_lines_met=plan.bottom_lines_met, notes=plan.notes, created_at=now())
     row.agreements = [
@@ -286,9 +281,9 @@ def save_plan_once(*, session: Session, number: str, plan: ActionPlan, actor: st
     processed again after a crash); returns the case number."""
     case = get_case(session=session, number=number)
     if not any(h.actor == actor for h in case.history):
-        # A plan from the inbox is recorded as it comes: the office cannot answer a
-        # "too early" question, and the coordinator sees the date in the history.
-        save_plan(session=session, number=number, plan=plan, actor=actor, check_time=False)
+        # The inbox cannot force: a plan before the conference raises TooEarly, and the
+        # file is kept aside for the coordinator (`pipeline.stages.stage_plan`).
+        save_plan(session=session, number=number, plan=plan, actor=actor)
     return case.number
 
 
@@ -298,11 +293,11 @@ def record_followup(*, session: Session, number: str, outcome: str, actor: str,
 
     Not before the follow-up meeting has started, unless `forced` gives the reason."""
     if outcome not in FOLLOWUP_OUTCOMES:
-        raise PipelineError(f"Tundmatu tulemus; lubatud: {', '.join(FOLLOWUP_OUTCOMES)}.",
-                            code="bad_outcome")
+        raise PipelineError.of("err.followup_outcome", code="bad_outcome",
+                               allowed=", ".join(FOLLOWUP_OUTCOMES))
     case = get_case(session=session, number=number, for_update=True)
     check_transition(case.number, State(case.state), State.FOLLOWED_UP)
-    early = _not_before(case, MeetingKind.FOLLOW_UP, "järelkohtumise tulemuse", forced)
+    early = not_before(case, MeetingKind.FOLLOW_UP, forced)
     case.followup_outcome = outcome
     record_change(session, case, State.FOLLOWED_UP.value, actor=actor,
                   note=outcome + (f": {note}" if note else "") + (f"; {early}" if early else ""))
@@ -319,7 +314,7 @@ def set_translation(*, session: Session, number: str, lang: str, texts: dict[str
     family's language; printed instead of the marked Estonian text. An empty text removes
     that translation."""
     if lang not in ("ru", "en"):
-        raise PipelineError("Tõlke keel peab olema ru või en.", code="bad_language")
+        raise PipelineError.of("err.translation_language", code="bad_language")
     case = get_case(session=session, number=number, for_update=True)
     _open_for_people(case)
     current = {k: dict(v) for k, v in (case.translations or {}).items()}

@@ -86,36 +86,49 @@ def follow_up_date(conference: dt.date) -> dt.date:
 # Contracts Act § 51): families and professionals are travelling or preparing.
 _EVES = {(2, 23): "iseseisvuspäeva eelne päev", (6, 22): "võidupüha eelne päev",
          (12, 23): "jõululaupäeva eelne päev", (12, 31): "vana-aastaõhtu"}
+_EVES_EN = {(2, 23): "the day before Independence Day", (6, 22): "the day before Victory Day",
+            (12, 23): "the day before Christmas Eve", (12, 31): "New Year's Eve"}
 EARLIEST, LATEST = dt.time(8, 0), dt.time(21, 0)
 
 
 @cache
-def _holiday_names(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("EE", years=year, language="et")
+def _holiday_names(year: int, lang: str = "et") -> holidays.HolidayBase:
+    return holidays.country_holidays("EE", years=year,
+                                     language="en_US" if lang == "en" else "et")
 
 
-def holiday_name(d: dt.date) -> str | None:
-    """The Estonian public holiday on `d` (`jõululaupäev`), or None."""
-    name = _holiday_names(d.year).get(d)
+def holiday_name(d: dt.date, lang: str = "et") -> str | None:
+    """The Estonian public holiday on `d` (`jõululaupäev`; in English `Christmas Eve`), or
+    None."""
+    name = _holiday_names(d.year, lang).get(d)
     return str(name) if name else None
 
 
-def booking_problems(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> list[str]:
-    """Why a meeting at this time needs the coordinator's confirmation (Estonian), if at
-    all: in the past, a weekend, a public holiday or its eve, outside 08.00–21.00."""
+def booking_problems(start: dt.datetime, end: dt.datetime, now: dt.datetime,
+                     lang: str = "et") -> list[str]:
+    """Why a meeting at this time needs the coordinator's confirmation, if at all: in the
+    past, a weekend, a public holiday or its eve, outside 08.00–21.00. Estonian, or
+    English for `lang="en"` (the CLI under PLR_LANG=en)."""
+    en = lang == "en"
     out: list[str] = []
     day = start.date()
+    date = long_date(day, "en" if en else "et")
+    at, until = clock(start, lang), clock(end, lang)
     if start < now:
-        out.append(f"aeg {long_date(day, 'et')} kell {clock(start, 'et')} on möödas")
+        out.append(f"{date} {at} is in the past" if en else f"aeg {date} kell {at} on möödas")
     if day.weekday() >= 5:
-        out.append(f"{long_date(day, 'et')} on {weekday(day, 'et')}")
-    name = holiday_name(day)
+        out.append(f"{date} is a {weekday(day, 'en')}" if en
+                   else f"{date} on {weekday(day, 'et')}")
+    name = holiday_name(day, lang)
     if name:
-        out.append(f"{long_date(day, 'et')} on riigipüha ({name})")
-    eve = _EVES.get((day.month, day.day))
+        out.append(f"{date} is a public holiday ({name})" if en
+                   else f"{date} on riigipüha ({name})")
+    eve = (_EVES_EN if en else _EVES).get((day.month, day.day))
     if eve and not name:
-        out.append(f"{long_date(day, 'et')} on {eve} (lühendatud tööpäev)")
+        out.append(f"{date} is {eve} (a shortened working day)" if en
+                   else f"{date} on {eve} (lühendatud tööpäev)")
     if start.time() < EARLIEST or end.time() > LATEST or end.date() != day:
-        out.append(f"kohtumine kell {clock(start, 'et')}–{clock(end, 'et')} ei mahu "
-                   f"ajavahemikku {clock(EARLIEST, 'et')}–{clock(LATEST, 'et')}")
+        first, last = clock(EARLIEST, lang), clock(LATEST, lang)
+        out.append(f"a meeting at {at}–{until} does not fit within {first}–{last}" if en
+                   else f"kohtumine kell {at}–{until} ei mahu ajavahemikku {first}–{last}")
     return out

@@ -69,6 +69,8 @@ def routes(world: World) -> list[tuple[str, str, set[str], str | None]]:
             ("GET", f"/cases/{number}/documents/{DOC}", CASEWORK, number),
             ("POST", f"/cases/{number}/assign", CASEWORK, number),
             ("POST", f"/cases/{number}/participants", CASEWORK, number),
+            ("POST", f"/cases/{number}/participants/1", CASEWORK, number),
+            ("POST", f"/cases/{number}/participants/1/remove", CASEWORK, number),
             ("POST", f"/cases/{number}/schedule", CASEWORK, number),
             ("POST", f"/cases/{number}/plan", CASEWORK, number),
             ("POST", f"/cases/{number}/followup", CASEWORK, number),
@@ -336,3 +338,64 @@ def test_web_user_switches_to_english(app: Litestar) -> None:
         page = client.get(f"/cases/{OWN}").text
         assert "Next steps" in page and 'lang="en"' in page
         assert "coordinator assigned" in page  # the state in the CLI's English words
+
+
+def _participant_id(world: World, number: str, name: str) -> int:
+    from pipeline import casework
+
+    found = [p["id"] for p in casework.show_case(world.settings, number)["participants"]
+             if p["name"] == name]
+    assert len(found) == 1, found
+    return int(found[0])
+
+
+def test_web_participant_edit_and_remove_on_the_case_page(world: World, app: Litestar) -> None:
+    from pipeline import casework
+
+    casework.add_participant(world.settings, OWN, name="Olga Õpetaja", role="information_giver",
+                             email="olga@example.ee", phone=None, relation="klassijuhataja")
+    pid = _participant_id(world, OWN, "Olga Õpetaja")
+    folder = world.settings.outbox / OWN
+    letter = folder / "2026-11-25 kutse – Olga Õpetaja.docx"
+    letter.write_bytes(b"PK letter to Olga")
+    with signed_in(app, "coordinator") as client:
+        page = client.get(f"/cases/{OWN}").text
+        assert f'action="/cases/{OWN}/participants/{pid}"' in page
+        assert f'action="/cases/{OWN}/participants/{pid}/remove"' in page
+        base = {"_csrf_token": csrf(client), "pid": str(pid), "name": "Olga Õpetaja",
+                "relation": "klassijuhataja", "phone": ""}
+        # A bad e-mail is refused with the CLI's words, the form kept as typed.
+        bad = client.post(f"/cases/{OWN}/participants/{pid}",
+                          data={**base, "email": "olga-at-example"})
+        assert bad.status_code == 409
+        assert "e-posti" in bad.text.lower() and 'value="olga-at-example"' in bad.text
+        done = client.post(f"/cases/{OWN}/participants/{pid}",
+                           data={**base, "email": "olga.opetaja@example.ee",
+                                 "relation": "aineõpetaja"})
+        assert done.status_code == 200 and "Osaleja andmed on muudetud." in done.text
+        assert "aineõpetaja" in done.text.split('id="participants"')[1].split("</table>")[0]
+        gone = client.post(f"/cases/{OWN}/participants/{pid}/remove",
+                           data={"_csrf_token": csrf(client)})
+        assert gone.status_code == 200 and "Osaleja on eemaldatud." in gone.text
+        table = gone.text.split('id="participants"')[1].split("</table>")[0]
+        assert "Olga" not in table
+        # The referrer is never removed; the page offers no button and the route refuses.
+        referrer = next(p for p in casework.show_case(world.settings, OWN)["participants"]
+                        if p["role"] == "referrer")
+        assert f'participants/{referrer["id"]}/remove"' not in gone.text
+        refused = client.post(f"/cases/{OWN}/participants/{referrer['id']}/remove",
+                              data={"_csrf_token": csrf(client)})
+        assert refused.status_code == 409 and "Suunajat ei saa" in refused.text
+        # Another coordinator's participant: no such case for this user.
+        other = _participant_id(world, OTHER, casework.show_case(
+            world.settings, OTHER)["participants"][0]["name"])
+        assert client.post(f"/cases/{OTHER}/participants/{other}/remove",
+                           data={"_csrf_token": csrf(client)}).status_code == 404
+    assert not letter.exists()
+    assert (folder / "asendatud" / letter.name).read_bytes() == b"PK letter to Olga"
+    rows = accounts.audit_log(world.settings, AuditFilter(user=USERS["coordinator"][1])).rows
+    seen = [(r["action"], r["target"], r["detail"]) for r in rows]
+    assert ("participant_edit", OWN, f"osaleja {pid}") in seen
+    assert ("participant_edit_refused", OWN, f"bad_email; osaleja {pid}") in seen
+    assert ("participant_remove", OWN, f"osaleja {pid}") in seen
+    assert all(r["target"] != OTHER for r in rows)

@@ -119,7 +119,8 @@ async def _form(request: Request[Any, Any, Any]) -> dict[str, str]:
 
 async def _step(request: Request[Any, Any, Any], number: FromPath[str], action: str,
                 fn: Callable[..., Any], *args: Any, done: str,
-                after: Callable[[Any], str] | None = None, **kwargs: Any) -> Response[Any]:
+                after: Callable[[Any], str] | None = None, target: str | None = None,
+                **kwargs: Any) -> Response[Any]:
     """Run one case step for a user who may see the case; a refusal is shown on the
     case page with the same words the command line uses."""
     user = current_user(request)
@@ -129,10 +130,11 @@ async def _step(request: Request[Any, Any, Any], number: FromPath[str], action: 
     try:
         result = await call(request, fn, settings, number, *args, **kwargs)
     except PipelineError as exc:
-        await audit(request, f"{action}_refused", number, exc.code)
+        await audit(request, f"{action}_refused", number,
+                    f"{exc.code}; {target}" if target else exc.code)
         return await _case_page(request, number, status=409, error=exc.message,
                                 form=await _form(request))
-    await audit(request, action, number)
+    await audit(request, action, number, target)
     extra = after(result) if after else ""
     return Redirect(f"/cases/{number}?done={done}{extra}#main", status_code=303)
 
@@ -156,6 +158,25 @@ async def add_participant(request: Request[Any, Any, Any], number: FromPath[str]
                        name=f.get("name", ""), role=f.get("role", ""),
                        email=f.get("email") or None, phone=f.get("phone") or None,
                        relation=f.get("relation") or None, done="participant")
+
+
+@post("/cases/{number:str}/participants/{pid:int}", opt=CASEWORK)
+async def edit_participant(request: Request[Any, Any, Any], number: FromPath[str],
+                           pid: FromPath[int]) -> Response[Any]:
+    f = await _form(request)
+    # Every field is on the form: an emptied one clears the value (the name cannot be
+    # emptied: the service refuses it with the CLI's words).
+    return await _step(request, number, "participant_edit", casework.edit_participant, pid,
+                       name=f.get("name", ""), relation=f.get("relation", ""),
+                       email=f.get("email", ""), phone=f.get("phone", ""),
+                       done="participant_edited", target=f"osaleja {pid}")
+
+
+@post("/cases/{number:str}/participants/{pid:int}/remove", opt=CASEWORK)
+async def remove_participant(request: Request[Any, Any, Any], number: FromPath[str],
+                             pid: FromPath[int]) -> Response[Any]:
+    return await _step(request, number, "participant_remove", casework.remove_participant, pid,
+                       done="participant_removed", target=f"osaleja {pid}")
 
 
 def _notes(at: str) -> str:
@@ -231,5 +252,5 @@ async def document(request: Request[Any, Any, Any], number: FromPath[str],
                 headers={"Cache-Control": "no-store"})
 
 
-ROUTES = [case_view, assign, add_participant, schedule, schedule_notes, plan, followup, close,
-          document]
+ROUTES = [case_view, assign, add_participant, edit_participant, remove_participant, schedule,
+          schedule_notes, plan, followup, close, document]

@@ -49,6 +49,19 @@ class Extraction(BaseModel):
     issues: list[Issue] = []
     error: ExtractError | None = None
     ocr: dict[str, Any] | None = None  # a scan's confidences and review list (scan.report_json)
+    # Raw key -> the label text its value was read under (kept with the case, shown on the
+    # case page; not part of the `plr extract` JSON).
+    labels: dict[str, str] = {}
+
+    def provenance(self) -> dict[str, Any]:
+        """Where the form's values came from, as the register keeps it with the version."""
+        src = self.source
+        out: dict[str, Any] = {"format": src.format, "method": src.method,
+                               "attachment": src.attachment, "document": src.document,
+                               "labels": dict(self.labels)}
+        if self.ocr is not None:
+            out["ocr"] = self.ocr
+        return {k: v for k, v in out.items() if v is not None}
 
     @property
     def has_errors(self) -> bool:
@@ -110,8 +123,9 @@ def read_form(
 
         issues = scan_issues(issues, result.scan, assembled)
         return Extraction(source=source, referral=assembled.referral, issues=issues,
-                          ocr=report_json(result.scan))
-    return Extraction(source=source, referral=assembled.referral, issues=issues)
+                          ocr=report_json(result.scan), labels=result.labels)
+    return Extraction(source=source, referral=assembled.referral, issues=issues,
+                      labels=result.labels)
 
 
 def extract_bytes(

@@ -399,3 +399,28 @@ def test_web_participant_edit_and_remove_on_the_case_page(world: World, app: Lit
     assert ("participant_edit_refused", OWN, f"bad_email; osaleja {pid}") in seen
     assert ("participant_remove", OWN, f"osaleja {pid}") in seen
     assert all(r["target"] != OTHER for r in rows)
+
+
+def test_web_case_page_shows_the_label_each_value_was_read_under(
+        world: World, app: Litestar) -> None:
+    import hashlib
+
+    from pipeline import process
+    from pipeline.intake.claim import Owner
+
+    ctx = process.make_context(world.settings)
+    data = (Path(__file__).parent / "fixtures" / "layout" / "tables.pdf").read_bytes()
+    src = world.settings.layout.inbox / "suunamine.pdf"
+    src.write_bytes(data)
+    claimed = Owner(ctx.layout).claim(src)
+    assert claimed is not None
+    result = process.run(process.record_claimed(ctx, claimed, hashlib.sha256(data).hexdigest()),
+                         ctx)
+    [number] = result.cases
+    with signed_in(app, "admin") as client:
+        page = client.get(f"/cases/{number}").text
+    assert "Loetud: PDF, prinditud või ümbertrükitud vorm" in page
+    referrer = page.split("Suunaja nimi</dt>")[1].split("</dd>")[0]
+    assert "loetud sildi „Suunaja nimi“ alt" in referrer
+    assert "loetud sildi „Pere suhtluskeel“ alt" in page
+    assert "loetud sildi „Lapse ees-ja perekonnanimi“ alt" in page  # a table's column

@@ -45,9 +45,22 @@ def _show(f: spec.FieldSpec, value: Any, lang: str) -> str:
     return str(value)
 
 
+def read_labels(provenance: dict[str, Any]) -> dict[str, str]:
+    """The label each field's value was read under, by the spec's (generic) key: a group
+    column's label is its header, the same for every row."""
+    out: dict[str, str] = {}
+    for key, text in (provenance.get("labels") or {}).items():
+        f = spec.field_for(key)
+        if f is not None and isinstance(text, str):
+            out.setdefault(spec.generic_key(key) if f.group else f.key, text)
+    return out
+
+
 def referral_sections(referral: dict[str, Any], warnings: list[dict[str, Any]],
-                      lang: str) -> list[dict[str, Any]]:
-    """The form by section, each value beside its label and the warnings about it."""
+                      lang: str, labels: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """The form by section, each value beside its label, the label it was read under and
+    the warnings about it."""
+    labels = labels or {}
     by_field: dict[str, list[str]] = {}
     for w in warnings:
         by_field.setdefault(spec.generic_key(w["field"]) if w.get("field") else "", []).append(
@@ -61,6 +74,7 @@ def referral_sections(referral: dict[str, Any], warnings: list[dict[str, Any]],
                         for r in (referral.get(it.key) or [])]
                 rows = [r for r in rows if any(r)]
                 groups.append({"label": it.label, "columns": [c.label for c in it.columns],
+                               "read_as": [labels.get(c.key, "") for c in it.columns],
                                "rows": rows,
                                "warnings": [m for c in it.columns
                                             for m in by_field.get(c.key, [])]})
@@ -68,6 +82,7 @@ def referral_sections(referral: dict[str, Any], warnings: list[dict[str, Any]],
                 fields.append({"label": it.label, "value": _show(it, _value(referral, it.key),
                                                                 lang),
                                "long": it.kind is Kind.LONGTEXT,
+                               "read_as": labels.get(it.key, ""),
                                "warnings": by_field.get(it.key, [])})
         out.append({"letter": letter, "title": title, "fields": fields, "groups": groups})
     return out
@@ -99,7 +114,9 @@ async def _case_page(request: Request[Any, Any, Any], number: FromPath[str], *, 
     suggestion = d["suggestions"][0] if d["suggestions"] else None
     return page(
         request, "case.html", status=status, nav="cases", d=d, error=error, message=message,
-        sections=referral_sections(d["referral"], d["warnings"], lang), steps=steps,
+        sections=referral_sections(d["referral"], d["warnings"], lang,
+                                   read_labels(d.get("provenance") or {})),
+        provenance=d.get("provenance") or {}, steps=steps,
         suggestion=suggestion, open_states=OPEN_STATES, close_reasons=CLOSE_REASONS,
         followup_outcomes=FOLLOWUP_OUTCOMES, form=form or {},
         received=_iso(d["received_at"]), conference=d["conference"], follow_up=d["follow_up"],

@@ -513,6 +513,17 @@ def case_page(settings: Settings, number: str, only_coordinator: int | None) -> 
     return details
 
 
+def scan_crop(settings: Settings, number: str, index: int) -> bytes:
+    """The image of one value a person must check on a scanned form (cut at reading)."""
+    from pipeline.register.cases import current_crop
+
+    found = in_register(settings, lambda s: current_crop(get_case(session=s, number=number),
+                                                         index))
+    if found is None:
+        raise NotFound("Sellist pilti ei ole.", code="no_crop")
+    return found
+
+
 def schedule_notes(when: dt.datetime) -> list[str]:
     """What to point out about a conference time: a weekend, a public holiday, evening."""
     import holidays

@@ -67,6 +67,7 @@ def routes(world: World) -> list[tuple[str, str, set[str], str | None]]:
             ("GET", f"/cases/{number}", CASEWORK, number),
             ("GET", f"/cases/{number}/schedule-notes?at=2026-12-26T17:00", CASEWORK, number),
             ("GET", f"/cases/{number}/documents/{DOC}", CASEWORK, number),
+            ("GET", f"/cases/{number}/scan/0", CASEWORK, number),
             ("POST", f"/cases/{number}/assign", CASEWORK, number),
             ("POST", f"/cases/{number}/participants", CASEWORK, number),
             ("POST", f"/cases/{number}/participants/1", CASEWORK, number),
@@ -424,3 +425,53 @@ def test_web_case_page_shows_the_label_each_value_was_read_under(
     assert "loetud sildi „Suunaja nimi“ alt" in referrer
     assert "loetud sildi „Pere suhtluskeel“ alt" in page
     assert "loetud sildi „Lapse ees-ja perekonnanimi“ alt" in page  # a table's column
+
+
+def test_web_scan_values_to_check_are_shown_with_their_image(
+        world: World, app: Litestar) -> None:
+    from web_helpers import CROP
+
+    with signed_in(app, "coordinator") as client:
+        page = client.get(f"/cases/{OWN}").text
+        review = page.split('id="scan-review"')[1].split("</section>")[0]
+        assert "Suunaja nimi" in review and "kindlus 41%" in review
+        assert f'src="/cases/{OWN}/scan/0"' in review
+        img = client.get(f"/cases/{OWN}/scan/0")
+        assert img.status_code == 200 and img.content == CROP
+        assert img.headers["content-type"] == "image/jpeg"
+        assert img.headers["cache-control"] == "no-store"
+        assert client.get(f"/cases/{OWN}/scan/1").status_code == 404
+        assert client.get(f"/cases/{OTHER}/scan/0").status_code == 404
+    rows = accounts.audit_log(world.settings, AuditFilter(action="view_scan")).rows
+    assert [(r["target"], r["detail"]) for r in rows] == [(OWN, "kontrollitav väli 0")]
+
+
+def test_web_scan_crops_are_cut_when_a_scan_is_read(world: World, app: Litestar) -> None:
+    """A real scan through the pipeline: the values to check carry an image of the page."""
+    import hashlib
+
+    from layout_fixtures import LAYOUT
+    from scans import degrade, image_pdf, render
+
+    from pipeline import process
+    from pipeline.intake.claim import Owner
+
+    pages = [degrade(p, angle=1.5, noise=0.05)
+             for p in render((LAYOUT / "tables.pdf").read_bytes(), 300)]
+    data = image_pdf(pages, 300)
+    ctx = process.make_context(world.settings)
+    src = world.settings.layout.inbox / "skann.pdf"
+    src.write_bytes(data)
+    claimed = Owner(ctx.layout).claim(src)
+    assert claimed is not None
+    result = process.run(process.record_claimed(ctx, claimed, hashlib.sha256(data).hexdigest()),
+                         ctx)
+    assert result.cases, result
+    number = result.cases[0]
+    with signed_in(app, "admin") as client:
+        html = client.get(f"/cases/{number}").text
+        assert "Loetud: PDF, skannitud või pildistatud vorm" in html
+        found = re.findall(rf'src="/cases/{number}/scan/(\d+)"', html)
+        assert found
+        img = client.get(f"/cases/{number}/scan/{found[0]}")
+        assert img.status_code == 200 and img.content.startswith(b"\xff\xd8")  # a JPEG

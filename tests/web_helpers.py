@@ -3,6 +3,7 @@ entries (synthetic people only), and a signed-in test client per role."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -31,6 +32,19 @@ OWN, OTHER = "PLR-2026-0001", "PLR-2026-0002"
 DOC = "2026-11-20 suunamise kinnitus.docx"
 
 
+# Both cases read from a scan with one value to check and its image (a tiny JPEG).
+CROP = base64.b64decode(
+    "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIs"
+    "IxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAA"
+    "AAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==")
+SCANNED = {"format": "image", "method": "ocr",
+           "labels": {"referrer.name": "Suunaja nimi"},
+           "ocr": {"pages": 1, "review": [{"field": "referrer.name", "reason": "low_confidence",
+                                           "confidence": 0.41, "page": 0,
+                                           "box": [10, 10, 90, 30]}]},
+           "crops": [base64.b64encode(CROP).decode()]}
+
+
 @dataclass
 class World:
     settings: Settings
@@ -50,7 +64,8 @@ def make_world(home: Path, *, idle_minutes: float = 30.0) -> World:
                 "id_code": None, "name": ["Jüri Õunapuu", "Anna Ivanova"][i]})
             ref = referral.model_copy(update={"children": [child]})
             register_referral(session=s, referral=ref, warnings=[], source_file=f"{i}.pdf",
-                              sha256=f"{i}" * 64, received_at=dt.datetime(2026, 11, 20 + i, 9))
+                              sha256=f"{i}" * 64, received_at=dt.datetime(2026, 11, 20 + i, 9),
+                              provenance=SCANNED)
         q = ledger.record_arrival(session=s, file_name="20261124T100000-0000abcd__katki.pdf",
                                   sha256="a" * 64, received_at=dt.datetime(2026, 11, 24, 10))
         ledger.close_entry(session=s, entry_id=q, outcome="quarantined", cases=[],

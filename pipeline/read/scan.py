@@ -66,6 +66,7 @@ class ScanReport:
     review: list[Review] = field(default_factory=list)
     seconds: float = 0.0
     ocr_seconds: float = 0.0
+    crops: list[bytes | None] = field(default_factory=list)  # JPEG per review entry (crops.py)
 
 
 @dataclass
@@ -394,6 +395,9 @@ def read_scan(grays: list[tuple[Any, float | None]], limits: Limits) -> ReadResu
             "lahendusringi suunamisvorm või on pilt loetamatu.",
         ) from None
     raw = assess(raw, reads, limits, report)
+    from pipeline.read.crops import review_crops
+
+    report.crops = review_crops([r.page.gray for r in reads], report.review)
     report.seconds = time.monotonic() - start
     return ReadResult(raw=raw, method=METHOD, scan=report, labels=labels)
 

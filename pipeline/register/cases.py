@@ -296,7 +296,23 @@ def current_provenance(case: Case) -> dict[str, Any]:
     if not case.versions:
         return {}
     found = case.versions[-1].data.get(_PROVENANCE)
-    return dict(found) if isinstance(found, dict) else {}
+    if not isinstance(found, dict):
+        return {}
+    out = dict(found)
+    if "crops" in out:  # the images are fetched one by one (`current_crop`), not listed
+        out["crops"] = [bool(c) for c in out["crops"] or []]
+    return out
+
+
+def current_crop(case: Case, index: int) -> bytes | None:
+    """The JPEG of the newest version's scan review entry `index`, if one was cut."""
+    import base64
+
+    found = case.versions[-1].data.get(_PROVENANCE) if case.versions else None
+    crops = found.get("crops") if isinstance(found, dict) else None
+    if not isinstance(crops, list) or not 0 <= index < len(crops) or not crops[index]:
+        return None
+    return base64.b64decode(crops[index])
 
 
 def current_signatures(case: Case) -> list[SignatureInfo]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -53,6 +54,37 @@ def read_labels(provenance: dict[str, Any]) -> dict[str, str]:
         f = spec.field_for(key)
         if f is not None and isinstance(text, str):
             out.setdefault(spec.generic_key(key) if f.group else f.key, text)
+    return out
+
+
+_ROW = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
+
+
+def scan_review(provenance: dict[str, Any], referral: dict[str, Any],
+                lang: str) -> list[dict[str, Any]]:
+    """A scan's values to check against the form: which field (and row), the value read,
+    why, how sure, and whether an image of it was cut."""
+    review = (provenance.get("ocr") or {}).get("review") or []
+    crops = provenance.get("crops") or []
+    out = []
+    for i, r in enumerate(review):
+        key = r.get("field") or "?"
+        f = spec.field_for(key)
+        if f is None:
+            continue
+        row = _ROW.match(key)
+        if row:
+            rows = referral.get(row[1]) or []
+            n = int(row[2])
+            value = rows[n].get(row[3]) if n < len(rows) and isinstance(rows[n], dict) else None
+            where = f"{spec.groups()[row[1]].label}, {n + 1}. rida" if lang == "et" else \
+                f"{spec.groups()[row[1]].label}, row {n + 1}"
+        else:
+            value, where = _value(referral, f.key), None
+        out.append({"index": i, "label": f.label, "where": where,
+                    "value": _show(f, value, lang), "reason": r.get("reason", ""),
+                    "pct": round(100 * float(r.get("confidence") or 0)),
+                    "crop": i < len(crops) and bool(crops[i])})
     return out
 
 
@@ -117,6 +149,7 @@ async def _case_page(request: Request[Any, Any, Any], number: FromPath[str], *, 
         sections=referral_sections(d["referral"], d["warnings"], lang,
                                    read_labels(d.get("provenance") or {})),
         provenance=d.get("provenance") or {}, steps=steps,
+        review=scan_review(d.get("provenance") or {}, d["referral"], lang),
         suggestion=suggestion, open_states=OPEN_STATES, close_reasons=CLOSE_REASONS,
         followup_outcomes=FOLLOWUP_OUTCOMES, form=form or {},
         received=_iso(d["received_at"]), conference=d["conference"], follow_up=d["follow_up"],
@@ -255,6 +288,18 @@ async def close(request: Request[Any, Any, Any], number: FromPath[str]) -> Respo
                        after=lambda offer: f"&offer={offer.number}" if offer else "")
 
 
+@get("/cases/{number:str}/scan/{index:int}", opt=CASEWORK)
+async def scan_image(request: Request[Any, Any, Any], number: FromPath[str],
+                     index: FromPath[int]) -> Response[bytes]:
+    """The image of one value to check, cut from the scan when it was read."""
+    user = current_user(request)
+    settings = settings_of(request)
+    await call(request, casework.check_case_visible, settings, number, user.only_coordinator)
+    data = await call(request, casework.scan_crop, settings, number, index)
+    await audit(request, "view_scan", number.strip().upper(), f"kontrollitav väli {index}")
+    return Response(data, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
+
+
 @get("/cases/{number:str}/documents/{name:str}", opt=CASEWORK)
 async def document(request: Request[Any, Any, Any], number: FromPath[str],
                    name: FromPath[str]) -> File:
@@ -270,4 +315,4 @@ async def document(request: Request[Any, Any, Any], number: FromPath[str],
 
 
 ROUTES = [case_view, assign, add_participant, edit_participant, remove_participant, schedule,
-          schedule_notes, plan, followup, close, document]
+          schedule_notes, plan, followup, close, scan_image, document]

@@ -266,12 +266,10 @@ def schedule_conference(settings: Settings, number: str, *, at: str, place: str,
 
     Moving a booked conference moves the old time's documents to `asendatud/` and writes
     each participant of the old time a cancellation notice (+ METHOD:CANCEL .ics)."""
-    from pipeline.render.dates import booking_problems
-
     start = parse_when(at)
     if not 0.5 <= hours <= 8:
         raise PipelineError("Lahendusringi kestus peab olema 0,5–8 tundi.", code="bad_hours")
-    problems = booking_problems(start, start + dt.timedelta(hours=hours), now())
+    problems = schedule_notes(start, hours)
     if problems and not force:
         raise Refused("Lahendusringi ei broneeritud: " + "; ".join(problems) + ". Kui aeg on "
                       "siiski õige, kinnitage see (käsureal --force).", code="bad_time")
@@ -524,18 +522,14 @@ def scan_crop(settings: Settings, number: str, index: int) -> bytes:
     return found
 
 
-def schedule_notes(when: dt.datetime) -> list[str]:
-    """What to point out about a conference time: a weekend, a public holiday, evening."""
-    import holidays
+def schedule_notes(when: dt.datetime,
+                   hours: float = meetings.CONFERENCE_HOURS) -> list[str]:
+    """Why a conference at this time needs confirming (the past, a weekend, a public
+    holiday or its eve, outside working hours): the one rule behind the booking's refusal
+    and the web's hints while a time is chosen."""
+    from pipeline.render.dates import booking_problems
 
-    notes = []
-    if when.weekday() >= 5:
-        notes.append("weekend")
-    if when.date() in holidays.country_holidays("EE", years=when.year):
-        notes.append("holiday")
-    if when.hour < 8 or when.hour >= 20:
-        notes.append("late")
-    return notes
+    return booking_problems(when, when + dt.timedelta(hours=hours), now())
 
 
 def record_plan_upload(settings: Settings, number: str, data: bytes, *,

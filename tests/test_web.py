@@ -475,3 +475,21 @@ def test_web_scan_crops_are_cut_when_a_scan_is_read(world: World, app: Litestar)
         assert found
         img = client.get(f"/cases/{number}/scan/{found[0]}")
         assert img.status_code == 200 and img.content.startswith(b"\xff\xd8")  # a JPEG
+
+
+def test_web_schedule_hints_are_the_rule_the_booking_refuses_by(app: Litestar) -> None:
+    """The hint under the time field and the refusal of the booking come from one rule:
+    a holiday's eve, 24.12, and a time that ends after 21.00 warn in both."""
+    eve = "2027-12-23T19:30"  # Thursday evening; the conference would end after 21.00
+    with signed_in(app, "coordinator") as client:
+        hint = client.get(f"/cases/{OWN}/schedule-notes?at={eve}").text
+        assert "ei mahu ajavahemikku" in hint and "Aeg on siiski õige" in hint
+        refused = client.post(f"/cases/{OWN}/schedule", data={
+            "_csrf_token": csrf(client), "at": eve, "place": "Türi Perekeskus"})
+        assert refused.status_code == 409
+        assert "ei mahu ajavahemikku" in refused.text
+        eve_hint = client.get(f"/cases/{OWN}/schedule-notes?at=2027-12-24T10:00").text
+        assert "jõululaupäev" in eve_hint.lower() or "lühendatud tööpäev" in eve_hint
+        past = client.get(f"/cases/{OWN}/schedule-notes?at=2020-03-03T10:00").text
+        assert "on möödas" in past
+        assert client.get(f"/cases/{OWN}/schedule-notes?at=2027-03-03T10:00").text.strip() == ""

@@ -234,7 +234,8 @@ def _notes(at: str) -> str:
         when = casework.parse_when(at)
     except PipelineError:
         return ""
-    return "".join(f"&note={n}" for n in casework.schedule_notes(when))
+    # Booked despite the warnings (confirmed): the history keeps which ones.
+    return "&note=confirmed" if casework.schedule_notes(when) else ""
 
 
 @post("/cases/{number:str}/schedule", opt=CASEWORK)

@@ -17,6 +17,7 @@ from pipeline import accounts
 from pipeline.register.audit import AuditFilter
 from pipeline.register.db import session_factory, transaction
 from pipeline.register.tables import WebSession
+from pipeline.register.testing import PgServer, backends
 from pipeline.web.app import create_app
 
 ROLES = ("office", "coordinator", "admin")
@@ -34,6 +35,22 @@ def world(tmp_path: Path) -> World:
 @pytest.fixture
 def app(world: World) -> Litestar:
     return create_app(world.settings)
+
+
+@pytest.fixture(params=backends())
+def any_world(request: pytest.FixtureRequest, tmp_path: Path,
+              pg_server: PgServer | None) -> World:
+    """`world` on SQLite, and on PostgreSQL too when PLR_TEST_DATABASE_URL is set (one
+    database for the run, a fresh schema per test: see tests/conftest.py)."""
+    if request.param == "sqlite":
+        return make_world(tmp_path)
+    assert pg_server is not None
+    return make_world(tmp_path, database_url=pg_server.fresh_url())
+
+
+@pytest.fixture
+def any_app(any_world: World) -> Litestar:
+    return create_app(any_world.settings)
 
 
 def routes(world: World) -> list[tuple[str, str, set[str], str | None]]:
@@ -91,7 +108,9 @@ def expected(role: str | None, allowed: set[str], number: str | None) -> int | N
     return None
 
 
-def test_web_access_matrix_every_route_role_and_case(world: World, app: Litestar) -> None:
+def test_web_access_matrix_every_route_role_and_case(any_world: World,
+                                                     any_app: Litestar) -> None:
+    world, app = any_world, any_app
     failures = []
     for role in (None, *ROLES):
         with signed_in(app, role) as client:
@@ -154,7 +173,8 @@ def test_web_post_without_csrf_token_is_refused(app: Litestar) -> None:
         assert "closed" not in client.get(f"/cases/{OWN}").text.split("badge state")[1][:40]
 
 
-def test_web_session_expires_after_idle_time(world: World, app: Litestar) -> None:
+def test_web_session_expires_after_idle_time(any_world: World, any_app: Litestar) -> None:
+    world, app = any_world, any_app
     with signed_in(app, "admin") as client:
         assert client.get("/cases", follow_redirects=False).status_code == 200
         with transaction(session_factory(world.settings)) as s:
@@ -192,7 +212,8 @@ def test_web_session_cookie_is_httponly_and_samesite(app: Litestar) -> None:
         assert "Secure" not in cookie
 
 
-def test_web_five_failures_lock_the_account_and_the_address(app: Litestar) -> None:
+def test_web_five_failures_lock_the_account_and_the_address(any_app: Litestar) -> None:
+    app = any_app
     with TestClient(app) as client:
         for _ in range(5):
             assert login(client, USERS["office"][1], "wrong-password") == 400
@@ -231,7 +252,9 @@ def test_web_pages_have_no_inline_script(app: Litestar) -> None:
             assert not [t for t in tags if re.search(r"\sstyle\s*=", t)], path
 
 
-def test_web_audit_rows_for_views_downloads_and_actions(world: World, app: Litestar) -> None:
+def test_web_audit_rows_for_views_downloads_and_actions(any_world: World,
+                                                        any_app: Litestar) -> None:
+    world, app = any_world, any_app
     with signed_in(app, "coordinator") as client:
         client.get(f"/cases/{OWN}")
         client.get(f"/cases/{OWN}/documents/{DOC}")
@@ -350,9 +373,11 @@ def _participant_id(world: World, number: str, name: str) -> int:
     return int(found[0])
 
 
-def test_web_participant_edit_and_remove_on_the_case_page(world: World, app: Litestar) -> None:
+def test_web_participant_edit_and_remove_on_the_case_page(any_world: World,
+                                                          any_app: Litestar) -> None:
     from pipeline import casework
 
+    world, app = any_world, any_app
     casework.add_participant(world.settings, OWN, name="Olga Õpetaja", role="information_giver",
                              email="olga@example.ee", phone=None, relation="klassijuhataja")
     pid = _participant_id(world, OWN, "Olga Õpetaja")
@@ -428,9 +453,10 @@ def test_web_case_page_shows_the_label_each_value_was_read_under(
 
 
 def test_web_scan_values_to_check_are_shown_with_their_image(
-        world: World, app: Litestar) -> None:
+        any_world: World, any_app: Litestar) -> None:
     from web_helpers import CROP
 
+    world, app = any_world, any_app
     with signed_in(app, "coordinator") as client:
         page = client.get(f"/cases/{OWN}").text
         review = page.split('id="scan-review"')[1].split("</section>")[0]

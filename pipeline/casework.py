@@ -512,18 +512,25 @@ def case_page(settings: Settings, number: str, only_coordinator: int | None) -> 
     return details
 
 
-def schedule_notes(when: dt.datetime) -> list[str]:
-    """What to point out about a conference time: a weekend, a public holiday, evening."""
-    import holidays
+def scan_crop(settings: Settings, number: str, index: int) -> bytes:
+    """The image of one value a person must check on a scanned form (cut at reading)."""
+    from pipeline.register.cases import current_crop
 
-    notes = []
-    if when.weekday() >= 5:
-        notes.append("weekend")
-    if when.date() in holidays.country_holidays("EE", years=when.year):
-        notes.append("holiday")
-    if when.hour < 8 or when.hour >= 20:
-        notes.append("late")
-    return notes
+    found = in_register(settings, lambda s: current_crop(get_case(session=s, number=number),
+                                                         index))
+    if found is None:
+        raise NotFound("Sellist pilti ei ole.", code="no_crop")
+    return found
+
+
+def schedule_notes(when: dt.datetime,
+                   hours: float = meetings.CONFERENCE_HOURS) -> list[str]:
+    """Why a conference at this time needs confirming (the past, a weekend, a public
+    holiday or its eve, outside working hours): the one rule behind the booking's refusal
+    and the web's hints while a time is chosen."""
+    from pipeline.render.dates import booking_problems
+
+    return booking_problems(when, when + dt.timedelta(hours=hours), now())
 
 
 def record_plan_upload(settings: Settings, number: str, data: bytes, *,

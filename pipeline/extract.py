@@ -7,6 +7,7 @@ This is the `plr extract` contract that other tools rely on:
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 from pathlib import Path
@@ -50,6 +51,22 @@ class Extraction(BaseModel):
     issues: list[Issue] = []
     error: ExtractError | None = None
     ocr: dict[str, Any] | None = None  # a scan's confidences and review list (scan.report_json)
+    # Raw key -> the label text its value was read under (kept with the case, shown on the
+    # case page; not part of the `plr extract` JSON).
+    labels: dict[str, str] = {}
+    # A scan's review list, entry by entry: a JPEG crop of the page (base64) or None.
+    crops: list[str | None] = []
+
+    def provenance(self) -> dict[str, Any]:
+        """Where the form's values came from, as the register keeps it with the version."""
+        src = self.source
+        out: dict[str, Any] = {"format": src.format, "method": src.method,
+                               "attachment": src.attachment, "document": src.document,
+                               "labels": dict(self.labels)}
+        if self.ocr is not None:
+            out["ocr"] = self.ocr
+            out["crops"] = list(self.crops)
+        return {k: v for k, v in out.items() if v is not None}
 
     @property
     def has_errors(self) -> bool:
@@ -111,8 +128,11 @@ def read_form(
 
         issues = scan_issues(issues, result.scan, assembled)
         return Extraction(source=source, referral=assembled.referral, issues=issues,
-                          ocr=report_json(result.scan))
-    return Extraction(source=source, referral=assembled.referral, issues=issues)
+                          ocr=report_json(result.scan), labels=result.labels,
+                          crops=[base64.b64encode(c).decode() if c else None
+                                 for c in result.scan.crops])
+    return Extraction(source=source, referral=assembled.referral, issues=issues,
+                      labels=result.labels)
 
 
 def extract_bytes(

@@ -180,6 +180,7 @@ def stage_register(w: Work) -> None:
                 session=s, referral=x.referral, warnings=list(x.issues),
                 source_file=claim.original_name(w.path), sha256=w.job.sha256,
                 received_at=w.job.received_at, signatures=x.source.signatures,
+                provenance=x.provenance(),
             )
             numbers.append(res.number)
         return list(dict.fromkeys(numbers))

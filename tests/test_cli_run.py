@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+import urllib.request
 from pathlib import Path
 
 from web_e2e_helpers import running
@@ -40,3 +41,34 @@ def test_cli_run_sigterm_stops_the_watcher_too(tmp_path: Path) -> None:
         while not all(_gone(w) for w in watchers) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert all(_gone(w) for w in watchers), "the watcher outlived plr run"
+
+
+def test_cli_serve_prints_the_address_without_migration_lines(tmp_path: Path) -> None:
+    """A fresh home: the register is created at start, quietly; the address and the
+    one-time setup link are what the operator sees."""
+    with running(tmp_path, "serve") as server, \
+            urllib.request.urlopen(server.url + "/login", timeout=10) as r:
+        assert r.status == 200
+    text = server.log.read_text()
+    assert "Veebirakendus: http://127.0.0.1:" in text and "/setup/" in text
+    assert "alembic" not in text and "INFO" not in text, text
+
+
+def test_cli_web_app_keeps_library_warnings_and_drops_their_info(tmp_path: Path) -> None:
+    import io
+    import logging
+
+    from pipeline.config import Settings
+    from pipeline.logging import setup
+    from pipeline.web.app import create_app
+
+    out = io.StringIO()
+    setup(stream=out)
+    create_app(Settings(home=tmp_path, database_url=None))
+    migration = logging.getLogger("alembic.runtime.migration")
+    assert not migration.isEnabledFor(logging.INFO)  # the web app left the root at WARNING
+    migration.info("Running upgrade 0006 -> 0007")
+    migration.warning("something to look at")
+    text = out.getvalue()
+    assert "Running upgrade" not in text
+    assert "library_warning source=alembic" in text

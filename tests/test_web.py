@@ -17,6 +17,7 @@ from pipeline import accounts
 from pipeline.register.audit import AuditFilter
 from pipeline.register.db import session_factory, transaction
 from pipeline.register.tables import WebSession
+from pipeline.register.testing import PgServer, backends
 from pipeline.web.app import create_app
 
 ROLES = ("office", "coordinator", "admin")
@@ -34,6 +35,22 @@ def world(tmp_path: Path) -> World:
 @pytest.fixture
 def app(world: World) -> Litestar:
     return create_app(world.settings)
+
+
+@pytest.fixture(params=backends())
+def any_world(request: pytest.FixtureRequest, tmp_path: Path,
+              pg_server: PgServer | None) -> World:
+    """`world` on SQLite, and on PostgreSQL too when PLR_TEST_DATABASE_URL is set (one
+    database for the run, a fresh schema per test: see tests/conftest.py)."""
+    if request.param == "sqlite":
+        return make_world(tmp_path)
+    assert pg_server is not None
+    return make_world(tmp_path, database_url=pg_server.fresh_url())
+
+
+@pytest.fixture
+def any_app(any_world: World) -> Litestar:
+    return create_app(any_world.settings)
 
 
 def routes(world: World) -> list[tuple[str, str, set[str], str | None]]:
@@ -67,8 +84,11 @@ def routes(world: World) -> list[tuple[str, str, set[str], str | None]]:
             ("GET", f"/cases/{number}", CASEWORK, number),
             ("GET", f"/cases/{number}/schedule-notes?at=2026-12-26T17:00", CASEWORK, number),
             ("GET", f"/cases/{number}/documents/{DOC}", CASEWORK, number),
+            ("GET", f"/cases/{number}/scan/0", CASEWORK, number),
             ("POST", f"/cases/{number}/assign", CASEWORK, number),
             ("POST", f"/cases/{number}/participants", CASEWORK, number),
+            ("POST", f"/cases/{number}/participants/1", CASEWORK, number),
+            ("POST", f"/cases/{number}/participants/1/remove", CASEWORK, number),
             ("POST", f"/cases/{number}/schedule", CASEWORK, number),
             ("POST", f"/cases/{number}/plan", CASEWORK, number),
             ("POST", f"/cases/{number}/followup", CASEWORK, number),
@@ -88,7 +108,9 @@ def expected(role: str | None, allowed: set[str], number: str | None) -> int | N
     return None
 
 
-def test_web_access_matrix_every_route_role_and_case(world: World, app: Litestar) -> None:
+def test_web_access_matrix_every_route_role_and_case(any_world: World,
+                                                     any_app: Litestar) -> None:
+    world, app = any_world, any_app
     failures = []
     for role in (None, *ROLES):
         with signed_in(app, role) as client:
@@ -151,7 +173,8 @@ def test_web_post_without_csrf_token_is_refused(app: Litestar) -> None:
         assert "closed" not in client.get(f"/cases/{OWN}").text.split("badge state")[1][:40]
 
 
-def test_web_session_expires_after_idle_time(world: World, app: Litestar) -> None:
+def test_web_session_expires_after_idle_time(any_world: World, any_app: Litestar) -> None:
+    world, app = any_world, any_app
     with signed_in(app, "admin") as client:
         assert client.get("/cases", follow_redirects=False).status_code == 200
         with transaction(session_factory(world.settings)) as s:
@@ -189,7 +212,8 @@ def test_web_session_cookie_is_httponly_and_samesite(app: Litestar) -> None:
         assert "Secure" not in cookie
 
 
-def test_web_five_failures_lock_the_account_and_the_address(app: Litestar) -> None:
+def test_web_five_failures_lock_the_account_and_the_address(any_app: Litestar) -> None:
+    app = any_app
     with TestClient(app) as client:
         for _ in range(5):
             assert login(client, USERS["office"][1], "wrong-password") == 400
@@ -228,7 +252,9 @@ def test_web_pages_have_no_inline_script(app: Litestar) -> None:
             assert not [t for t in tags if re.search(r"\sstyle\s*=", t)], path
 
 
-def test_web_audit_rows_for_views_downloads_and_actions(world: World, app: Litestar) -> None:
+def test_web_audit_rows_for_views_downloads_and_actions(any_world: World,
+                                                        any_app: Litestar) -> None:
+    world, app = any_world, any_app
     with signed_in(app, "coordinator") as client:
         client.get(f"/cases/{OWN}")
         client.get(f"/cases/{OWN}/documents/{DOC}")
@@ -336,3 +362,160 @@ def test_web_user_switches_to_english(app: Litestar) -> None:
         page = client.get(f"/cases/{OWN}").text
         assert "Next steps" in page and 'lang="en"' in page
         assert "coordinator assigned" in page  # the state in the CLI's English words
+
+
+def _participant_id(world: World, number: str, name: str) -> int:
+    from pipeline import casework
+
+    found = [p["id"] for p in casework.show_case(world.settings, number)["participants"]
+             if p["name"] == name]
+    assert len(found) == 1, found
+    return int(found[0])
+
+
+def test_web_participant_edit_and_remove_on_the_case_page(any_world: World,
+                                                          any_app: Litestar) -> None:
+    from pipeline import casework
+
+    world, app = any_world, any_app
+    casework.add_participant(world.settings, OWN, name="Olga Õpetaja", role="information_giver",
+                             email="olga@example.ee", phone=None, relation="klassijuhataja")
+    pid = _participant_id(world, OWN, "Olga Õpetaja")
+    folder = world.settings.outbox / OWN
+    letter = folder / "2026-11-25 kutse – Olga Õpetaja.docx"
+    letter.write_bytes(b"PK letter to Olga")
+    with signed_in(app, "coordinator") as client:
+        page = client.get(f"/cases/{OWN}").text
+        assert f'action="/cases/{OWN}/participants/{pid}"' in page
+        assert f'action="/cases/{OWN}/participants/{pid}/remove"' in page
+        base = {"_csrf_token": csrf(client), "pid": str(pid), "name": "Olga Õpetaja",
+                "relation": "klassijuhataja", "phone": ""}
+        # A bad e-mail is refused with the CLI's words, the form kept as typed.
+        bad = client.post(f"/cases/{OWN}/participants/{pid}",
+                          data={**base, "email": "olga-at-example"})
+        assert bad.status_code == 409
+        assert "e-posti" in bad.text.lower() and 'value="olga-at-example"' in bad.text
+        done = client.post(f"/cases/{OWN}/participants/{pid}",
+                           data={**base, "email": "olga.opetaja@example.ee",
+                                 "relation": "aineõpetaja"})
+        assert done.status_code == 200 and "Osaleja andmed on muudetud." in done.text
+        assert "aineõpetaja" in done.text.split('id="participants"')[1].split("</table>")[0]
+        gone = client.post(f"/cases/{OWN}/participants/{pid}/remove",
+                           data={"_csrf_token": csrf(client)})
+        assert gone.status_code == 200 and "Osaleja on eemaldatud." in gone.text
+        table = gone.text.split('id="participants"')[1].split("</table>")[0]
+        assert "Olga" not in table
+        # The referrer is never removed; the page offers no button and the route refuses.
+        referrer = next(p for p in casework.show_case(world.settings, OWN)["participants"]
+                        if p["role"] == "referrer")
+        assert f'participants/{referrer["id"]}/remove"' not in gone.text
+        refused = client.post(f"/cases/{OWN}/participants/{referrer['id']}/remove",
+                              data={"_csrf_token": csrf(client)})
+        assert refused.status_code == 409 and "Suunajat ei saa" in refused.text
+        # Another coordinator's participant: no such case for this user.
+        other = _participant_id(world, OTHER, casework.show_case(
+            world.settings, OTHER)["participants"][0]["name"])
+        assert client.post(f"/cases/{OTHER}/participants/{other}/remove",
+                           data={"_csrf_token": csrf(client)}).status_code == 404
+    assert not letter.exists()
+    assert (folder / "asendatud" / letter.name).read_bytes() == b"PK letter to Olga"
+    rows = accounts.audit_log(world.settings, AuditFilter(user=USERS["coordinator"][1])).rows
+    seen = [(r["action"], r["target"], r["detail"]) for r in rows]
+    assert ("participant_edit", OWN, f"osaleja {pid}") in seen
+    assert ("participant_edit_refused", OWN, f"bad_email; osaleja {pid}") in seen
+    assert ("participant_remove", OWN, f"osaleja {pid}") in seen
+    assert all(r["target"] != OTHER for r in rows)
+
+
+def test_web_case_page_shows_the_label_each_value_was_read_under(
+        world: World, app: Litestar) -> None:
+    import hashlib
+
+    from pipeline import process
+    from pipeline.intake.claim import Owner
+
+    ctx = process.make_context(world.settings)
+    data = (Path(__file__).parent / "fixtures" / "layout" / "tables.pdf").read_bytes()
+    src = world.settings.layout.inbox / "suunamine.pdf"
+    src.write_bytes(data)
+    claimed = Owner(ctx.layout).claim(src)
+    assert claimed is not None
+    result = process.run(process.record_claimed(ctx, claimed, hashlib.sha256(data).hexdigest()),
+                         ctx)
+    [number] = result.cases
+    with signed_in(app, "admin") as client:
+        page = client.get(f"/cases/{number}").text
+    assert "Loetud: PDF, prinditud või ümbertrükitud vorm" in page
+    referrer = page.split("Suunaja nimi</dt>")[1].split("</dd>")[0]
+    assert "loetud sildi „Suunaja nimi“ alt" in referrer
+    assert "loetud sildi „Pere suhtluskeel“ alt" in page
+    assert "loetud sildi „Lapse ees-ja perekonnanimi“ alt" in page  # a table's column
+
+
+def test_web_scan_values_to_check_are_shown_with_their_image(
+        any_world: World, any_app: Litestar) -> None:
+    from web_helpers import CROP
+
+    world, app = any_world, any_app
+    with signed_in(app, "coordinator") as client:
+        page = client.get(f"/cases/{OWN}").text
+        review = page.split('id="scan-review"')[1].split("</section>")[0]
+        assert "Suunaja nimi" in review and "kindlus 41%" in review
+        assert f'src="/cases/{OWN}/scan/0"' in review
+        img = client.get(f"/cases/{OWN}/scan/0")
+        assert img.status_code == 200 and img.content == CROP
+        assert img.headers["content-type"] == "image/jpeg"
+        assert img.headers["cache-control"] == "no-store"
+        assert client.get(f"/cases/{OWN}/scan/1").status_code == 404
+        assert client.get(f"/cases/{OTHER}/scan/0").status_code == 404
+    rows = accounts.audit_log(world.settings, AuditFilter(action="view_scan")).rows
+    assert [(r["target"], r["detail"]) for r in rows] == [(OWN, "kontrollitav väli 0")]
+
+
+def test_web_scan_crops_are_cut_when_a_scan_is_read(world: World, app: Litestar) -> None:
+    """A real scan through the pipeline: the values to check carry an image of the page."""
+    import hashlib
+
+    from layout_fixtures import LAYOUT
+    from scans import degrade, image_pdf, render
+
+    from pipeline import process
+    from pipeline.intake.claim import Owner
+
+    pages = [degrade(p, angle=1.5, noise=0.05)
+             for p in render((LAYOUT / "tables.pdf").read_bytes(), 300)]
+    data = image_pdf(pages, 300)
+    ctx = process.make_context(world.settings)
+    src = world.settings.layout.inbox / "skann.pdf"
+    src.write_bytes(data)
+    claimed = Owner(ctx.layout).claim(src)
+    assert claimed is not None
+    result = process.run(process.record_claimed(ctx, claimed, hashlib.sha256(data).hexdigest()),
+                         ctx)
+    assert result.cases, result
+    number = result.cases[0]
+    with signed_in(app, "admin") as client:
+        html = client.get(f"/cases/{number}").text
+        assert "Loetud: PDF, skannitud või pildistatud vorm" in html
+        found = re.findall(rf'src="/cases/{number}/scan/(\d+)"', html)
+        assert found
+        img = client.get(f"/cases/{number}/scan/{found[0]}")
+        assert img.status_code == 200 and img.content.startswith(b"\xff\xd8")  # a JPEG
+
+
+def test_web_schedule_hints_are_the_rule_the_booking_refuses_by(app: Litestar) -> None:
+    """The hint under the time field and the refusal of the booking come from one rule:
+    a holiday's eve, 24.12, and a time that ends after 21.00 warn in both."""
+    eve = "2027-12-23T19:30"  # Thursday evening; the conference would end after 21.00
+    with signed_in(app, "coordinator") as client:
+        hint = client.get(f"/cases/{OWN}/schedule-notes?at={eve}").text
+        assert "ei mahu ajavahemikku" in hint and "Aeg on siiski õige" in hint
+        refused = client.post(f"/cases/{OWN}/schedule", data={
+            "_csrf_token": csrf(client), "at": eve, "place": "Türi Perekeskus"})
+        assert refused.status_code == 409
+        assert "ei mahu ajavahemikku" in refused.text
+        eve_hint = client.get(f"/cases/{OWN}/schedule-notes?at=2027-12-24T10:00").text
+        assert "jõululaupäev" in eve_hint.lower() or "lühendatud tööpäev" in eve_hint
+        past = client.get(f"/cases/{OWN}/schedule-notes?at=2020-03-03T10:00").text
+        assert "on möödas" in past
+        assert client.get(f"/cases/{OWN}/schedule-notes?at=2027-03-03T10:00").text.strip() == ""

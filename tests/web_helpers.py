@@ -3,7 +3,9 @@ entries (synthetic people only), and a signed-in test client per role."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,12 +14,14 @@ from pathlib import Path
 
 from litestar import Litestar
 from litestar.testing import TestClient
+from sqlalchemy import update
 
 from pipeline import accounts, casework
 from pipeline.config import Settings
 from pipeline.register import ledger
 from pipeline.register.cases import register_referral
 from pipeline.register.db import session_factory, transaction
+from pipeline.register.tables import User
 from pipeline.samples import sample_referral
 
 PASSWORD = "Päikeseline-2026"
@@ -31,6 +35,19 @@ OWN, OTHER = "PLR-2026-0001", "PLR-2026-0002"
 DOC = "2026-11-20 suunamise kinnitus.docx"
 
 
+# Both cases read from a scan with one value to check and its image (a tiny JPEG).
+CROP = base64.b64decode(
+    "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIs"
+    "IxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAA"
+    "AAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==")
+SCANNED = {"format": "image", "method": "ocr",
+           "labels": {"referrer.name": "Suunaja nimi"},
+           "ocr": {"pages": 1, "review": [{"field": "referrer.name", "reason": "low_confidence",
+                                           "confidence": 0.41, "page": 0,
+                                           "box": [10, 10, 90, 30]}]},
+           "crops": [base64.b64encode(CROP).decode()]}
+
+
 @dataclass
 class World:
     settings: Settings
@@ -38,9 +55,12 @@ class World:
     returned: int
 
 
-def make_world(home: Path, *, idle_minutes: float = 30.0) -> World:
-    """Two cases: OWN assigned to Kadri (a coordinator user), OTHER to Mart."""
-    settings = Settings(home=home, database_url=None, session_idle_minutes=idle_minutes)
+def make_world(home: Path, *, idle_minutes: float = 30.0,
+               database_url: str | None = None) -> World:
+    """Two cases: OWN assigned to Kadri (a coordinator user), OTHER to Mart; in the home's
+    SQLite register, or at `database_url` (a fresh PostgreSQL schema)."""
+    settings = Settings(home=home, database_url=database_url,
+                        session_idle_minutes=idle_minutes)
     settings.layout.ensure()
     referral = sample_referral()
     factory = session_factory(settings)
@@ -50,7 +70,8 @@ def make_world(home: Path, *, idle_minutes: float = 30.0) -> World:
                 "id_code": None, "name": ["Jüri Õunapuu", "Anna Ivanova"][i]})
             ref = referral.model_copy(update={"children": [child]})
             register_referral(session=s, referral=ref, warnings=[], source_file=f"{i}.pdf",
-                              sha256=f"{i}" * 64, received_at=dt.datetime(2026, 11, 20 + i, 9))
+                              sha256=f"{i}" * 64, received_at=dt.datetime(2026, 11, 20 + i, 9),
+                              provenance=SCANNED)
         q = ledger.record_arrival(session=s, file_name="20261124T100000-0000abcd__katki.pdf",
                                   sha256="a" * 64, received_at=dt.datetime(2026, 11, 24, 10))
         ledger.close_entry(session=s, entry_id=q, outcome="quarantined", cases=[],
@@ -77,8 +98,19 @@ def make_world(home: Path, *, idle_minutes: float = 30.0) -> World:
         (folder / DOC).write_bytes(b"PK document of " + number.encode())
     for key, (name, email) in USERS.items():
         role = "coordinator" if key == "other" else key
-        accounts.add_user(settings, name=name, email=email, role=role, password=PASSWORD)
+        accounts.add_user(settings, name=name, email=email, role=role)
+    # Everyone's password is PASSWORD: its argon2id hash is made once per test run (a hash
+    # costs a third of a second, which four users in every world made the bulk of the set-up).
+    with transaction(factory) as s:
+        s.execute(update(User).values(password_hash=password_hash()))
     return World(settings, q, r)
+
+
+@functools.cache
+def password_hash() -> str:
+    from argon2 import PasswordHasher
+
+    return PasswordHasher().hash(PASSWORD)
 
 
 def csrf(client: TestClient[Litestar]) -> str:

@@ -47,6 +47,9 @@ class ReadResult:
     raw: dict[str, RawValue]
     method: str  # "pdf-fields" | "pdf-text" | "docx-controls" | "docx-text" | "ocr"
     scan: ScanReport | None = None  # how sure an OCR reading is (`pipeline.read.scan`)
+    # Raw key (an option's field, a group row's `children[0].name`) -> the label text it
+    # was read under: the printed label, a PDF field's name, a content control's title/tag.
+    labels: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

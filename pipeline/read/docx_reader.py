@@ -157,8 +157,15 @@ def _empty(value: RawValue) -> bool:
     return value is None or value is False or (isinstance(value, str) and not value.strip())
 
 
-def read_controls(root: Any) -> dict[str, RawValue]:
-    """Spec-key content controls, plus legacy checkboxes bookmarked with a key."""
+def _title(sdt: Any) -> str | None:
+    alias = sdt.find(f"{_w}sdtPr/{_w}alias")
+    val = alias.get(f"{_w}val") if alias is not None else None
+    return val.strip() if val and val.strip() else None
+
+
+def read_controls(root: Any, labels: dict[str, str] | None = None) -> dict[str, RawValue]:
+    """Spec-key content controls, plus legacy checkboxes bookmarked with a key; `labels`,
+    when given, receives each control's title (or its tag when it has none)."""
     out: dict[str, RawValue] = {}
     for sdt in root.iter(f"{_w}sdt"):
         key = _tag(sdt)
@@ -168,6 +175,8 @@ def read_controls(root: Any) -> dict[str, RawValue]:
         # The same tag twice (a copied row, a merged cell): the first answer wins.
         if key not in out or (_empty(out[key]) and not _empty(value)):
             out[key] = value
+            if labels is not None:
+                labels[key] = _title(sdt) or key
     for ff in root.iter(f"{_w}ffData"):
         name = ff.find(f"{_w}name")
         key = name.get(f"{_w}val") if name is not None else None
@@ -175,6 +184,8 @@ def read_controls(root: Any) -> dict[str, RawValue]:
             box = _legacy_checkbox(ff.getparent()) if ff.getparent() is not None else None
             if box is not None:
                 out[key] = box
+                if labels is not None:
+                    labels[key] = key
     return out
 
 
@@ -184,9 +195,10 @@ class DocxReader:
     def read(self, data: bytes, limits: Limits) -> ReadResult:
         members = safety.unpack_docx(data, limits)
         root = parse_xml(members["word/document.xml"])
-        raw = read_controls(root)
+        labels: dict[str, str] = {}
+        raw = read_controls(root, labels)
         if raw:
-            return ReadResult(raw=raw, method="docx-controls")
+            return ReadResult(raw=raw, method="docx-controls", labels=labels)
         from pipeline.read.docx_layout import docx_blocks
         from pipeline.read.labels import parse_blocks
 
@@ -198,4 +210,6 @@ class DocxReader:
             raise UnreadableFile(
                 "DOCX-fail on katki või vigane; palun saatke fail uuesti.", code="corrupt"
             ) from exc
-        return ReadResult(raw=parse_blocks(blocks), method="docx-text")
+        labels.clear()
+        raw = parse_blocks(blocks, labels)
+        return ReadResult(raw=raw, method="docx-text", labels=labels)

@@ -57,6 +57,22 @@ class _Parser:
     # retyped list of choices) until a mark shows the list has marks: then they were not.
     provisional: dict[str, list[Target]] = field(default_factory=dict)
     marked: set[str] = field(default_factory=set)  # multi fields with a mark on an option
+    # Where each value came from: raw key (without an option's code) -> the label text,
+    # from the text each target was last resolved from.
+    labels: dict[str, str] = field(default_factory=dict)
+    said: dict[tuple[str, str | None], str] = field(default_factory=dict)
+
+    def _heard(self, t: Target | None, text: str) -> Target | None:
+        if t is not None:
+            # Without the "required" star and the colon: markers, not words of the label.
+            self.said[(t.spec.key, t.code)] = " ".join(text.split()).strip(" :*")
+        return t
+
+    def _label(self, key: str, t: Target) -> None:
+        # An option's own label ("Perekonflikt") says less than its field's, when seen.
+        text = self.said.get((t.spec.key, None)) or self.said.get((t.spec.key, t.code))
+        if text and (t.code is None or key not in self.labels):
+            self.labels[key] = text
 
     # --- resolving labels -------------------------------------------------------------
     def _pick(self, targets: tuple[Target, ...]) -> Target | None:
@@ -78,11 +94,11 @@ class _Parser:
     def resolve(self, text: str, *, strict: bool = False) -> Target | None:
         if "\n" in text.strip() or BOX.search(text):
             return None
-        return self._pick(lookup(norm(text), strict))
+        return self._heard(self._pick(lookup(norm(text), strict)), text)
 
     def _option(self, text: str) -> Target | None:
         targets = tuple(t for t in lookup(norm(text)) if t.is_tick)
-        return self._pick(targets) if targets else None
+        return self._heard(self._pick(targets), text) if targets else None
 
     # --- writing values ---------------------------------------------------------------
     def _set(self, t: Target, value: RawValue) -> None:
@@ -97,17 +113,20 @@ class _Parser:
                 return
         if f.group:
             self.group = f.group
-            self._put_column(f, value)
+            self._label(self._put_column(f, value), t)
         else:
             self.raw[f.option_key(t.code) if t.code else f.key] = value
+            self._label(f.key, t)
 
-    def _put_column(self, f: FieldSpec, value: RawValue) -> None:
+    def _put_column(self, f: FieldSpec, value: RawValue) -> str:
         g, col = f.group or "", f.column
         if g not in self.row or col in self.row[g][1]:  # a repeated column starts a row
             self.row[g] = (self.next_row.get(g, 0), set())
             self.next_row[g] = self.row[g][0] + 1
         self.row[g][1].add(col)
-        self.raw[f.key_at(self.row[g][0])] = value
+        key = f.key_at(self.row[g][0])
+        self.raw[key] = value
+        return key
 
     def flush(self) -> None:
         t, self.pending = self.pending, None
@@ -310,7 +329,12 @@ class _Parser:
         else:
             group = next((g for g in tied if g not in self.next_row), tied[0])
         cols = [next((t.spec for t in ts if t.spec.group == group), None) for ts in per_cell]
-        return (group, cols) if sum(1 for c in cols if c) >= 2 else None
+        if sum(1 for c in cols if c) < 2:
+            return None
+        for spec, cell in zip(cols, cells, strict=False):
+            if spec is not None:
+                self.said[(spec.key, None)] = " ".join(cell.split()).strip(" :*")
+        return group, cols
 
     def _data_row(self, group: str, cols: list[FieldSpec | None], cells: list[str]) -> None:
         values = [(spec, cell) for spec, cell in zip(cols, cells, strict=False)
@@ -322,6 +346,7 @@ class _Parser:
         for spec, cell in values:
             self.found.add(spec.key)
             self.raw[spec.key_at(index)] = " ".join(cell.split("\n")).strip()
+            self._label(spec.key_at(index), Target(spec))
         self.group, self.section = group, groups()[group].section
 
     def _continue_row(self, header: tuple[str, list[FieldSpec | None]],
@@ -370,7 +395,8 @@ class _Parser:
         width = max(len(cells) for cells in rows)
         entries: list[list[tuple[Target, str]]] = [[] for _ in range(width - 1)]
         for cells in rows:
-            t = next((t for t in columns_of(cells[0]) if t.spec.group == group), None)
+            t = self._heard(next((t for t in columns_of(cells[0]) if t.spec.group == group),
+                                 None), cells[0])
             if t is None:
                 if cells and len([c for c in cells if c.strip()]) == 1:
                     self.row_cells(cells)  # a heading or a note in a full-width row
@@ -439,8 +465,10 @@ class _Parser:
         self.carried = header
 
 
-def parse_blocks(blocks: list[Block]) -> dict[str, str | bool | list[str] | None]:
-    """Map a document's layout blocks to raw form keys (see `pipeline.model.assemble`).
+def parse_blocks(blocks: list[Block], labels: dict[str, str] | None = None
+                 ) -> dict[str, str | bool | list[str] | None]:
+    """Map a document's layout blocks to raw form keys (see `pipeline.model.assemble`);
+    `labels`, when given, receives the label text each value was read under.
 
     Raises `NotAReferral` when too few of the form's labels are found.
     """
@@ -460,4 +488,8 @@ def parse_blocks(blocks: list[Block]) -> dict[str, str | bool | list[str] | None
             "Dokumendist ei leitud suunamisvormi välju: see ei paista olevat "
             "pere lahendusringi suunamisvorm.",
         )
+    if labels is not None:
+        # Only values still read (a list whose marks did not survive is dropped).
+        labels.update({k: v for k, v in p.labels.items()
+                       if k in p.raw or any(r.startswith(k + ".") for r in p.raw)})
     return p.raw

@@ -159,8 +159,8 @@ def _read(data: bytes, limits: Limits) -> ReadResult:
                 code="xfa",
             )
         raw = spec_fields(found)
-        if raw:
-            return ReadResult(raw=raw, method="pdf-fields")
+        if raw:  # a form field is read under its name
+            return ReadResult(raw=raw, method="pdf-fields", labels={k: k for k in raw})
         safety.screen_pdf(reader, limits)
     except PipelineError:
         raise
@@ -176,7 +176,9 @@ def _read(data: bytes, limits: Limits) -> ReadResult:
         return scan.read_pdf_pages(data, scanned, limits)
     del reader
     try:
-        return ReadResult(raw=parse_blocks(pdf_blocks(data, limits)), method="pdf-text")
+        labels: dict[str, str] = {}
+        raw = parse_blocks(pdf_blocks(data, limits), labels)
+        return ReadResult(raw=raw, method="pdf-text", labels=labels)
     except NotAReferral:
         if not scanned:  # a cover letter typed, the form itself scanned
             raise

@@ -66,6 +66,7 @@ class ScanReport:
     review: list[Review] = field(default_factory=list)
     seconds: float = 0.0
     ocr_seconds: float = 0.0
+    crops: list[bytes | None] = field(default_factory=list)  # JPEG per review entry (crops.py)
 
 
 @dataclass
@@ -201,11 +202,12 @@ def _line_beside(b: images.CheckBox, words: list[Word]) -> Word | None:
     return min(near, key=lambda w: w.x0, default=None)
 
 
-def _parse(pdf: bytes, limits: Limits) -> dict[str, RawValue]:
+def _parse(pdf: bytes, limits: Limits, labels: dict[str, str] | None = None
+           ) -> dict[str, RawValue]:
     from pipeline.read.labels import parse_blocks
     from pipeline.read.pdf_layout import pdf_blocks
 
-    return parse_blocks(pdf_blocks(pdf, limits))
+    return parse_blocks(pdf_blocks(pdf, limits), labels)
 
 
 # --- confidence ---------------------------------------------------------------------------------
@@ -385,15 +387,19 @@ def read_scan(grays: list[tuple[Any, float | None]], limits: Limits) -> ReadResu
             "Pildilt ei leitud teksti: see ei paista olevat suunamisvorm.", code="not_a_referral"
         )
     try:
-        raw = _parse(text_layer_pdf(reads), limits)
+        labels: dict[str, str] = {}  # the OCR words go through the same label parser
+        raw = _parse(text_layer_pdf(reads), limits, labels)
     except UnreadableFile:  # no form fields, or too little text (the layer is ours, not a PDF's)
         raise NotAReferral(
             "Skannitud pildilt ei leitud suunamisvormi välju: see ei paista olevat pere "
             "lahendusringi suunamisvorm või on pilt loetamatu.",
         ) from None
     raw = assess(raw, reads, limits, report)
+    from pipeline.read.crops import review_crops
+
+    report.crops = review_crops([r.page.gray for r in reads], report.review)
     report.seconds = time.monotonic() - start
-    return ReadResult(raw=raw, method=METHOD, scan=report)
+    return ReadResult(raw=raw, method=METHOD, scan=report, labels=labels)
 
 
 def read_pdf_pages(data: bytes, pages: list[int], limits: Limits) -> ReadResult:

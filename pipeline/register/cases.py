@@ -166,11 +166,16 @@ def register_referral(
     sha256: str,
     received_at: dt.datetime,
     signatures: list[SignatureInfo] | None = None,
+    provenance: dict[str, Any] | None = None,
 ) -> RegisterResult:
-    """Register a valid referral (new case) or a corrected re-send (new version)."""
+    """Register a valid referral (new case) or a corrected re-send (new version);
+    `provenance` (`Extraction.provenance`) says where its values came from."""
     received_at = local_naive(received_at)
+    data = _with_signatures(referral.model_dump(mode="json"), signatures)
+    if provenance:
+        data[_PROVENANCE] = provenance
     version = ReferralVersion(
-        data=_with_signatures(referral.model_dump(mode="json"), signatures),
+        data=data,
         warnings=[w.model_dump(mode="json") for w in warnings],
         source_file=source_file,
         sha256=sha256,
@@ -277,8 +282,35 @@ def _with_signatures(
     return data
 
 
+_PROVENANCE = "_provenance"  # format, method, labels, a scan's review list
+
+
 def _form_data(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in data.items() if k != _SIGNATURES}
+    return {k: v for k, v in data.items() if k not in (_SIGNATURES, _PROVENANCE)}
+
+
+def current_provenance(case: Case) -> dict[str, Any]:
+    """Where the newest version's values came from ({} for one registered before)."""
+    if not case.versions:
+        return {}
+    found = case.versions[-1].data.get(_PROVENANCE)
+    if not isinstance(found, dict):
+        return {}
+    out = dict(found)
+    if "crops" in out:  # the images are fetched one by one (`current_crop`), not listed
+        out["crops"] = [bool(c) for c in out["crops"] or []]
+    return out
+
+
+def current_crop(case: Case, index: int) -> bytes | None:
+    """The JPEG of the newest version's scan review entry `index`, if one was cut."""
+    import base64
+
+    found = case.versions[-1].data.get(_PROVENANCE) if case.versions else None
+    crops = found.get("crops") if isinstance(found, dict) else None
+    if not isinstance(crops, list) or not 0 <= index < len(crops) or not crops[index]:
+        return None
+    return base64.b64decode(crops[index])
 
 
 def current_signatures(case: Case) -> list[SignatureInfo]:

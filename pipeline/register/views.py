@@ -17,7 +17,12 @@ from pipeline.model.case import (
     State,
 )
 from pipeline.register import tables as t
-from pipeline.register.cases import current_referral, current_signatures, current_warnings
+from pipeline.register.cases import (
+    current_provenance,
+    current_referral,
+    current_signatures,
+    current_warnings,
+)
 
 
 def coordinator_view(row: t.Coordinator) -> Coordinator:
@@ -145,4 +150,6 @@ def case_details(case: t.Case, queue_position: int | None = None) -> dict[str, A
             for h in case.history
         ],
         "purged_at": _iso(case.purged_at),
+        # Where the newest version's values came from (format, method, label per key).
+        "provenance": current_provenance(case),
     }

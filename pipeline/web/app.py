@@ -312,6 +312,10 @@ def create_app(settings: Settings) -> Litestar:
                             Exception: _handle_crash},
         state=_state(settings),
         openapi_config=None,
+        # Litestar's default logging config sets the root logger to INFO with a handler of
+        # its own, which printed alembic's migration lines at start-up; the process's
+        # logging is `pipeline.logging.setup` (libraries: warnings and worse only).
+        logging_config=None,
         debug=False,
     )
 

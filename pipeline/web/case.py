@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -45,9 +46,53 @@ def _show(f: spec.FieldSpec, value: Any, lang: str) -> str:
     return str(value)
 
 
+def read_labels(provenance: dict[str, Any]) -> dict[str, str]:
+    """The label each field's value was read under, by the spec's (generic) key: a group
+    column's label is its header, the same for every row."""
+    out: dict[str, str] = {}
+    for key, text in (provenance.get("labels") or {}).items():
+        f = spec.field_for(key)
+        if f is not None and isinstance(text, str):
+            out.setdefault(spec.generic_key(key) if f.group else f.key, text)
+    return out
+
+
+_ROW = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
+
+
+def scan_review(provenance: dict[str, Any], referral: dict[str, Any],
+                lang: str) -> list[dict[str, Any]]:
+    """A scan's values to check against the form: which field (and row), the value read,
+    why, how sure, and whether an image of it was cut."""
+    review = (provenance.get("ocr") or {}).get("review") or []
+    crops = provenance.get("crops") or []
+    out = []
+    for i, r in enumerate(review):
+        key = r.get("field") or "?"
+        f = spec.field_for(key)
+        if f is None:
+            continue
+        row = _ROW.match(key)
+        if row:
+            rows = referral.get(row[1]) or []
+            n = int(row[2])
+            value = rows[n].get(row[3]) if n < len(rows) and isinstance(rows[n], dict) else None
+            where = f"{spec.groups()[row[1]].label}, {n + 1}. rida" if lang == "et" else \
+                f"{spec.groups()[row[1]].label}, row {n + 1}"
+        else:
+            value, where = _value(referral, f.key), None
+        out.append({"index": i, "label": f.label, "where": where,
+                    "value": _show(f, value, lang), "reason": r.get("reason", ""),
+                    "pct": round(100 * float(r.get("confidence") or 0)),
+                    "crop": i < len(crops) and bool(crops[i])})
+    return out
+
+
 def referral_sections(referral: dict[str, Any], warnings: list[dict[str, Any]],
-                      lang: str) -> list[dict[str, Any]]:
-    """The form by section, each value beside its label and the warnings about it."""
+                      lang: str, labels: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """The form by section, each value beside its label, the label it was read under and
+    the warnings about it."""
+    labels = labels or {}
     by_field: dict[str, list[str]] = {}
     for w in warnings:
         by_field.setdefault(spec.generic_key(w["field"]) if w.get("field") else "", []).append(
@@ -61,6 +106,7 @@ def referral_sections(referral: dict[str, Any], warnings: list[dict[str, Any]],
                         for r in (referral.get(it.key) or [])]
                 rows = [r for r in rows if any(r)]
                 groups.append({"label": it.label, "columns": [c.label for c in it.columns],
+                               "read_as": [labels.get(c.key, "") for c in it.columns],
                                "rows": rows,
                                "warnings": [m for c in it.columns
                                             for m in by_field.get(c.key, [])]})
@@ -68,6 +114,7 @@ def referral_sections(referral: dict[str, Any], warnings: list[dict[str, Any]],
                 fields.append({"label": it.label, "value": _show(it, _value(referral, it.key),
                                                                 lang),
                                "long": it.kind is Kind.LONGTEXT,
+                               "read_as": labels.get(it.key, ""),
                                "warnings": by_field.get(it.key, [])})
         out.append({"letter": letter, "title": title, "fields": fields, "groups": groups})
     return out
@@ -99,7 +146,10 @@ async def _case_page(request: Request[Any, Any, Any], number: FromPath[str], *, 
     suggestion = d["suggestions"][0] if d["suggestions"] else None
     return page(
         request, "case.html", status=status, nav="cases", d=d, error=error, message=message,
-        sections=referral_sections(d["referral"], d["warnings"], lang), steps=steps,
+        sections=referral_sections(d["referral"], d["warnings"], lang,
+                                   read_labels(d.get("provenance") or {})),
+        provenance=d.get("provenance") or {}, steps=steps,
+        review=scan_review(d.get("provenance") or {}, d["referral"], lang),
         suggestion=suggestion, open_states=OPEN_STATES, close_reasons=CLOSE_REASONS,
         followup_outcomes=FOLLOWUP_OUTCOMES, form=form or {},
         received=_iso(d["received_at"]), conference=d["conference"], follow_up=d["follow_up"],
@@ -119,7 +169,8 @@ async def _form(request: Request[Any, Any, Any]) -> dict[str, str]:
 
 async def _step(request: Request[Any, Any, Any], number: FromPath[str], action: str,
                 fn: Callable[..., Any], *args: Any, done: str,
-                after: Callable[[Any], str] | None = None, **kwargs: Any) -> Response[Any]:
+                after: Callable[[Any], str] | None = None, target: str | None = None,
+                **kwargs: Any) -> Response[Any]:
     """Run one case step for a user who may see the case; a refusal is shown on the
     case page with the same words the command line uses."""
     user = current_user(request)
@@ -129,10 +180,11 @@ async def _step(request: Request[Any, Any, Any], number: FromPath[str], action: 
     try:
         result = await call(request, fn, settings, number, *args, **kwargs)
     except PipelineError as exc:
-        await audit(request, f"{action}_refused", number, exc.code)
+        await audit(request, f"{action}_refused", number,
+                    f"{exc.code}; {target}" if target else exc.code)
         return await _case_page(request, number, status=409, error=exc.message,
                                 form=await _form(request))
-    await audit(request, action, number)
+    await audit(request, action, number, target)
     extra = after(result) if after else ""
     return Redirect(f"/cases/{number}?done={done}{extra}#main", status_code=303)
 
@@ -158,12 +210,32 @@ async def add_participant(request: Request[Any, Any, Any], number: FromPath[str]
                        relation=f.get("relation") or None, done="participant")
 
 
+@post("/cases/{number:str}/participants/{pid:int}", opt=CASEWORK)
+async def edit_participant(request: Request[Any, Any, Any], number: FromPath[str],
+                           pid: FromPath[int]) -> Response[Any]:
+    f = await _form(request)
+    # Every field is on the form: an emptied one clears the value (the name cannot be
+    # emptied: the service refuses it with the CLI's words).
+    return await _step(request, number, "participant_edit", casework.edit_participant, pid,
+                       name=f.get("name", ""), relation=f.get("relation", ""),
+                       email=f.get("email", ""), phone=f.get("phone", ""),
+                       done="participant_edited", target=f"osaleja {pid}")
+
+
+@post("/cases/{number:str}/participants/{pid:int}/remove", opt=CASEWORK)
+async def remove_participant(request: Request[Any, Any, Any], number: FromPath[str],
+                             pid: FromPath[int]) -> Response[Any]:
+    return await _step(request, number, "participant_remove", casework.remove_participant, pid,
+                       done="participant_removed", target=f"osaleja {pid}")
+
+
 def _notes(at: str) -> str:
     try:
         when = casework.parse_when(at)
     except PipelineError:
         return ""
-    return "".join(f"&note={n}" for n in casework.schedule_notes(when))
+    # Booked despite the warnings (confirmed): the history keeps which ones.
+    return "&note=confirmed" if casework.schedule_notes(when) else ""
 
 
 @post("/cases/{number:str}/schedule", opt=CASEWORK)
@@ -217,6 +289,18 @@ async def close(request: Request[Any, Any, Any], number: FromPath[str]) -> Respo
                        after=lambda offer: f"&offer={offer.number}" if offer else "")
 
 
+@get("/cases/{number:str}/scan/{index:int}", opt=CASEWORK)
+async def scan_image(request: Request[Any, Any, Any], number: FromPath[str],
+                     index: FromPath[int]) -> Response[bytes]:
+    """The image of one value to check, cut from the scan when it was read."""
+    user = current_user(request)
+    settings = settings_of(request)
+    await call(request, casework.check_case_visible, settings, number, user.only_coordinator)
+    data = await call(request, casework.scan_crop, settings, number, index)
+    await audit(request, "view_scan", number.strip().upper(), f"kontrollitav väli {index}")
+    return Response(data, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
+
+
 @get("/cases/{number:str}/documents/{name:str}", opt=CASEWORK)
 async def document(request: Request[Any, Any, Any], number: FromPath[str],
                    name: FromPath[str]) -> File:
@@ -231,5 +315,5 @@ async def document(request: Request[Any, Any, Any], number: FromPath[str],
                 headers={"Cache-Control": "no-store"})
 
 
-ROUTES = [case_view, assign, add_participant, schedule, schedule_notes, plan, followup, close,
-          document]
+ROUTES = [case_view, assign, add_participant, edit_participant, remove_participant, schedule,
+          schedule_notes, plan, followup, close, scan_image, document]

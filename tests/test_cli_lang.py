@@ -117,3 +117,18 @@ def test_i18n_every_error_key_in_both_languages_with_the_same_fields() -> None:
 
     for key in (k for k in et if k.startswith("err.")):
         assert key in en and fields(en[key]) == fields(et[key]), key
+
+
+def test_cli_lang_case_show_names_the_language_and_the_people(home: Path) -> None:
+    import getpass
+
+    assert plr(home, "coordinator", "add", "--name", "Kati Karu", "--email",
+               "kati@example.ee")[0] == 0
+    assert plr(home, "case", "assign", "PLR-2026-0002", "kati@example.ee")[0] == 0
+    code, out = plr(home, "case", "show", "PLR-2026-0002")
+    flat = " ".join(out.split())
+    assert code == 0 and "Pere keel: vene" in flat and "Pere keel: ru" not in flat
+    # History: the acting user and the coordinator by name, never an id.
+    assert "koordinaator Kati Karu" in flat and getpass.getuser() in flat
+    code, out = plr(home, "case", "show", "PLR-2026-0002", lang="en")
+    assert code == 0 and "Family language: Russian" in " ".join(out.split())

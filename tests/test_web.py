@@ -449,7 +449,7 @@ def test_web_case_page_shows_the_label_each_value_was_read_under(
     referrer = page.split("Suunaja nimi</dt>")[1].split("</dd>")[0]
     assert "loetud sildi „Suunaja nimi“ alt" in referrer
     assert "loetud sildi „Pere suhtluskeel“ alt" in page
-    assert "loetud sildi „Lapse ees-ja perekonnanimi“ alt" in page  # a table's column
+    assert "Veerud loetud siltide „Lapse ees-ja perekonnanimi“, „Isikukood“" in page
 
 
 def test_web_scan_values_to_check_are_shown_with_their_image(

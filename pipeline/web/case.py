@@ -93,6 +93,7 @@ def referral_sections(referral: dict[str, Any], warnings: list[dict[str, Any]],
     """The form by section, each value beside its label, the label it was read under and
     the warnings about it."""
     labels = labels or {}
+    open_q, close_q = ("„", "“") if lang == "et" else ("“", "”")
     by_field: dict[str, list[str]] = {}
     for w in warnings:
         by_field.setdefault(spec.generic_key(w["field"]) if w.get("field") else "", []).append(
@@ -106,7 +107,11 @@ def referral_sections(referral: dict[str, Any], warnings: list[dict[str, Any]],
                         for r in (referral.get(it.key) or [])]
                 rows = [r for r in rows if any(r)]
                 groups.append({"label": it.label, "columns": [c.label for c in it.columns],
-                               "read_as": [labels.get(c.key, "") for c in it.columns],
+                               # One label per column, whichever row it was read in
+                               # (a control's title numbers its row: "Nimi (1)").
+                               "read_as": ", ".join(
+                                   (open_q + re.sub(r"\s*\(\d+\)$", "", labels[c.key])
+                                    + close_q) for c in it.columns if labels.get(c.key)),
                                "rows": rows,
                                "warnings": [m for c in it.columns
                                             for m in by_field.get(c.key, [])]})

@@ -449,7 +449,7 @@ def test_web_case_page_shows_the_label_each_value_was_read_under(
     referrer = page.split("Suunaja nimi</dt>")[1].split("</dd>")[0]
     assert "loetud sildi „Suunaja nimi“ alt" in referrer
     assert "loetud sildi „Pere suhtluskeel“ alt" in page
-    assert "loetud sildi „Lapse ees-ja perekonnanimi“ alt" in page  # a table's column
+    assert "Veerud loetud siltide „Lapse ees-ja perekonnanimi“, „Isikukood“" in page
 
 
 def test_web_scan_values_to_check_are_shown_with_their_image(
@@ -466,7 +466,18 @@ def test_web_scan_values_to_check_are_shown_with_their_image(
         assert img.status_code == 200 and img.content == CROP
         assert img.headers["content-type"] == "image/jpeg"
         assert img.headers["cache-control"] == "no-store"
-        assert client.get(f"/cases/{OWN}/scan/1").status_code == 404
+        assert client.get(f"/cases/{OWN}/scan/1").status_code == 404  # listed, no image
+        assert client.get(f"/cases/{OWN}/scan/7").status_code == 404
+        # A caregiver's phone is corrected in that participant's edit form, opened for it.
+        from pipeline import casework
+
+        caregiver = next(p for p in casework.show_case(world.settings, OWN)["participants"]
+                         if p["role"] == "caregiver")
+        link = f'href="/cases/{OWN}?edit={caregiver["id"]}#participant-{caregiver["id"]}"'
+        assert link in review and "ei läbinud kontrolli" in review
+        opened = client.get(f"/cases/{OWN}?edit={caregiver['id']}").text
+        row = opened.split(f'id="participant-{caregiver["id"]}"')[1].split("</tr>")[0]
+        assert '<details class="row-action" open>' in row
         assert client.get(f"/cases/{OTHER}/scan/0").status_code == 404
     rows = accounts.audit_log(world.settings, AuditFilter(action="view_scan")).rows
     assert [(r["target"], r["detail"]) for r in rows] == [(OWN, "kontrollitav väli 0")]

@@ -203,7 +203,8 @@ def test_web_e2e_axe_finds_no_serious_violations(tmp_path: Path) -> None:
     seed(tmp_path)
     with running(tmp_path) as server, browser() as b:
         # Only axe's own script needs the CSP lifted; the pages are unchanged.
-        page = b.new_context(bypass_csp=True).new_page()
+        page = b.new_context(bypass_csp=True, viewport={"width": 1366, "height": 768}
+                             ).new_page()
         problems: dict[str, list[str]] = {}
         page.goto(server.url + "/login")
         problems["/login"] = [v["id"] for v in _axe(page)]
@@ -214,6 +215,12 @@ def test_web_e2e_axe_finds_no_serious_violations(tmp_path: Path) -> None:
         for path in ("/", "/intake", "/cases", f"/cases/{number}", "/admin/users",
                      "/admin/coordinators", "/admin/audit"):
             page.goto(server.url + path)
+            # The top bar on one line at 1366 px, all seven admin items in it.
+            middles = page.eval_on_selector_all(
+                "header.top nav a, header.top .who, header.top .brand",
+                "els => els.map(e => { const r = e.getBoundingClientRect();"
+                " return (r.top + r.bottom) / 2; })")
+            assert len(middles) == 9 and max(middles) - min(middles) < 12, (path, middles)
             found = _axe(page)
             problems[path] = [f"{v['id']}: {v['nodes'][0]['target']}" for v in found]
         assert {k: v for k, v in problems.items() if v} == {}

@@ -44,7 +44,9 @@ SCANNED = {"format": "image", "method": "ocr",
            "labels": {"referrer.name": "Suunaja nimi"},
            "ocr": {"pages": 1, "review": [{"field": "referrer.name", "reason": "low_confidence",
                                            "confidence": 0.41, "page": 0,
-                                           "box": [10, 10, 90, 30]}]},
+                                           "box": [10, 10, 90, 30]},
+                                          {"field": "caregivers[0].phone",
+                                           "reason": "check_failed", "confidence": 1.0}]},
            "crops": [base64.b64encode(CROP).decode()]}
 
 

@@ -60,10 +60,25 @@ def read_labels(provenance: dict[str, Any]) -> dict[str, str]:
 _ROW = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
 
 
-def scan_review(provenance: dict[str, Any], referral: dict[str, Any],
-                lang: str) -> list[dict[str, Any]]:
+# A person's details read from the form's tables, and the role their participant row has:
+# a doubtful one is corrected in that participant's edit form.
+_PERSON_GROUPS = {"children": "child", "caregivers": "caregiver", "network": "network"}
+_EDITABLE = {"name", "relation", "phone", "email"}
+
+
+def _participant_of(participants: list[dict[str, Any]], group: str,
+                    row: dict[str, Any]) -> int | None:
+    role, name = _PERSON_GROUPS.get(group), " ".join(str(row.get("name") or "").split())
+    found = [p["id"] for p in participants
+             if p.get("role") == role and " ".join(str(p.get("name") or "").split()) == name]
+    return int(found[0]) if len(found) == 1 else None
+
+
+def scan_review(provenance: dict[str, Any], referral: dict[str, Any], lang: str,
+                participants: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """A scan's values to check against the form: which field (and row), the value read,
-    why, how sure, and whether an image of it was cut."""
+    why, how sure, whether an image of it was cut, and the participant whose edit form
+    corrects it (for a person's name, relation, phone or e-mail)."""
     review = (provenance.get("ocr") or {}).get("review") or []
     crops = provenance.get("crops") or []
     out = []
@@ -73,10 +88,14 @@ def scan_review(provenance: dict[str, Any], referral: dict[str, Any],
         if f is None:
             continue
         row = _ROW.match(key)
+        fix = None
         if row:
             rows = referral.get(row[1]) or []
             n = int(row[2])
-            value = rows[n].get(row[3]) if n < len(rows) and isinstance(rows[n], dict) else None
+            entry = rows[n] if n < len(rows) and isinstance(rows[n], dict) else {}
+            value = entry.get(row[3])
+            if row[3] in _EDITABLE:
+                fix = _participant_of(participants or [], row[1], entry)
             where = f"{spec.groups()[row[1]].label}, {n + 1}. rida" if lang == "et" else \
                 f"{spec.groups()[row[1]].label}, row {n + 1}"
         else:
@@ -84,7 +103,8 @@ def scan_review(provenance: dict[str, Any], referral: dict[str, Any],
         out.append({"index": i, "label": f.label, "where": where,
                     "value": _show(f, value, lang), "reason": r.get("reason", ""),
                     "pct": round(100 * float(r.get("confidence") or 0)),
-                    "crop": i < len(crops) and bool(crops[i])})
+                    "crop": i < len(crops) and bool(crops[i]),
+                    "fix": fix})
     return out
 
 
@@ -93,6 +113,7 @@ def referral_sections(referral: dict[str, Any], warnings: list[dict[str, Any]],
     """The form by section, each value beside its label, the label it was read under and
     the warnings about it."""
     labels = labels or {}
+    open_q, close_q = ("„", "“") if lang == "et" else ("“", "”")
     by_field: dict[str, list[str]] = {}
     for w in warnings:
         by_field.setdefault(spec.generic_key(w["field"]) if w.get("field") else "", []).append(
@@ -106,7 +127,11 @@ def referral_sections(referral: dict[str, Any], warnings: list[dict[str, Any]],
                         for r in (referral.get(it.key) or [])]
                 rows = [r for r in rows if any(r)]
                 groups.append({"label": it.label, "columns": [c.label for c in it.columns],
-                               "read_as": [labels.get(c.key, "") for c in it.columns],
+                               # One label per column, whichever row it was read in
+                               # (a control's title numbers its row: "Nimi (1)").
+                               "read_as": ", ".join(
+                                   (open_q + re.sub(r"\s*\(\d+\)$", "", labels[c.key])
+                                    + close_q) for c in it.columns if labels.get(c.key)),
                                "rows": rows,
                                "warnings": [m for c in it.columns
                                             for m in by_field.get(c.key, [])]})
@@ -149,7 +174,8 @@ async def _case_page(request: Request[Any, Any, Any], number: FromPath[str], *, 
         sections=referral_sections(d["referral"], d["warnings"], lang,
                                    read_labels(d.get("provenance") or {})),
         provenance=d.get("provenance") or {}, steps=steps,
-        review=scan_review(d.get("provenance") or {}, d["referral"], lang),
+        review=scan_review(d.get("provenance") or {}, d["referral"], lang, d["participants"]),
+        editing=request.query_params.get("edit", ""),
         suggestion=suggestion, open_states=OPEN_STATES, close_reasons=CLOSE_REASONS,
         followup_outcomes=FOLLOWUP_OUTCOMES, form=form or {},
         received=_iso(d["received_at"]), conference=d["conference"], follow_up=d["follow_up"],

@@ -8,6 +8,8 @@ reader can avoid: one `tesserocr` recognition of each page as rendered, with the
 languages. The difference is ours: the child process, rendering, straightening,
 rulings and boxes, the text-layer PDF, the label reader, the confidence checks. Both
 are timed in the same run, alternating, so machine load hits both alike. Also printed:
+what the ink check of the letters' marks costs (the Estonian re-reading of doubtful
+words, `ocr.Engine._refine`: the same straightened pages read with and without it),
 the share of the form's fields read exactly, and of the misses how many were listed
 for the coordinator.
 """
@@ -51,6 +53,25 @@ def _tesseract_alone(data: bytes, pages: int) -> float:
     return time.perf_counter() - start
 
 
+def _mark_check_cost(data: bytes, pages: int, runs: int) -> tuple[float, float]:
+    """Seconds for the straightened pages' OCR (word boxes), without and with the check."""
+    grays = images.render_pdf_pages(data, list(range(pages)), 300)
+    straight = [images.straighten(g, 300.0) for g in grays]
+    plain: list[float] = []
+    checked: list[float] = []
+    for _ in range(runs):
+        for refine, out in ((False, plain), (True, checked)):
+            engine = ocr.Engine()
+            if not refine:
+                engine._refine = lambda _ocr, _dpi, words: words  # type: ignore[method-assign]
+            start = time.perf_counter()
+            for page in straight:
+                engine.words(page.ocr, page.dpi)
+            out.append(time.perf_counter() - start)
+            engine.close()
+    return statistics.median(plain), statistics.median(checked)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=3)
@@ -74,10 +95,14 @@ def main() -> None:
                                 as_extracted(make.expected("tables")))
     listed = {r["field"] for r in result.ocr["review"]}
     n = len(pages)
+    plain, checked = _mark_check_cost(data, n, args.runs)
     print(f"scan: tables.pdf, {n} pages at {args.dpi} dpi, turned 1.5°, JPEG in PDF; "
           f"{args.runs} runs, median")
     print(f"  plr extract (OCR reader)   {statistics.median(ours) / n:6.2f} s/page")
     print(f"  tesseract alone            {statistics.median(bare) / n:6.2f} s/page")
+    print(f"  OCR words, marks unchecked {plain / n:6.2f} s/page")
+    print(f"  OCR words, marks checked   {checked / n:6.2f} s/page   "
+          f"(+{(checked - plain) / n:.2f} s/page)")
     print(f"  fields exact               {acc:6.1%}   misses listed for the coordinator: "
           f"{sum(1 for k in wrong if k in listed)}/{len(wrong)}")
 

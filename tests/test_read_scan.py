@@ -153,7 +153,7 @@ def test_scan_300dpi_pdf_is_read_by_ocr_with_its_warnings(scan_300: Extraction) 
     assert {r["field"] for r in out["ocr"]["review"]} == w13
 
 
-def test_scan_300dpi_fields_are_mostly_exact(scan_300: Extraction) -> None:
+def test_scan_300dpi_fields_are_exact_and_every_miss_is_listed(scan_300: Extraction) -> None:
     acc, wrong, listed = _accuracy(scan_300, "tables")
     r = scan_300.referral
     assert r is not None
@@ -161,19 +161,26 @@ def test_scan_300dpi_fields_are_mostly_exact(scan_300: Extraction) -> None:
     assert r.children[0].id_code == "61811230128"
     assert r.problem_areas == ["behaviour", "family_conflict"]  # printed ☒/☐ by ink
     assert r.consent.given is True
-    assert acc >= 0.88, wrong
-    # Misses that are listed for the coordinator are the majority of misses.
-    assert len([k for k in wrong if k in listed]) >= len(wrong) // 2, (wrong, listed)
+    assert acc >= 0.97, wrong
+    # No silent misses: every field read wrong is on the coordinator's review list.
+    assert all(k in listed for k in wrong), (wrong, listed)
+    # Carons, umlauts and a range's en dash survive the scan (or are at least listed).
+    assert r.referrer.name == "Küllike Õunapuu-Žukovskaja"
+    assert r.caregivers[1].name == "Ööbik Šmidt"
+    assert r.caregivers[0].address == "Pärna tn 3–5, Türi"
 
 
-def test_scan_200dpi_noisy_tiff_is_read(scan_200: Extraction) -> None:
+def test_scan_200dpi_noisy_tiff_fields_are_exact_and_every_miss_is_listed(
+        scan_200: Extraction) -> None:
     assert scan_200.source.format == "image" and scan_200.source.method == "ocr"
-    acc, wrong, _ = _accuracy(scan_200, "lines-variant")
+    acc, wrong, listed = _accuracy(scan_200, "lines-variant")
     r = scan_200.referral
     assert r is not None
     assert r.referrer.email == "kyllike.ounapuu@example.ee"
     assert r.children[0].id_code == "61811230128"
-    assert acc >= 0.80, wrong
+    assert acc >= 0.97, wrong
+    assert all(k in listed for k in wrong), (wrong, listed)
+    assert r.caregivers[0].address == "Pärna tn 3–5, Türi"  # ä, ü and – at 200 dpi
 
 
 def test_scan_photographed_page_is_flattened_and_read() -> None:
@@ -246,8 +253,11 @@ def test_scan_official_form_page_is_read_and_its_misses_are_listed() -> None:
     assert got["referrer.email"] == "kyllike.ounapuu@example.ee"
     assert got["children[0].id_code"] == "61811230128"
     assert got["guardianship_agreement"] is False  # its empty box, by ink
-    assert len(wrong) <= len(on_page) // 5, wrong
+    assert 1 - len(wrong) / len(on_page) >= 0.97, wrong
     assert all(k in listed for k in wrong), (wrong, listed)
+    # Poppler spaces the filled field's first letter out ("J üri"): one name all the same.
+    assert got["children[1].name"] == "Jüri Tamm"
+    assert got["caregivers[1].name"] == "Ööbik Šmidt"
 
 
 def test_scan_heic_photo_is_sniffed_and_loaded() -> None:
@@ -258,3 +268,53 @@ def test_scan_heic_photo_is_sniffed_and_loaded() -> None:
     assert sniff(buf.getvalue()) is Format.IMAGE
     ((gray, _dpi),) = images.load_image(buf.getvalue())
     assert gray.shape == (900, 700)
+
+
+# --- the small marks of letters, against the ink --------------------------------------------
+
+
+def _typed(text: str, px: int = 38) -> Any:
+    """`text` typed in DejaVu Sans (the corpus layouts' font), black on white, binarised."""
+    from PIL import ImageDraw, ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", px)
+    img = Image.new("L", (40 + px * len(text), 3 * px), 255)
+    ImageDraw.Draw(img).text((20, px), text, font=font, fill=0)
+    return np.where(np.asarray(img) < 128, 0, 255).astype(np.uint8)
+
+
+def _ink_of(gray: Any) -> images.Ink:
+    ys, xs = np.nonzero(gray < 128)
+    return images.word_ink(gray, (int(xs.min()), int(ys.min()), int(xs.max()), int(ys.max())))
+
+
+def test_scan_ink_counts_the_marks_over_letters() -> None:
+    from pipeline.read.ocr import marks_of
+
+    for text in ("Žukovskaja", "Zukovskaja", "Pärna", "Parna", "Õunapuu", "Ööbik", "Šmidt"):
+        assert len(_ink_of(_typed(text)).marks) == marks_of(text), text
+
+
+def test_scan_dash_between_digits_is_told_by_its_length() -> None:
+    from pipeline.read.ocr import _dash
+
+    for typed in ("3-5,", "3–5,"):
+        text, sure = _dash("3-5,", _ink_of(_typed(typed)).dashes)
+        assert (text, sure) == (typed, True)
+
+
+def test_scan_plain_letter_under_a_mark_is_reread_or_listed() -> None:
+    """Typed names with carons and umlauts, read by the engine: each word is read right, or
+    its confidence is low enough for the review list; never a plain letter read surely."""
+    from pipeline.read.ocr import Engine
+
+    words = ["Küllike", "Õunapuu-Žukovskaja", "Ööbik", "Šmidt", "Pärna", "Türi"]
+    gray = _typed("  ".join(words))
+    engine = Engine()
+    try:
+        read, _ = engine.words(gray, 300.0)
+    finally:
+        engine.close()
+    assert read
+    for w in read:
+        assert w.text in words or w.conf < 100 * scan.LOW_CONFIDENCE, (w.text, w.conf)

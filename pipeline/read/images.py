@@ -396,3 +396,53 @@ def is_page_sized(data: bytes) -> bool:
             return min(img.size) >= 800
     except Exception:  # broken: in an e-mail beside a form, most likely a mangled logo
         return False
+
+
+# --- the small marks of letters -----------------------------------------------------------------
+
+
+@dataclass
+class Ink:
+    """A word's ink, from its binarised crop: the marks floating above letters (the dots of
+    ä/ö/ü/i, the tilde of õ, the caron of š/ž) and its dashes, in page px."""
+
+    marks: list[tuple[int, int, int, int]]  # x0, y0, x1, y1
+    dashes: list[tuple[int, int]]  # (ink width, letter height) of each flat stroke, left first
+    height: int  # the word's tallest letter (cap or ascender height)
+
+
+def word_ink(ocr: Any, box: tuple[int, int, int, int]) -> Ink:
+    """The ink of a word box on the OCR page (black on white). A mark is a small blob with a
+    letter-sized blob below it; a dash is a flat blob at mid-height with nothing above or
+    below. The box is widened upwards a little, since a caron read as nothing may lie
+    just outside it."""
+    import cv2
+    import numpy as np
+
+    x0, y0, x1, y1 = box
+    h = max(y1 - y0, 1)
+    top = max(y0 - h // 4, 0)
+    crop = ocr[top:y1 + 1, max(x0 - 1, 0):x1 + 2] < 128
+    if crop.size == 0:
+        return Ink([], [], 0)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(crop.astype(np.uint8), connectivity=8)
+    comps = [tuple(int(v) for v in stats[i][:5]) for i in range(1, n)]
+    tall = max((c[3] for c in comps), default=0)
+    if tall == 0:
+        return Ink([], [], 0)
+    big = [c for c in comps if c[3] >= 0.45 * tall]
+    letter = sorted(b[3] for b in big)[len(big) // 2]  # a digit's height, in "3–5"
+    marks: list[tuple[int, int, int, int]] = []
+    dashes: list[tuple[int, int, int]] = []
+    min_area = max(3.0, 0.008 * tall * tall)
+    for x, y, w, hh, area in comps:
+        if hh > 0.35 * tall or area < min_area or (y == 0 and top < y0):
+            continue  # too big or small for a mark, or a descender of the line above
+        below = [b for b in big if b[0] < x + w and x < b[0] + b[2] and b[1] >= y + hh - 1]
+        above = [b for b in big if b[0] < x + w and x < b[0] + b[2] and b[1] + b[3] <= y + 1]
+        if below:
+            ox, oy = max(x0 - 1, 0), top
+            marks.append((ox + x, oy + y, ox + x + w, oy + y + hh))
+        elif not above and w >= 1.5 * hh and hh <= 0.2 * tall:
+            dashes.append((x, w, letter))
+    return Ink(marks, [(w, ref) for _, w, ref in sorted(dashes)], tall)

@@ -10,12 +10,14 @@ language data is Debian's (`tesseract-ocr-est`, `-eng`, `-rus`), found at
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pipeline.errors import UnreadableFile
+from pipeline.read import images
 
 # Russian (`rus`) is left out by default: it doubles the time per page, and names on
 # Estonian forms are written in Latin letters; `PLR_OCR_LANGUAGES=est+eng+rus` adds it.
@@ -60,6 +62,8 @@ class Word:
     y1: int
     line: int
     baseline: float  # y of the line's baseline at the word
+    # Each letter with its box (Tesseract's own, approximate), for the ink checks.
+    symbols: list[tuple[str, tuple[int, int, int, int]]] = field(default_factory=list)
 
 
 @dataclass
@@ -105,9 +109,14 @@ class Engine:
         self.api = tesserocr.PyTessBaseAPI(path=folder + "/", lang=langs,
                                            psm=tesserocr.PSM.AUTO)
         self._folder = folder
+        self._langs = langs
+        self._est: Any = None  # Estonian alone, for re-reading doubtful words (lazily)
+        self._est_image: Any = None  # the page it was given
 
     def close(self) -> None:
         self.api.End()
+        if self._est is not None:
+            self._est.End()
 
     def words(self, gray: Any, dpi: float) -> tuple[list[Word], list[TextLine]]:
         from PIL import Image
@@ -146,6 +155,7 @@ class Engine:
             if not it.Next(level_word):
                 break
         self._letters(words)
+        words = self._refine(gray, dpi, words)
         return words, lines
 
     def lone_marks(self, ocr: Any, words: list[Word], lines: list[TextLine]) -> list[Word]:
@@ -185,6 +195,98 @@ class Engine:
             api.End()
         return found
 
+    def _refine(self, ocr: Any, dpi: float, words: list[Word]) -> list[Word]:
+        """Check each word's small marks against its ink. Scans lose or blur the dots and
+        carons first, and the mixed Estonian+English reading prefers the plain letter
+        (Šmidt -> Smidt, Pärna -> Parna): a word of letters whose marks do not match its
+        ink, or that was read poorly, is read again by the Estonian model alone; when
+        that does not match the ink either, the marks the ink shows are put back where
+        the letter is certain (a caron can only be on š/ž) and the word is left doubtful,
+        for a person to confirm. A dash between digits is told by its length."""
+        out: list[Word] = []
+        for w in words:
+            box = (w.x0, w.y0, w.x1, w.y1)
+            if _DIGIT_DASH.search(w.text):
+                ink = images.word_ink(ocr, box)
+                w.text, sure = _dash(w.text, ink.dashes)
+                if not sure:
+                    w.conf = min(w.conf, DOUBTFUL)
+                out.append(w)
+                continue
+            if not _is_word(w.text):
+                out.append(w)
+                continue
+            ink = images.word_ink(ocr, box)
+            matches = marks_of(w.text) == len(ink.marks)
+            if matches and w.conf >= REREAD:
+                out.append(w)
+                continue
+            again = self._reread(ocr, dpi, w)
+            if again and all(_is_word(a.text) for a in again) and all(
+                    marks_of(a.text) == len(images.word_ink(ocr, (a.x0, a.y0, a.x1, a.y1)).marks)
+                    for a in again) and _better(w, matches, again):
+                out.extend(again)
+                continue
+            if not matches:
+                restored = _restore_marks(w, ink.marks)
+                if restored is not None:
+                    w.text = restored
+                    w.conf = min(w.conf, INKED)
+                else:
+                    w.conf = min(w.conf, DOUBTFUL)
+            out.append(w)
+        return out
+
+    def _reread(self, ocr: Any, dpi: float, w: Word) -> list[Word]:
+        """The word's box read again by the Estonian model alone, as one line of text."""
+        from PIL import Image
+
+        t = self._t
+        if self._langs == "est":
+            return []
+        if self._est is None:
+            self._est = t.PyTessBaseAPI(path=self._folder + "/", lang="est",
+                                        psm=t.PSM.SINGLE_LINE)
+        if self._est_image is not ocr:
+            self._est.SetImage(Image.fromarray(ocr))
+            self._est.SetSourceResolution(round(dpi))
+            self._est_image = ocr
+        h = w.y1 - w.y0
+        pad_x, pad_y = max(3, h // 6), max(3, h // 4)
+        height, width = ocr.shape[:2]
+        x0, y0 = max(w.x0 - pad_x, 0), max(w.y0 - pad_y, 0)
+        x1, y1 = min(w.x1 + pad_x, width), min(w.y1 + pad_y, height)
+        self._est.SetRectangle(x0, y0, x1 - x0, y1 - y0)
+        if self._est.Recognize() is False:
+            return []
+        it = self._est.GetIterator()
+        found: list[Word] = []
+        if it is None:
+            return found
+        level, sym = t.RIL.WORD, t.RIL.SYMBOL
+        current: Word | None = None
+        while True:
+            if it.IsAtBeginningOf(level):
+                try:
+                    text = (it.GetUTF8Text(level) or "").strip()
+                except RuntimeError:
+                    text = ""
+                box = it.BoundingBox(level)
+                current = None
+                if text and box is not None:
+                    bx0, by0, bx1, by1 = box
+                    current = Word(text, float(it.Confidence(level)), bx0, by0, bx1, by1,
+                                   line=w.line, baseline=w.baseline)
+                    found.append(current)
+            if current is not None:
+                current.conf = min(current.conf, float(it.Confidence(sym)))
+                sbox = it.BoundingBox(sym)
+                if sbox is not None:
+                    current.symbols.append((it.GetUTF8Text(sym) or "", tuple(sbox)))
+            if not it.Next(sym):
+                break
+        return found
+
     def _letters(self, words: list[Word]) -> None:
         """A word is as sure as its least sure letter: `Smidt` read with a doubtful `S`
         (for `Š`) must not pass on the word's good average."""
@@ -201,7 +303,105 @@ class Engine:
                 current = by_box.get(tuple(box)) if box is not None else None
             if current is not None:
                 current.conf = min(current.conf, float(it.Confidence(level)))
+                sbox = it.BoundingBox(level)
+                if sbox is not None:
+                    current.symbols.append((it.GetUTF8Text(level) or "", tuple(sbox)))
                 if _diacritic_doubt(it, level):
                     current.conf = min(current.conf, DOUBTFUL)
             if not it.Next(level):
                 break
+
+
+# --- the small marks: what the ink says against what was read ------------------------------------
+
+HANDWRITING_LIKE = 45.0  # a re-reading this poor is no reading
+REREAD = 90.0  # a word of letters below this confidence is read again by the Estonian model
+INKED = 70.0  # a letter whose mark was restored from the ink: right most often, confirmed always
+DASH_SURE = (0.41, 0.46)  # dash ink width / digit height: below a hyphen, above an en dash
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_EDGES = ".,;:!?()[]\"'„“”«»*"
+_CARON = {"S": "Š", "Z": "Ž", "s": "š", "z": "ž"}
+_DOTS = {"a": "ä", "o": "ö", "u": "ü", "A": "Ä", "O": "Ö", "U": "Ü"}
+_TILDE = {"o": "õ", "O": "Õ"}
+_DIGIT_DASH = re.compile(r"(?<=\d)[-\u2010-\u2015](?=\d)")
+
+
+def marks_of(text: str) -> int:
+    """How many floating marks the letters of `text` have in print: a dot over i and j,
+    two over ä/ö/ü, one (tilde, caron, accent) over õ, š, ž, é."""
+    n = 0
+    for ch in text:
+        parts = unicodedata.normalize("NFD", ch)
+        if parts in ("i", "j"):
+            n += 1
+        n += sum(2 if m == "\u0308" else 1 for m in parts[1:] if unicodedata.combining(m))
+    return n
+
+
+def _plain(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFD", text)
+                   if not unicodedata.combining(ch) and not ch.isspace())
+
+
+def _better(w: Word, matches: bool, again: list[Word]) -> bool:
+    """Is the Estonian re-reading (which matches the ink) to be taken over `w`? When only
+    the marks differ and the first reading did not match the ink, yes; otherwise only
+    when it is surer."""
+    conf = min(a.conf for a in again)
+    same_letters = _plain("".join(a.text for a in again)).lower() == _plain(w.text).lower()
+    return (not matches and same_letters and conf >= HANDWRITING_LIKE) or conf > w.conf
+
+
+def _is_word(text: str) -> bool:
+    return bool(_WORD.fullmatch(text.strip(_EDGES)))
+
+
+def _restore_marks(w: Word, marks: list[tuple[int, int, int, int]]) -> str | None:
+    """`w.text` with the marks the ink shows over plain letters put back (Zukovskaja ->
+    Žukovskaja: a caron over Z; two dots over a -> ä; one mark over o -> õ), or None when
+    the ink does not say which letter, or the letters do not line up with the text."""
+    if len(w.symbols) != len(w.text) or not marks:
+        return None
+    owners: dict[int, int] = {}
+    for mx0, _, mx1, _ in marks:
+        cx = (mx0 + mx1) / 2
+        over = [i for i, (_, b) in enumerate(w.symbols) if b[0] - 1 <= cx <= b[2] + 1]
+        if not over:
+            return None
+        i = min(over, key=lambda i: abs((w.symbols[i][1][0] + w.symbols[i][1][2]) / 2 - cx))
+        owners[i] = owners.get(i, 0) + 1
+    chars = list(w.text)
+    for i, count in owners.items():
+        ch = chars[i]
+        if marks_of(ch) == count:
+            continue
+        if marks_of(ch) != 0:
+            return None
+        new = (_CARON.get(ch) if count == 1 else None) or (
+            _TILDE.get(ch) if count == 1 else _DOTS.get(ch) if count == 2 else None)
+        if new is None:
+            return None
+        chars[i] = new
+    text = "".join(chars)
+    return text if marks_of(text) == len(marks) else None
+
+
+def _dash(text: str, dashes: list[tuple[int, int]]) -> tuple[str, bool]:
+    """A dash between digits as the ink shows it: the hyphen is short, the en dash of a
+    range (3–5) about two thirds of a digit's height. (text, whether the ink was clear)."""
+    found = _DIGIT_DASH.findall(text)
+    if len(dashes) != len(found):
+        return text, False
+    chars = iter("-" if w / h < DASH_SURE[0] else "\u2013" if w / h > DASH_SURE[1] else ""
+                 for w, h in dashes)
+    sure = True
+
+    def pick(m: re.Match[str]) -> str:
+        nonlocal sure
+        ch = next(chars)
+        if not ch:
+            sure = False
+            return m.group(0)
+        return ch
+
+    return _DIGIT_DASH.sub(pick, text), sure

@@ -45,7 +45,9 @@ _FONTS = (
 _ON, _OFF = "☒", "☐"
 _PUNCT = ".,;:!?()[]\"'„“”«»"
 _MARKS = {"x", "jah", "ei", "☒", "☑", "✓", "✔"}
-_DIGIT_DASH = re.compile(r"\d[-\u2010-\u2015]\d")
+# A lone capital before a word in small letters ("J üri", "Š midt"): one name the printer
+# spaced out after its first letter; initials are written with a full stop.
+_SPLIT_NAME = re.compile(r"(?<!\S)([A-ZÕÄÖÜŠŽ]) (?=[a-zõäöüšž]{2})")
 
 
 @dataclass
@@ -254,9 +256,6 @@ def _value_confidence(value: str, idx: dict[str, list[_Seen]]) -> tuple[float, f
         # with a common word, the best one would hide a doubtful reading).
         ranked = sorted(seen, key=lambda s: s.conf)
         w = ranked[(len(ranked) - 1) // 2]
-        if _DIGIT_DASH.search(token) and w.conf >= 100 * LOW_CONFIDENCE:
-            # A scan cannot tell a hyphen from an en dash ("3-5" / "3–5"): confirm it.
-            w = _Seen(100 * LOW_CONFIDENCE - 1, w.page, w.word)
         if worst is None or w.conf < worst.conf:
             worst = w
         # Unreadable ink only when no reading of the token is good: a name that occurs
@@ -291,6 +290,8 @@ def assess(raw: dict[str, RawValue], reads: list[_Read], limits: Limits,
                     default=None)
         page, box = _box_of(worst)
         report.confidence[key] = round(conf, 2)
+        if key.endswith(("name", ".by")) and isinstance(value, str):  # a person's name
+            raw[key] = _SPLIT_NAME.sub(r"\1", value)
         if ink >= 0.5:
             # Mostly ink Tesseract could not read: handwriting, which is not guessed.
             raw[key] = None

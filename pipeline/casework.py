@@ -523,14 +523,14 @@ def scan_crop(settings: Settings, number: str, index: int) -> bytes:
     return found
 
 
-def schedule_notes(when: dt.datetime,
-                   hours: float = meetings.CONFERENCE_HOURS) -> list[str]:
+def schedule_notes(when: dt.datetime, hours: float = meetings.CONFERENCE_HOURS,
+                   lang: str = "et") -> list[str]:
     """Why a conference at this time needs confirming (the past, a weekend, a public
     holiday or its eve, outside working hours): the one rule behind the booking's refusal
     and the web's hints while a time is chosen."""
     from pipeline.render.dates import booking_problems
 
-    return booking_problems(when, when + dt.timedelta(hours=hours), now())
+    return booking_problems(when, when + dt.timedelta(hours=hours), now(), lang)
 
 
 def record_plan_upload(settings: Settings, number: str, data: bytes, *,

@@ -362,6 +362,11 @@ def test_web_user_switches_to_english(app: Litestar) -> None:
         page = client.get(f"/cases/{OWN}").text
         assert "Next steps" in page and 'lang="en"' in page
         assert "coordinator assigned" in page  # the state in the CLI's English words
+        refused = client.post(f"/cases/{OWN}/close", data={"_csrf_token": csrf(client),
+                                                            "reason": "plan_working"})
+        # The register's refusal in the user's language, as PLR_LANG=en gives it on the CLI.
+        assert refused.status_code == 409 and "follow-up" in refused.text
+        assert "järelkohtumist" not in refused.text
 
 
 def _participant_id(world: World, number: str, name: str) -> int:

@@ -51,7 +51,7 @@ async def add_user(request: Request[Any, Any, Any]) -> Response[Any]:
                           email=f.get("email", ""), role=f.get("role", ""))
         token = await call(request, accounts.reset_password, settings, user.id)
     except PipelineError as exc:
-        return await _users_page(request, status=400, error=exc.message)
+        return await _users_page(request, status=400, error=exc.text(lang_of(request)))
     await audit(request, "user_add", user.email, user.role)
     return await _users_page(request, message=tr(lang_of(request), "users.added"),
                              link=f"{base_url(request)}/setup/{token}")
@@ -64,7 +64,7 @@ async def set_active(request: Request[Any, Any, Any], user_id: FromPath[int]) ->
     try:
         user = await call(request, accounts.set_active, settings_of(request), user_id, active)
     except PipelineError as exc:
-        return await _users_page(request, status=409, error=exc.message)
+        return await _users_page(request, status=409, error=exc.text(lang_of(request)))
     await audit(request, "user_enable" if active else "user_disable", user.email)
     return Redirect("/admin/users", status_code=303)
 
@@ -74,7 +74,7 @@ async def reset(request: Request[Any, Any, Any], user_id: FromPath[int]) -> Resp
     try:
         token = await call(request, accounts.reset_password, settings_of(request), user_id)
     except PipelineError as exc:
-        return await _users_page(request, status=409, error=exc.message)
+        return await _users_page(request, status=409, error=exc.text(lang_of(request)))
     await audit(request, "password_reset", f"user/{user_id}")
     return await _users_page(request, link=f"{base_url(request)}/setup/{token}")
 
@@ -108,7 +108,8 @@ async def add_coordinator(request: Request[Any, Any, Any]) -> Response[Any]:
                          phone=f.get("phone") or None, languages=_languages(form) or ["et"],
                          capacity=int(f.get("capacity") or 5))
     except (PipelineError, ValueError) as exc:
-        msg = exc.message if isinstance(exc, PipelineError) else "Piir peab olema arv."
+        msg = (exc.text(lang_of(request)) if isinstance(exc, PipelineError)
+               else "Piir peab olema arv.")
         return await _coordinators_page(request, status=400, error=msg)
     await audit(request, "coordinator_add", f"coordinator/{cid}")
     return await _coordinators_page(request, message=tr(lang_of(request), "coord.added"))
@@ -123,7 +124,8 @@ async def edit_coordinator(request: Request[Any, Any, Any], cid: FromPath[int]) 
                    capacity=int(f.get("capacity") or 0), languages=_languages(form),
                    active=f.get("active") == "1")
     except (PipelineError, ValueError) as exc:
-        msg = exc.message if isinstance(exc, PipelineError) else "Piir peab olema arv."
+        msg = (exc.text(lang_of(request)) if isinstance(exc, PipelineError)
+               else "Piir peab olema arv.")
         return await _coordinators_page(request, status=400, error=msg)
     await audit(request, "coordinator_edit", f"coordinator/{cid}")
     return await _coordinators_page(request, message=tr(lang_of(request), "coord.saved"))

@@ -231,7 +231,7 @@ def _handle_pipeline(request: Request[Any, Any, Any], exc: Exception) -> Respons
     assert isinstance(exc, PipelineError)
     if isinstance(exc, NotFound):
         return _error_page(request, 404, "err.404")
-    return _error_page(request, 400, "err.500", exc.message)
+    return _error_page(request, 400, "err.500", exc.text(lang_of(request)))
 
 
 def _handle_crash(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

@@ -62,7 +62,7 @@ async def login(request: Request[Any, Any, Any]) -> Response[Any]:
     except LoginRefused as exc:
         await audit(request, "login_failed", email[:300] or None, exc.code)
         return page(request, "login.html", status=429 if exc.code == "locked" else 400,
-                    next=target, notice=None, error=exc.message, email=email)
+                    next=target, notice=None, error=exc.text(lang_of(request)), email=email)
     old = request.cookies.get(SESSION_COOKIE)
     if old:  # a new session at every sign-in: a planted cookie is worth nothing
         await call(request, accounts.end_session, settings, old)
@@ -93,7 +93,8 @@ async def setup_page(request: Request[Any, Any, Any], token: FromPath[str]) -> T
     try:
         link = await call(request, accounts.setup_link, settings_of(request), token)
     except NotFound as exc:
-        return page(request, "error.html", status=404, code=404, message=exc.message)
+        return page(request, "error.html", status=404, code=404,
+                    message=exc.text(lang_of(request)))
     return page(request, "setup.html", link=link, token=token, error=None)
 
 
@@ -104,7 +105,8 @@ async def setup(request: Request[Any, Any, Any], token: FromPath[str]) -> Respon
     try:
         link = await call(request, accounts.setup_link, settings, token)
     except NotFound as exc:
-        return page(request, "error.html", status=404, code=404, message=exc.message)
+        return page(request, "error.html", status=404, code=404,
+                    message=exc.text(lang_of(request)))
     if form.get("password", "") != form.get("password2", ""):
         return page(request, "setup.html", status=400, link=link, token=token,
                     error=tr(lang_of(request), "setup.mismatch"))
@@ -115,7 +117,7 @@ async def setup(request: Request[Any, Any, Any], token: FromPath[str]) -> Respon
                           email=form.get("email") if link.first_admin else None)
     except PipelineError as exc:
         return page(request, "setup.html", status=400, link=link, token=token,
-                    error=exc.message)
+                    error=exc.text(lang_of(request)))
     request.scope["state"]["plr_user"] = user
     await audit(request, "password_set", user.email)
     request.scope["state"]["plr_user"] = None

@@ -208,7 +208,7 @@ async def _step(request: Request[Any, Any, Any], number: FromPath[str], action: 
     except PipelineError as exc:
         await audit(request, f"{action}_refused", number,
                     f"{exc.code}; {target}" if target else exc.code)
-        return await _case_page(request, number, status=409, error=exc.message,
+        return await _case_page(request, number, status=409, error=exc.text(lang_of(request)),
                                 form=await _form(request))
     await audit(request, action, number, target)
     extra = after(result) if after else ""
@@ -280,7 +280,8 @@ async def schedule_notes(request: Request[Any, Any, Any], number: FromPath[str])
     await call(request, casework.check_case_visible, settings_of(request), number,
                user.only_coordinator)
     try:
-        notes = casework.schedule_notes(casework.parse_when(request.query_params.get("at", "")))
+        notes = casework.schedule_notes(casework.parse_when(request.query_params.get("at", "")),
+                                        lang=lang_of(request))
     except PipelineError:
         notes = []
     return page(request, "_notes.html", notes=notes)

@@ -100,7 +100,7 @@ async def upload(request: Request[Any, Any, Any]) -> Response[Any]:
         try:
             name = await call(request, casework.upload_to_inbox, settings, f.filename, data)
         except PipelineError as exc:
-            errors.append(f"{f.filename[:100]}: {exc.message}")
+            errors.append(f"{f.filename[:100]}: {exc.text(lang_of(request))}")
             await audit(request, "upload_refused", None, exc.code)
             continue
         saved.append(name)
@@ -122,7 +122,7 @@ async def retry(request: Request[Any, Any, Any], entry_id: FromPath[int]) -> Res
         name = await call(request, casework.retry_quarantined, settings_of(request), entry_id)
     except PipelineError as exc:
         await audit(request, "retry_refused", f"intake/{entry_id}", exc.code)
-        return await _intake_page(request, status=409, error=exc.message)
+        return await _intake_page(request, status=409, error=exc.text(lang_of(request)))
     await audit(request, "retry", f"intake/{entry_id}")
     t = functools.partial(tr, lang_of(request))
     return await _intake_page(request, message=t("intake.retried", name=name))

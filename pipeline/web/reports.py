@@ -16,7 +16,7 @@ from litestar.response import Template
 
 from pipeline.errors import NotFound, PipelineError
 from pipeline.lazy import lazy
-from pipeline.web.app import audit, call, page, settings_of
+from pipeline.web.app import audit, call, lang_of, page, settings_of
 
 service = lazy("pipeline.reporting.service")
 
@@ -35,8 +35,8 @@ async def reports(request: Request[Any, Any, Any]) -> Template:
     try:
         report = await call(request, service.report_page, settings_of(request), start, end)
     except PipelineError as exc:
-        return page(request, "reports.html", status=400, nav="reports", error=exc.message,
-                    start=start, end=end, tables=[], charts={})
+        return page(request, "reports.html", status=400, nav="reports",
+                    error=exc.text(lang_of(request)), start=start, end=end, tables=[], charts={})
     await audit(request, "view_reports", f"{start}–{end}")
     charts = {name: base64.b64encode(svg).decode("ascii") for name, svg in report.charts.items()}
     return page(request, "reports.html", nav="reports", error=None, start=start, end=end,
@@ -50,7 +50,8 @@ async def reports_csv(request: Request[Any, Any, Any]) -> Response[Any]:
     try:
         exact = await call(request, service.programme_figures, settings_of(request), start, end)
     except PipelineError as exc:
-        return Response(content=exc.message, status_code=400, media_type="text/plain")
+        return Response(content=exc.text(lang_of(request)), status_code=400,
+                        media_type="text/plain")
     found = [t for t in service.figure_tables(service.public_figures(exact)) if t.name == name]
     if not found:
         raise NotFound("Sellist tabelit ei ole.", code="no_table")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import Path
 
@@ -226,3 +227,45 @@ def test_process_docx_zip_bomb_is_quarantined_as_a_bomb_not_as_a_plan(
     result = process.run(arrive(ctx, name, data), ctx)
     assert result.outcome == "quarantined"
     assert "tegevusplaan" not in (result.reason or "").lower(), result.reason
+
+
+def test_process_file_changed_after_hashing_is_put_back_and_taken_again(
+    ctx: process.Context,
+) -> None:
+    # A writer that still had the file open went on writing after the watcher hashed it
+    # (a copy that paused longer than the stable time): the first half is what was hashed.
+    data = good_pdf()
+    half, rest = data[: len(data) // 2], data[len(data) // 2:]
+    sub = ctx.layout.inbox / "kool"
+    sub.mkdir()
+    src = sub / "suunamine.pdf"
+    src.write_bytes(half)
+    claimed = Owner(ctx.layout).claim(src)
+    assert claimed is not None
+    job = process.record_claimed(ctx, claimed, hashlib.sha256(half).hexdigest())
+    job = dataclasses.replace(job, origin=str(src))
+    with claimed.open("ab") as writer:  # the same inode, through the rename
+        writer.write(rest)
+    result = process.run(job, ctx)
+    assert result.outcome == process.PUT_BACK
+    assert src.read_bytes() == data  # back where it came from, whole, nothing lost
+    assert not (ctx.layout.quarantine.exists() and any(ctx.layout.quarantine.iterdir()))
+    assert entries(ctx) == []  # the entry decided nothing; the next claim is the arrival
+    assert not [p for p in ctx.layout.processing.rglob("*") if p.is_file() and p.name != ".lock"]
+    retaken = Owner(ctx.layout).claim(src)  # taken again, now whole
+    assert retaken is not None
+    again = process.run(process.record_claimed(ctx, retaken, hashlib.sha256(data).hexdigest()),
+                        ctx)
+    assert again.outcome == "registered" and again.cases == [FIRST]
+    assert [e.outcome for e in entries(ctx)] == ["registered"]
+
+
+def test_process_recovered_file_changed_after_hashing_goes_back_to_the_inbox(
+    ctx: process.Context,
+) -> None:
+    data = good_docx()
+    job = arrive(ctx, "suunamine.docx", data)  # no origin: as found in processing/
+    Path(job.path).write_bytes(data + b"\0")
+    assert process.run(job, ctx).outcome == process.PUT_BACK
+    assert (ctx.layout.inbox / "suunamine.docx").read_bytes() == data + b"\0"
+    assert entries(ctx) == []

@@ -120,6 +120,19 @@ def close_entry(
     session.flush()
 
 
+def withdraw_pending(*, session: Session, entry_id: int) -> bool:
+    """Remove an entry that decided nothing, of a file that went back to the inbox
+    because it changed after it was hashed: its next claim is recorded as an arrival of
+    its own, as when the change is seen before the claim is recorded. A closed entry is
+    never removed (False)."""
+    row = session.get(IntakeEntry, entry_id)
+    if row is None or row.outcome != Outcome.PENDING.value:
+        return False
+    session.delete(row)
+    session.flush()
+    return True
+
+
 def record_placed(
     *, session: Session, entry_id: int, placed: str, documents: list[str] | None
 ) -> None:

@@ -269,3 +269,35 @@ def test_process_recovered_file_changed_after_hashing_goes_back_to_the_inbox(
     assert process.run(job, ctx).outcome == process.PUT_BACK
     assert (ctx.layout.inbox / "suunamine.docx").read_bytes() == data + b"\0"
     assert entries(ctx) == []
+
+
+def test_watch_file_changed_after_hashing_is_taken_again_whole(tmp_path: Path) -> None:
+    # A running watcher with its worker pool: the writer goes on writing after the claim
+    # was checked and hashed (the moment it is queued), before the worker reads it.
+    from pipeline.config import Settings
+    from pipeline.intake.watch import Options, Watcher
+
+    settings = Settings(home=tmp_path, database_url=None, stable_seconds=0.2, workers=1)
+    watcher = Watcher(settings, Options(once=True, workers=1))
+    watcher.start()
+    try:
+        data = good_pdf()
+        src = watcher.layout.inbox / "kool" / "suunamine.pdf"
+        src.parent.mkdir(parents=True)
+        src.write_bytes(data[: len(data) // 2])
+        assert watcher.owner is not None and watcher.ctx is not None
+        claimed = watcher.owner.claim(src)
+        assert claimed is not None
+        st = claimed.stat()
+        watcher.fresh[str(claimed)] = (src, st.st_size, st.st_mtime_ns)
+        watcher._record_or_wait(claimed)
+        assert [job.origin for job in watcher.queue] == [str(src)]
+        with claimed.open("ab") as writer:
+            writer.write(data[len(data) // 2:])
+        assert watcher.run() == 0
+        got = entries(watcher.ctx)
+    finally:
+        watcher.close()
+    assert [e.outcome for e in got] == ["registered"], got
+    assert (tmp_path / "archive" / FIRST / "suunamine.pdf").read_bytes() == data
+    assert not (tmp_path / "quarantine").exists() or not any((tmp_path / "quarantine").iterdir())

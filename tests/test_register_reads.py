@@ -107,3 +107,10 @@ def test_reads_missing_register_is_created_not_read(tmp_path: Path) -> None:
         assert local is None and not path.exists()  # sqlite3 never makes an empty file
     assert listing.cases(settings) == []
     assert path.is_file() and path.stat().st_mode & 0o777 == 0o600
+
+
+def test_reads_sqlite_file_only_for_plain_local_urls(tmp_path: Path) -> None:
+    assert reads.sqlite_file(f"sqlite:///{tmp_path}/plr.sqlite3") == tmp_path / "plr.sqlite3"
+    for url in ("sqlite://", "sqlite:///:memory:", "sqlite:////tmp/a%20b/plr.sqlite3",
+                "sqlite:////tmp/plr.sqlite3?timeout=5", "postgresql+psycopg://u@h/plr"):
+        assert reads.sqlite_file(url) is None, url

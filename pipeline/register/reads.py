@@ -233,7 +233,8 @@ def sqlite_file(url: str) -> Path | None:
     for prefix in ("sqlite:///", "sqlite+pysqlite:///"):
         if url.startswith(prefix):
             rest = url[len(prefix):]
-            if rest and "?" not in rest and rest != ":memory:":
+            # SQLAlchemy decodes %xx in the path: such a URL goes its way, not ours.
+            if rest and not {"?", "%"} & set(rest) and rest != ":memory:":
                 return Path(rest)
     return None
 

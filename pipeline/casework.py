@@ -21,20 +21,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from pipeline import listing
 from pipeline.config import Settings
 from pipeline.deliver import mail
 from pipeline.deliver.outbox import case_dir, supersede, write_documents
 from pipeline.errors import NotFound, PipelineError, Refused
 from pipeline.model.case import Meeting, Participant, Role
 from pipeline.register import coordinators as coord
-from pipeline.register import ledger, lifecycle, meetings, webviews
-from pipeline.register.cases import case_view, get_case, list_cases, now
-from pipeline.register.db import session_factory, transaction, unreachable, with_retry
+from pipeline.register import ledger, lifecycle, meetings, reads, webviews
+from pipeline.register.cases import case_view, get_case, now
+from pipeline.register.db import in_register as db_in_register
+from pipeline.register.db import query_on
 from pipeline.register.tables import Coordinator as CoordinatorRow
-from pipeline.register.views import case_details, case_summary, meeting_view
+from pipeline.register.views import case_details, meeting_view
 from pipeline.render.documents import (
     RenderedDocument,
     for_cancellation,
@@ -47,6 +48,10 @@ from pipeline.render.plan_reader import empty_sections, read_plan
 from pipeline.reporting import service as reporting
 
 T = TypeVar("T")
+
+# `plr cases` and `plr intake` live in the light `pipeline.listing`; kept here by name.
+cases = listing.cases
+intake = listing.intake
 
 
 def actor() -> str:
@@ -61,20 +66,11 @@ def actor() -> str:
 
 def in_register(settings: Settings, step: Callable[[Session], T]) -> T:
     """Run `step` in one register transaction (retried while SQLite is busy)."""
-    def once() -> T:
-        with transaction(factory) as session:
-            return step(session)
-
-    try:
-        factory = session_factory(settings)
-        return with_retry(once)
-    except SQLAlchemyError as exc:
-        # Driver messages may quote row values: only the error class is named.
-        raise unreachable(exc) from None
+    return db_in_register(settings, step)
 
 
 def _queue_positions(session: Session) -> dict[str, int]:
-    return {c.number: i for i, c in enumerate(coord.waiting_queue(session=session), start=1)}
+    return reads.queue_positions(query_on(session))
 
 
 @dataclass(frozen=True)
@@ -85,14 +81,6 @@ class Offer:
 
 
 # --- reading -----------------------------------------------------------------
-
-
-def cases(settings: Settings, state: str | None = None) -> list[dict[str, Any]]:
-    def step(s: Session) -> list[dict[str, Any]]:
-        pos = _queue_positions(s)
-        return [case_summary(c, pos.get(c.number)) for c in list_cases(session=s, state=state)]
-
-    return in_register(settings, step)
 
 
 def show_case(settings: Settings, number: str) -> dict[str, Any]:
@@ -107,16 +95,6 @@ def show_case(settings: Settings, number: str) -> dict[str, Any]:
         return details
 
     return in_register(settings, step)
-
-
-def intake(settings: Settings, *, outcome: str | None = None,
-           limit: int | None = None) -> list[ledger.LedgerEntry]:
-    """The intake ledger, newest first; only one outcome and the newest `limit` if given."""
-    if outcome is not None and outcome not in {o.value for o in ledger.Outcome}:
-        raise PipelineError.of("err.intake_outcome", code="bad_outcome", outcome=outcome,
-                               allowed=", ".join(o.value for o in ledger.Outcome))
-    return in_register(settings, lambda s: ledger.list_entries(
-        session=s, outcome=outcome, limit=limit))
 
 
 # --- coordinators ------------------------------------------------------------

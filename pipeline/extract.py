@@ -153,7 +153,7 @@ def extract_bytes(
                 code="unknown_format",
             )
         source.format = fmt.value
-        if fmt in (Format.EML, Format.MSG):
+        if fmt in (Format.EML, Format.MSG, Format.TNEF):
             return _extract_mail(data, fmt, source, limits, today)
         if fmt in _CONTAINERS:
             return _extract_container(data, fmt, source, limits, today)

@@ -50,9 +50,11 @@ from pipeline.work import (
     COMPLETE,
     DATABASE_DOWN,
     DUPLICATE,
+    PUT_BACK,
     QUARANTINED,
     REGISTERED,
     RETURNED,
+    ChangedAfterHashing,
     Context,
     Job,
     ProcessResult,
@@ -64,7 +66,7 @@ from pipeline.work import (
 
 # Callers use these through this module: the stage list and the types of one file's trip.
 __all__ = [
-    "CLOSING", "DATABASE_DOWN", "DUPLICATE", "QUARANTINED", "REGISTERED", "RETURNED",
+    "CLOSING", "DATABASE_DOWN", "DUPLICATE", "PUT_BACK", "QUARANTINED", "REGISTERED", "RETURNED",
     "STAGES", "Context", "Job", "ProcessResult", "Work", "database_down", "make_context",
     "now_local", "quarantine_failed", "record_claimed", "run", "stage_plan", "stage_read",
     "worker_run",
@@ -103,6 +105,8 @@ def run(job: Job, ctx: Context) -> ProcessResult:
             if w.decided and stage not in CLOSING:
                 continue
             fn(w)
+    except ChangedAfterHashing:
+        w.result = _put_back(w)
     except Exception as exc:
         if database_down(exc):
             # Not the file's fault: decide nothing, keep it in processing/, and let the
@@ -132,6 +136,23 @@ def run(job: Job, ctx: Context) -> ProcessResult:
                 w.work_dir.rmdir()
     assert w.result is not None
     return w.result
+
+
+def _put_back(w: Work) -> ProcessResult:
+    """A file that changed after it was hashed goes back where it came from and is taken
+    again once complete, as a file that changed after the claim does (`watch`). The
+    entry goes first: a crash in between leaves a claimed file without an entry, which
+    the next start records and reads afresh, never an entry without its file."""
+    from pipeline.intake import claim
+    from pipeline.register import ledger
+
+    in_tx(w.ctx, lambda s: ledger.withdraw_pending(session=s, entry_id=w.job.entry_id))
+    origin = (Path(w.job.origin) if w.job.origin
+              else w.ctx.layout.inbox / claim.disk_name(w.path))
+    back = claim.put_back(w.path, origin)
+    shutil.rmtree(w.work_dir, ignore_errors=True)
+    log.event("put_back", claim=claim.claim_id_of(w.path), stage="read")
+    return ProcessResult(PUT_BACK, placed=str(back))
 
 
 def quarantine_failed(job: Job, ctx: Context, code: str,

@@ -26,6 +26,7 @@ from pipeline.work import (
     QUARANTINED,
     REGISTERED,
     RETURNED,
+    ChangedAfterHashing,
     ProcessResult,
     Work,
     database_down,
@@ -46,7 +47,9 @@ def stage_read(w: Work) -> None:
         return
     w.data = w.path.read_bytes()
     if hashlib.sha256(w.data).hexdigest() != w.job.sha256:
-        raise RuntimeError("claimed file changed")  # cannot happen: the file is ours alone
+        # Written to after the watcher hashed it (the writer had it open through the
+        # claim's rename): `process.run` puts it back to be taken again, never quarantined.
+        raise ChangedAfterHashing("Fail muutus pärast vastuvõtmist.")
 
 
 def stage_duplicate(w: Work) -> None:

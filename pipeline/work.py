@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.config import Layout, Settings
+from pipeline.errors import PipelineError
 from pipeline.extract import Extraction
 from pipeline.intake import claim
 
@@ -24,6 +25,16 @@ TALLINN = ZoneInfo("Europe/Tallinn")
 COMPLETE = ".complete"
 
 REGISTERED, RETURNED, DUPLICATE, QUARANTINED = "registered", "returned", "duplicate", "quarantined"
+# Not an outcome of the ledger: the file changed after it was hashed and went back to the
+# inbox, to be taken again (issue 8).
+PUT_BACK = "put_back"
+
+
+class ChangedAfterHashing(PipelineError):
+    """The claimed file's bytes are not the ones the watcher hashed: a writer was still
+    at work on it (a copy that paused longer than the stable time)."""
+
+    code = "changed"
 
 
 def now_local() -> dt.datetime:
@@ -39,6 +50,7 @@ class Job:
     entry_id: int
     sha256: str
     received_at: dt.datetime
+    origin: str | None = None  # where in inbox/ it was claimed from (None: recovered)
 
 
 @dataclass

@@ -3,6 +3,7 @@ libraries, and Ctrl-C at any moment (start-up included) ends without a traceback
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -59,3 +60,46 @@ def test_cli_ctrl_c_at_any_moment_ends_without_traceback(delay: float, tmp_path:
     assert proc.returncode in (0, 130, -signal.SIGINT), (proc.returncode, err[-2000:])
     if proc.returncode == 130:
         assert "Katkestatud." in err
+
+
+# A real `plr cases` / `plr intake` on a register at the newest schema (issue 8: they start
+# in under 0.4 s): none of the ORM, the migration tool, the readers, the renderer or the
+# web app; of our own modules only the settings and the light listing beyond `plr --help`.
+RUN_HEAVY = ("sqlalchemy", "alembic", "psycopg", "docxtpl", "docx", "pdfplumber", "pypdf",
+             "litestar", "jinja2", "reportlab", "extract_msg", "tnefparse", "watchdog",
+             "openpyxl", "matplotlib", "PIL")
+RUN_OWN = {"pipeline.config", "pipeline.listing", "pipeline.register", "pipeline.register.reads"}
+
+
+def _loaded(args: list[str], home: Path) -> set[str]:
+    run = subprocess.run([sys.executable, "-X", "importtime", "-m", "pipeline", *args],
+                         env=_env(home), capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr[-2000:]
+    return {line.rsplit("|", 1)[-1].strip()
+            for line in run.stderr.splitlines() if line.startswith("import time:")}
+
+
+@pytest.mark.parametrize("command", ["cases", "intake"])
+def test_cli_listing_loads_no_heavy_module(command: str, tmp_path: Path) -> None:
+    from pipeline.config import Settings
+    from pipeline.register import ledger
+    from pipeline.register.cases import register_referral
+    from pipeline.register.db import session_factory
+    from pipeline.samples import sample_referral
+
+    with session_factory(Settings(home=tmp_path, database_url=None))() as s:
+        register_referral(session=s, referral=sample_referral(), warnings=[],
+                          source_file="a.pdf", sha256="a" * 64,
+                          received_at=dt.datetime(2026, 11, 20, 9))
+        ledger.record_arrival(session=s, file_name="a.pdf", sha256="a" * 64,
+                              received_at=dt.datetime(2026, 11, 20, 9))
+        s.commit()
+    loaded = _loaded([command], tmp_path)
+    heavy = {m for m in loaded if m.split(".")[0] in RUN_HEAVY}
+    own = {m for m in loaded - _loaded(["--help"], tmp_path) if m.startswith("pipeline")}
+    assert not heavy, sorted(heavy)
+    assert own <= RUN_OWN, sorted(own - RUN_OWN)
+    # ... and it really read the register: the case or the file is listed.
+    run = subprocess.run([sys.executable, "-m", "pipeline", command, "--json"],
+                         env=_env(tmp_path), capture_output=True, text=True, timeout=60)
+    assert ("PLR-2026-0001" if command == "cases" else "a.pdf") in run.stdout

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import struct
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -14,9 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import process
 from pipeline.config import Limits
 from pipeline.extract import extract_bytes
 from pipeline.forms_build.fill import fill_docx, referral_to_raw
+from pipeline.intake import claim
 from pipeline.read.base import Format
 from pipeline.read.registry import sniff
 from pipeline.samples import sample_referral
@@ -174,3 +177,46 @@ def test_intake_mail_damaged_winmail_dat_is_named_in_the_reason(limits: Limits) 
 ])
 def test_intake_mail_sniff_is_not_fooled_by_text(data: bytes) -> None:
     assert sniff(data) is None
+
+
+# --- a winmail.dat saved on its own (issue 8) ------------------------------------------------
+
+OUTLOOK_DAT = Path(__file__).parent / "fixtures" / "tnef" / "two-files.winmail.dat"
+
+
+def test_intake_mail_bare_winmail_dat_is_recognised_from_its_content(limits: Limits) -> None:
+    dat = tnef([("Suunamine.docx", form_docx()), ("logo.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64)])
+    assert sniff(dat) is Format.TNEF and sniff(OUTLOOK_DAT.read_bytes()) is Format.TNEF
+    (x,) = extract_bytes(dat, name="teade.bin", limits=limits, today=TODAY)  # name says nothing
+    assert x.error is None and x.referral is not None
+    assert x.source.attachment == "Suunamine.docx" and x.source.format == "docx"
+
+
+def test_intake_mail_bare_outlook_winmail_dat_names_its_attachments(limits: Limits) -> None:
+    # Written by Outlook (tnefparse's example): two text files, no form.
+    (x,) = extract_bytes(OUTLOOK_DAT.read_bytes(), name="winmail.dat", limits=limits,
+                         today=TODAY)
+    assert x.error is not None and x.error.code == "no_form_in_mail"
+    assert "„AUTHORS“" in x.error.message and "„README“" in x.error.message
+
+
+def test_intake_mail_bare_damaged_winmail_dat_is_corrupt_tnef(limits: Limits) -> None:
+    dat = tnef([("Suunamine.docx", form_docx())])
+    (x,) = extract_bytes(dat[: len(dat) // 2], name="winmail.dat", limits=limits, today=TODAY)
+    assert x.error is not None and x.error.code == "corrupt_tnef"
+
+
+def test_intake_mail_bare_winmail_dat_in_the_inbox_registers_its_form(
+        ctx: process.Context) -> None:
+    dat = tnef([("Suunamine.docx", form_docx())])
+    src = ctx.layout.inbox / "winmail.dat"
+    src.write_bytes(dat[:-100])  # a copy still under way is not taken
+    assert not claim.looks_complete(src)
+    src.write_bytes(dat)
+    assert claim.looks_complete(src) and claim.looks_complete(OUTLOOK_DAT)
+    claimed = claim.Owner(ctx.layout).claim(src)
+    assert claimed is not None
+    result = process.run(process.record_claimed(ctx, claimed, hashlib.sha256(dat).hexdigest()),
+                         ctx)
+    assert result.outcome == "registered" and len(result.cases) == 1, result
+    assert (ctx.layout.archive / result.cases[0] / "winmail.dat").read_bytes() == dat

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import Path
 
@@ -226,3 +227,77 @@ def test_process_docx_zip_bomb_is_quarantined_as_a_bomb_not_as_a_plan(
     result = process.run(arrive(ctx, name, data), ctx)
     assert result.outcome == "quarantined"
     assert "tegevusplaan" not in (result.reason or "").lower(), result.reason
+
+
+def test_process_file_changed_after_hashing_is_put_back_and_taken_again(
+    ctx: process.Context,
+) -> None:
+    # A writer that still had the file open went on writing after the watcher hashed it
+    # (a copy that paused longer than the stable time): the first half is what was hashed.
+    data = good_pdf()
+    half, rest = data[: len(data) // 2], data[len(data) // 2:]
+    sub = ctx.layout.inbox / "kool"
+    sub.mkdir()
+    src = sub / "suunamine.pdf"
+    src.write_bytes(half)
+    claimed = Owner(ctx.layout).claim(src)
+    assert claimed is not None
+    job = process.record_claimed(ctx, claimed, hashlib.sha256(half).hexdigest())
+    job = dataclasses.replace(job, origin=str(src))
+    with claimed.open("ab") as writer:  # the same inode, through the rename
+        writer.write(rest)
+    result = process.run(job, ctx)
+    assert result.outcome == process.PUT_BACK
+    assert src.read_bytes() == data  # back where it came from, whole, nothing lost
+    assert not (ctx.layout.quarantine.exists() and any(ctx.layout.quarantine.iterdir()))
+    assert entries(ctx) == []  # the entry decided nothing; the next claim is the arrival
+    assert not [p for p in ctx.layout.processing.rglob("*") if p.is_file() and p.name != ".lock"]
+    retaken = Owner(ctx.layout).claim(src)  # taken again, now whole
+    assert retaken is not None
+    again = process.run(process.record_claimed(ctx, retaken, hashlib.sha256(data).hexdigest()),
+                        ctx)
+    assert again.outcome == "registered" and again.cases == [FIRST]
+    assert [e.outcome for e in entries(ctx)] == ["registered"]
+
+
+def test_process_recovered_file_changed_after_hashing_goes_back_to_the_inbox(
+    ctx: process.Context,
+) -> None:
+    data = good_docx()
+    job = arrive(ctx, "suunamine.docx", data)  # no origin: as found in processing/
+    Path(job.path).write_bytes(data + b"\0")
+    assert process.run(job, ctx).outcome == process.PUT_BACK
+    assert (ctx.layout.inbox / "suunamine.docx").read_bytes() == data + b"\0"
+    assert entries(ctx) == []
+
+
+def test_watch_file_changed_after_hashing_is_taken_again_whole(tmp_path: Path) -> None:
+    # A running watcher with its worker pool: the writer goes on writing after the claim
+    # was checked and hashed (the moment it is queued), before the worker reads it.
+    from pipeline.config import Settings
+    from pipeline.intake.watch import Options, Watcher
+
+    settings = Settings(home=tmp_path, database_url=None, stable_seconds=0.2, workers=1)
+    watcher = Watcher(settings, Options(once=True, workers=1))
+    watcher.start()
+    try:
+        data = good_pdf()
+        src = watcher.layout.inbox / "kool" / "suunamine.pdf"
+        src.parent.mkdir(parents=True)
+        src.write_bytes(data[: len(data) // 2])
+        assert watcher.owner is not None and watcher.ctx is not None
+        claimed = watcher.owner.claim(src)
+        assert claimed is not None
+        st = claimed.stat()
+        watcher.fresh[str(claimed)] = (src, st.st_size, st.st_mtime_ns)
+        watcher._record_or_wait(claimed)
+        assert [job.origin for job in watcher.queue] == [str(src)]
+        with claimed.open("ab") as writer:
+            writer.write(data[len(data) // 2:])
+        assert watcher.run() == 0
+        got = entries(watcher.ctx)
+    finally:
+        watcher.close()
+    assert [e.outcome for e in got] == ["registered"], got
+    assert (tmp_path / "archive" / FIRST / "suunamine.pdf").read_bytes() == data
+    assert not (tmp_path / "quarantine").exists() or not any((tmp_path / "quarantine").iterdir())

@@ -19,10 +19,11 @@ from pipeline.i18n import state_label, state_names, t
 from pipeline.lazy import lazy
 
 if TYPE_CHECKING:
-    from pipeline import casework
+    from pipeline import casework, listing
     from pipeline.model import spec
 else:  # loaded when a command runs: `plr --help` stays fast (issue 8)
     casework = lazy("pipeline.casework")
+    listing = lazy("pipeline.listing")  # `plr cases`, `plr intake`: not casework's imports
     spec = lazy("pipeline.model.spec")
 
 JsonOption = Annotated[bool, typer.Option(
@@ -240,7 +241,7 @@ def register(app: typer.Typer) -> None:
         järjekorras.
         """
         cfg = settings(home)
-        rows = casework.cases(cfg, state)
+        rows = listing.cases(cfg, state)
         if as_json:
             write_json(rows)
         elif not rows:
@@ -492,7 +493,7 @@ def register(app: typer.Typer) -> None:
         """Näita sissetulekute registrit: kõik saabunud failid, mis igaühest sai ja kus
         fail nüüd on (uuemad eespool)."""
         cfg = settings(home)
-        entries = casework.intake(cfg, outcome=outcome, limit=limit)
+        entries = listing.intake(cfg, outcome=outcome, limit=limit)
         if as_json:
             write_json([e.to_json() for e in entries])
         elif not entries:

@@ -137,6 +137,8 @@ def looks_complete(path: Path) -> bool:
     SMB); the formats' trailers are written last, so they tell a finished file.
     Content we do not recognise counts as complete: reading it will say why not.
     """
+    from pipeline.read.registry import TNEF_SIGNATURE
+
     try:
         with path.open("rb") as fh:
             head = fh.read(8)
@@ -159,10 +161,22 @@ def looks_complete(path: Path) -> bool:
                 return True
             if head.startswith(b"\xd0\xcf\x11\xe0"):
                 return size % 512 == 0  # OLE files are whole sectors
+            if head.startswith(TNEF_SIGNATURE):
+                return _tnef_complete(fh, size)
             fh.seek(0)
             return _mail_complete(fh, size)
     except OSError:
         return False
+
+
+def _tnef_complete(fh: BinaryIO, size: int) -> bool:
+    """A winmail.dat whose last attribute (level, id, type, 4-byte length, data, checksum)
+    ends where the file does: a copy cut short ends inside one."""
+    offset = 6  # signature and key
+    while offset + 11 <= size:
+        fh.seek(offset + 5)
+        offset += 11 + int.from_bytes(fh.read(4), "little")
+    return offset == size
 
 
 _BOUNDARY = re.compile(rb'boundary\s*=\s*(?:"([^"\r\n]+)"|([^\s;"]+))', re.IGNORECASE)

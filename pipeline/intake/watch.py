@@ -21,6 +21,7 @@ claiming; files in hand are finished before the process exits.
 from __future__ import annotations
 
 import collections
+import dataclasses
 import os
 import signal
 import stat
@@ -268,6 +269,7 @@ class Watcher:
             log.error("claimed_unreadable", claim=claim.claim_id_of(path),
                       error=type(exc).__name__)
             return
+        came = self.fresh.get(str(path))
         if kind != "file":
             self.fresh.pop(str(path), None)
         elif self._changed_since_claim(path):
@@ -281,6 +283,8 @@ class Watcher:
             self.unrecorded.append((self._retry_at(str(path), sha256, type(exc).__name__),
                                     path))
             return
+        if came is not None:  # a later change goes back to where the file came from
+            job = dataclasses.replace(job, origin=str(came[0]))
         self.db_tries.pop(str(path), None)
         self.originals.pop(str(path), None)
         log.event("claimed", sha256=job.sha256, claim=claim.claim_id_of(path))
@@ -307,12 +311,20 @@ class Watcher:
             return False
         back = claim.put_back(path, inbox_path)
         self.originals.pop(str(path), None)
-        # Watched afresh from now (so --once waits for it too), as a file that just arrived.
+        self._watch_again(back)
+        log.event("put_back", claim=claim.claim_id_of(path), size=st.st_size)
+        return True
+
+    def _watch_again(self, back: Path) -> None:
+        """A file put back in the inbox is watched afresh from now (so --once waits for
+        it too), as a file that just arrived."""
+        try:
+            st = os.lstat(back)
+        except FileNotFoundError:
+            return
         key = os.path.relpath(back, self.inbox.folder)
         self.inbox.stability.forget(key)
         self.inbox.stability.observe(key, st.st_size, st.st_mtime_ns, time.monotonic())
-        log.event("put_back", claim=claim.claim_id_of(path), size=st.st_size)
-        return True
 
     def _decide(self, job: process.Job, code: str, reason: str) -> None:
         """Quarantine a claimed entry from the watcher, with `reason`, and go on."""
@@ -423,6 +435,11 @@ class Watcher:
             self.deferred.append((self._retry_at(job.path, job.sha256, result.detail), job))
             return
         self.db_tries.pop(job.path, None)
+        if not isinstance(result, Failure) and result.outcome == process.PUT_BACK:
+            # Changed after it was hashed: the worker put it back; taken again once whole.
+            if result.placed:
+                self._watch_again(Path(result.placed))
+            return
         if isinstance(result, Failure):
             log.warn("worker_failed", sha256=job.sha256, code=result.code)
             try:

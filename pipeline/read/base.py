@@ -40,6 +40,8 @@ class Format(StrEnum):
     RTF = "rtf"
     ODT = "odt"
     IMAGE = "image"  # a scan or phone photo (JPEG, PNG, TIFF, HEIC): read by OCR
+    # Outlook's winmail.dat saved on its own (issue 8): unpacked like an e-mail's attachments.
+    TNEF = "tnef"
 
 
 @dataclass

@@ -268,6 +268,9 @@ def _unpack_into(data: bytes, fmt: Format, col: _Collector, depth: int) -> str |
         return _unpack_eml(data, col, depth)
     if fmt is Format.MSG:
         return _unpack_msg(data, col, depth)
+    if fmt is Format.TNEF:  # a winmail.dat on its own: no mail around it, no sender
+        _unpack_tnef(data, col, depth + 1, None)
+        return None
     raise UnreadableFile("See fail ei ole e-kiri.", code="unsupported_format")
 
 

@@ -14,6 +14,7 @@ from io import BytesIO
 from pipeline.read.base import Format, Reader
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+TNEF_SIGNATURE = b"\x78\x9f\x3e\x22"  # 0x223E9F78, little-endian, at offset 0
 
 
 def sniff(data: bytes) -> Format | None:
@@ -22,6 +23,8 @@ def sniff(data: bytes) -> Format | None:
 
     if (kind := sniff_kind(data)) is not None:
         return Format(kind)  # containers, ODT, Word 97–2003, RTF: before ZIP/OLE below
+    if data.startswith(TNEF_SIGNATURE):
+        return Format.TNEF
     head = data[:2048]
     if head.lstrip(b"\xef\xbb\xbf\r\n\t ").startswith(b"%PDF-") or b"%PDF-" in data[:1024]:
         return Format.PDF

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.config import Settings
 from pipeline.errors import PipelineError
+from pipeline.register.reads import Query
 
 T = TypeVar("T")
 
@@ -140,6 +141,25 @@ def unreachable(exc: SQLAlchemyError) -> DatabaseError:
         f"Andmebaasi viga ({detail}); kontrollige PLR_DATABASE_URL-i ja "
         "andmebaasi ühendust.", code="database",
     )
+
+
+def in_register(settings: Settings, step: Callable[[Session], T]) -> T:
+    """Run `step` in one register transaction (retried while SQLite is busy)."""
+    def once() -> T:
+        with transaction(factory) as session:
+            return step(session)
+
+    try:
+        factory = session_factory(settings)
+        return with_retry(once)
+    except SQLAlchemyError as exc:
+        # Driver messages may quote row values: only the error class is named.
+        raise unreachable(exc) from None
+
+
+def query_on(session: Session) -> Query:
+    """A `reads.Query` on `session`: the listings' plain SQL in its transaction."""
+    return lambda sql, params: session.execute(text(sql), dict(params)).all()
 
 
 @contextmanager

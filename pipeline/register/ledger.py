@@ -9,73 +9,19 @@ duplicate. Entries still `pending` after a crash are found by
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass
-from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pipeline.errors import NotFound, PipelineError
+from pipeline.register import reads
+from pipeline.register.db import query_on
+from pipeline.register.reads import _CLAIM_PREFIX as _CLAIM_PREFIX  # re-exported
+from pipeline.register.reads import LedgerEntry as LedgerEntry  # re-exported
+from pipeline.register.reads import Outcome as Outcome  # re-exported
 from pipeline.register.tables import IntakeEntry
 
-
-class Outcome(StrEnum):
-    PENDING = "pending"
-    REGISTERED = "registered"
-    RETURNED = "returned"
-    QUARANTINED = "quarantined"
-    DUPLICATE = "duplicate"
-
-
 FINAL_OUTCOMES = frozenset(o for o in Outcome if o is not Outcome.PENDING)
-
-
-_CLAIM_PREFIX = re.compile(r"^\d{8}T\d{6}-?[0-9a-f]{8}__")
-
-
-@dataclass(frozen=True)
-class LedgerEntry:
-    id: int
-    file_name: str | None
-    sha256: str
-    received_at: dt.datetime
-    outcome: str
-    cases: list[str]
-    codes: list[str]
-    reason: str | None
-    closed_at: dt.datetime | None
-    placed: str | None = None
-    documents: tuple[str, ...] = ()
-
-    @property
-    def file(self) -> str | None:
-        """The name the file arrived with (the watcher records its claimed name,
-        `<claim id>__<original name>`, so that it can find the entry after a crash)."""
-        if self.file_name is None:
-            return None
-        return _CLAIM_PREFIX.sub("", self.file_name, count=1)
-
-    @property
-    def claim(self) -> str:
-        """The claim id the file was processed under ("" if none): e-mails queued for a
-        file without a case are keyed by it."""
-        m = _CLAIM_PREFIX.match(self.file_name or "")
-        return m.group(0)[:-2] if m else ""
-
-    def to_json(self) -> dict[str, object]:
-        """Stable keys for `plr intake --json`."""
-        return {
-            "id": self.id,
-            "file": self.file,
-            "sha256": self.sha256,
-            "received_at": self.received_at.isoformat(timespec="seconds"),
-            "outcome": self.outcome,
-            "cases": list(self.cases),
-            "codes": list(self.codes),
-            "reason": self.reason,
-            "placed": self.placed,
-        }
 
 
 def entry_of(row: IntakeEntry) -> LedgerEntry:
@@ -174,6 +120,19 @@ def close_entry(
     session.flush()
 
 
+def withdraw_pending(*, session: Session, entry_id: int) -> bool:
+    """Remove an entry that decided nothing, of a file that went back to the inbox
+    because it changed after it was hashed: its next claim is recorded as an arrival of
+    its own, as when the change is seen before the claim is recorded. A closed entry is
+    never removed (False)."""
+    row = session.get(IntakeEntry, entry_id)
+    if row is None or row.outcome != Outcome.PENDING.value:
+        return False
+    session.delete(row)
+    session.flush()
+    return True
+
+
 def record_placed(
     *, session: Session, entry_id: int, placed: str, documents: list[str] | None
 ) -> None:
@@ -192,13 +151,8 @@ def record_placed(
 def list_entries(
     *, session: Session, outcome: str | None = None, limit: int | None = None
 ) -> list[LedgerEntry]:
-    """Ledger entries, newest first."""
-    stmt = select(IntakeEntry).order_by(IntakeEntry.id.desc())
-    if outcome is not None:
-        stmt = stmt.where(IntakeEntry.outcome == outcome)
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    return [entry_of(r) for r in session.execute(stmt).scalars()]
+    """Ledger entries, newest first (the query of `plr intake`, on this session)."""
+    return reads.ledger_entries(query_on(session), outcome=outcome, limit=limit)
 
 
 def pending_entries(*, session: Session) -> list[LedgerEntry]:

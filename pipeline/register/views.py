@@ -23,6 +23,7 @@ from pipeline.register.cases import (
     current_signatures,
     current_warnings,
 )
+from pipeline.register.reads import summary_row
 
 
 def coordinator_view(row: t.Coordinator) -> Coordinator:
@@ -103,20 +104,16 @@ def _iso(value: dt.datetime | None) -> str | None:
 
 
 def case_summary(case: t.Case, queue_position: int | None = None) -> dict[str, Any]:
-    """One row of `plr cases --json`."""
+    """One row of `plr cases --json` (`reads.summary_row`, from the case's rows)."""
     referral = current_referral(case)
-    return {
-        "number": case.number,
-        "state": case.state,
-        "received_at": _iso(case.received_at),
-        "municipality": case.municipality,
-        "family_language": case.family_language,
-        "children": [c.name for c in referral.children if c.name],
-        "coordinator": case.coordinator.name if case.coordinator else None,
-        "queue_position": queue_position,
-        "closed_at": _iso(case.closed_at),
-        "close_reason": case.close_reason,
-    }
+    return summary_row(
+        number=case.number, state=case.state, received_at=case.received_at,
+        municipality=case.municipality, family_language=case.family_language,
+        children=[c.name for c in referral.children if c.name],
+        coordinator=case.coordinator.name if case.coordinator else None,
+        queue_position=queue_position, closed_at=case.closed_at,
+        close_reason=case.close_reason,
+    )
 
 
 def _meeting_json(m: Meeting | None) -> dict[str, Any] | None:

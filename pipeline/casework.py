@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import hashlib
-import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,7 +25,13 @@ from sqlalchemy.orm import Session
 from pipeline import listing
 from pipeline.config import Settings
 from pipeline.deliver import mail
-from pipeline.deliver.outbox import case_dir, supersede, write_documents
+from pipeline.deliver.outbox import (
+    case_dir,
+    link_unique,
+    supersede,
+    write_atomic,
+    write_documents,
+)
 from pipeline.errors import NotFound, PipelineError, Refused
 from pipeline.model.case import Meeting, Participant, Role
 from pipeline.register import coordinators as coord
@@ -544,9 +549,6 @@ def update_coordinator(settings: Settings, coordinator_id: int, *, capacity: int
 
 # --- the intake ledger in the web app ---------------------------------------------
 
-UPLOAD_SUFFIXES = {".pdf": (b"%PDF",), ".docx": (b"PK",), ".msg": (b"\xd0\xcf\x11\xe0",),
-                   ".eml": ()}
-
 
 def ledger_list(settings: Settings, query: webviews.LedgerQuery) -> webviews.Page:
     def step(s: Session) -> webviews.Page:
@@ -599,53 +601,31 @@ def retry_quarantined(settings: Settings, entry_id: int) -> str:
 
 
 def _into_inbox(settings: Settings, name: str, src: Path) -> str:
-    from pipeline.render.documents import safe_filename
-
+    """Move `src` into the inbox under a safe name, never over a file already there."""
     inbox = settings.layout.inbox
     inbox.mkdir(parents=True, exist_ok=True)
-    base = safe_filename(Path(name).name) or "fail"
-    stem, dot, ext = base.rpartition(".")
-    for n in range(1, 1000):
-        target = inbox / (base if n == 1 else (f"{stem} ({n}).{ext}" if dot else f"{base} ({n})"))
-        try:
-            os.link(src, target)  # never replaces a file already there
-        except FileExistsError:
-            continue
-        src.unlink()
-        return target.name
-    raise Refused("Postkastis on liiga palju sama nimega faile.", code="name_taken")
+    target = link_unique(src, inbox, Path(name).name or "fail")
+    src.unlink()
+    return target.name
 
 
 def upload_to_inbox(settings: Settings, name: str, data: bytes) -> str:
     """Save an uploaded file into the inbox under a safe name, where the watcher screens
-    and reads it like any other file. Checked first: size, type and that the content is
-    of that type. Returns the name in the inbox."""
-    from pipeline.render.documents import safe_filename
+    and reads it like any other file. Refused at once: an empty or too large file, and one
+    whose content is no format the inbox reads (told by content, as the inbox tells it,
+    never by the name). Returns the name in the inbox."""
+    from pipeline.read.registry import sniff
 
-    suffix = Path(name).suffix.lower()
-    if suffix not in UPLOAD_SUFFIXES:
-        raise Refused("Üles saab laadida ainult PDF-, DOCX-, EML- või MSG-faile.",
-                      code="bad_type")
     if not data:
         raise Refused("Fail on tühi.", code="empty")
     if len(data) > settings.limits.max_file_bytes:
         raise Refused("Fail on liiga suur.", code="too_big")
-    magic = UPLOAD_SUFFIXES[suffix]
-    if magic and not data.startswith(magic):
-        raise Refused("Faili sisu ei vasta selle laiendile.", code="bad_content")
-    safe = safe_filename(Path(name).name.lstrip(".~$")) or f"fail{suffix}"
-    inbox = settings.layout.inbox
-    inbox.mkdir(parents=True, exist_ok=True)
-    # Written under a dot-name the watcher ignores, then linked to its name whole.
-    fd, tmp = tempfile.mkstemp(prefix=".upload-", suffix=".part", dir=inbox)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        return _into_inbox(settings, safe, Path(tmp))
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    if sniff(data) is None:
+        raise Refused("See fail ei ole suunamise vorm: üles saab laadida PDF-, Wordi- "
+                      "(DOCX, DOC, RTF, ODT), DigiDoc- ja e-kirjafaile (EML, MSG, winmail.dat) "
+                      "ning skannitud pilte (JPEG, PNG, TIFF, HEIC).", code="bad_content")
+    safe = Path(name).name.lstrip(".~$") or "fail"
+    return write_atomic(settings.layout.inbox, safe, data).name
 
 
 # --- the dashboard ---------------------------------------------------------------

@@ -44,26 +44,35 @@ def _numbered(name: str, n: int) -> str:
 
 
 def write_atomic(folder: Path, name: str, data: bytes) -> Path:
-    """Write `data` as `folder/name` (or `name (2)`…); never replaces a file."""
+    """Write `data` as `folder/name` (or `name (2)`…); never replaces a file.
+
+    Written whole under a dot-name first (the watcher ignores dot-names, so this serves the
+    inbox too), then linked to its name, so nobody ever sees a half-written file."""
     folder.mkdir(parents=True, exist_ok=True)
-    name = safe_filename(name)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        for n in range(1, MAX_COPIES + 1):
-            target = folder / _numbered(name, n)
-            try:
-                os.link(tmp, target)
-            except FileExistsError:
-                continue
-            return target
-        raise PipelineError("Väljundkaustas on sama nimega faile liiga palju.",
-                            code="outbox_full")
+        return link_unique(Path(tmp), folder, name)
     finally:
         Path(tmp).unlink(missing_ok=True)
+
+
+def link_unique(src: Path, folder: Path, name: str) -> Path:
+    """Hard-link `src` as `folder/name` (or `name (2)`…, under a safe name); never replaces
+    a file already there. `src` stays; the caller removes it."""
+    name = safe_filename(name)
+    for n in range(1, MAX_COPIES + 1):
+        target = folder / _numbered(name, n)
+        try:
+            os.link(src, target)
+        except FileExistsError:
+            continue
+        return target
+    raise PipelineError(f"Kaustas „{folder.name}“ on sama nimega faile liiga palju.",
+                        code="outbox_full")
 
 
 def write_documents(outbox: Path, case_number: str | None,

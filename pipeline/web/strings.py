@@ -84,7 +84,8 @@ _ET: dict[str, str] = {
     "intake.retry": "Proovi uuesti",
     "intake.letter": "Tagastuskiri",
     "intake.upload": "Laadi failid postkasti",
-    "intake.upload_hint": "PDF, DOCX, EML või MSG. Failid loetakse samamoodi nagu postkasti salvestatud failid.",
+    "intake.upload_hint": "PDF, Wordi fail, DigiDoc-konteiner, e-kiri (EML, MSG) või skannitud pilt. "
+                          "Failid loetakse samamoodi nagu postkasti salvestatud failid.",
     "intake.drop": "Lohistage failid siia või valige need",
     "intake.choose": "Vali failid",
     "intake.send": "Laadi üles",
@@ -343,7 +344,8 @@ _EN: dict[str, str] = {
     "intake.retry": "Retry",
     "intake.letter": "Return letter",
     "intake.upload": "Upload files into the inbox",
-    "intake.upload_hint": "PDF, DOCX, EML or MSG. Files are read exactly like files saved into the inbox.",
+    "intake.upload_hint": "PDF, a Word file, a DigiDoc container, an e-mail (EML, MSG) or a "
+                          "scanned image. Files are read exactly like files saved into the inbox.",
     "intake.drop": "Drop files here or choose them",
     "intake.choose": "Choose files",
     "intake.send": "Upload",

@@ -5,6 +5,13 @@ Estonian, English and (when installed) Russian models read together, since
 forms mix Estonian labels with Russian names and e-mail addresses. The
 language data is Debian's (`tesseract-ocr-est`, `-eng`, `-rus`), found at
 `$TESSDATA_PREFIX` or Debian's path.
+
+The mixed reading prefers plain letters where a scan has blurred a mark
+(Šmidt -> Smidt, Pärna -> Parna), so each word's marks are counted in its ink
+(`images.word_ink`) against what was read; a word that does not match, or was
+read poorly, is read again by the Estonian model alone, and what still does
+not match is repaired from the ink where the letter is certain and left
+doubtful for a person either way (`Engine._refine`).
 """
 
 from __future__ import annotations

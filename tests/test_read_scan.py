@@ -183,6 +183,17 @@ def test_scan_200dpi_noisy_tiff_fields_are_exact_and_every_miss_is_listed(
     assert r.caregivers[0].address == "Pärna tn 3–5, Türi"  # ä, ü and – at 200 dpi
 
 
+def test_scan_200dpi_askew_jpeg_pdf_misses_are_all_listed() -> None:
+    """`tables-variant` at 200 dpi, turned 3°, speckled, JPEG at quality 60: the hardest
+    typed scan here. What is read wrong (a lost `@`, a blurred letter) is listed."""
+    pages = [degrade(p, angle=3.0, noise=0.03)
+             for p in render((LAYOUT / "tables-variant.pdf").read_bytes(), 200)]
+    ex = _read(image_pdf(pages, 200, quality=60), "skann.pdf")
+    acc, wrong, listed = _accuracy(ex, "tables-variant")
+    assert acc >= 0.95, wrong
+    assert all(k in listed for k in wrong), (wrong, listed)
+
+
 def test_scan_photographed_page_is_flattened_and_read() -> None:
     page = render((LAYOUT / "tables.pdf").read_bytes(), 200)[0]
     photo = photograph(page)
@@ -193,6 +204,13 @@ def test_scan_photographed_page_is_flattened_and_read() -> None:
     referrer = [k for k in want if k.startswith("referrer.")]
     exact = [k for k in referrer if got.get(k) == want[k]]
     assert len(exact) >= len(referrer) - 1, {k: got.get(k) for k in referrer}
+    # Of the first page's values, none is wrong unlisted ("onu" alone in a cell, read "ONU").
+    assert ex.ocr is not None
+    listed = {r["field"] for r in ex.ocr["review"]}
+    on_page = [k for k in want if k.startswith(("referrer.", "children[", "caregivers[",
+                                                "network["))]
+    silent = [k for k in on_page if got.get(k) != want[k] and k not in listed]
+    assert not silent, {k: (want[k], got.get(k)) for k in silent}
 
 
 # --- honesty, without OCR: the rules that turn word confidences into the review list ----------
@@ -229,6 +247,29 @@ def test_scan_handwriting_is_left_empty_and_low_confidence_is_listed() -> None:
     assert "käsitsi" in w13["consent.by"] and "61 %" in w13["referrer.position"]
     assert any(i.code == "W12" and i.field == "referral" for i in issues)
     assert "Mari" not in " ".join(i.message for i in issues)  # no names in messages
+
+
+def test_scan_caregiver_email_without_its_at_is_listed() -> None:
+    from pipeline.model.assemble import assemble
+    from pipeline.model.validate import scan_issues, validate
+
+    reads = [_words_read([("heljutammeexample.ee", 96), ("mari@vald.ee", 97)])]
+    raw: dict[str, Any] = {"caregivers[0].email": "heljutammeexample.ee",
+                           "referrer.email": "mari@vald.ee"}
+    report = scan.ScanReport(pages=1)
+    raw = scan.assess(raw, reads, LIMITS, report)
+    assert report.review == []  # read surely: only the check can tell
+    assembled = assemble(raw)
+    scan_issues(validate(assembled, today=TODAY), report, assembled)
+    assert {r.field: r.reason for r in report.review} == {"caregivers[0].email": "check_failed"}
+
+
+def test_scan_name_spaced_after_its_first_letter_is_one_name() -> None:
+    reads = [_words_read([("J", 90), ("üri", 95), ("Tamm", 97), ("Jüri", 95)])]
+    raw: dict[str, Any] = {"children[0].name": "J üri Tamm", "situation": "J üri"}
+    raw = scan.assess(raw, reads, LIMITS, scan.ScanReport(pages=1))
+    assert raw["children[0].name"] == "Jüri Tamm"
+    assert raw["situation"] == "J üri"  # only names: elsewhere a lone letter may be meant
 
 
 # --- the official form, filled by key and printed -----------------------------------------
@@ -301,20 +342,3 @@ def test_scan_dash_between_digits_is_told_by_its_length() -> None:
     for typed in ("3-5,", "3–5,"):
         text, sure = _dash("3-5,", _ink_of(_typed(typed)).dashes)
         assert (text, sure) == (typed, True)
-
-
-def test_scan_plain_letter_under_a_mark_is_reread_or_listed() -> None:
-    """Typed names with carons and umlauts, read by the engine: each word is read right, or
-    its confidence is low enough for the review list; never a plain letter read surely."""
-    from pipeline.read.ocr import Engine
-
-    words = ["Küllike", "Õunapuu-Žukovskaja", "Ööbik", "Šmidt", "Pärna", "Türi"]
-    gray = _typed("  ".join(words))
-    engine = Engine()
-    try:
-        read, _ = engine.words(gray, 300.0)
-    finally:
-        engine.close()
-    assert read
-    for w in read:
-        assert w.text in words or w.conf < 100 * scan.LOW_CONFIDENCE, (w.text, w.conf)

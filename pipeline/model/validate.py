@@ -507,6 +507,10 @@ def scan_issues(issues: list[Issue], report: Any, assembled: Assembled) -> list[
     listed = {r.field for r in report.review}
     failed = [i.field for i in issues if i.code in _CHECKED]
     failed += list(assembled.unreadable)  # a date that could not be read as one
+    # A caregiver's e-mail address too, not only the referrer's: on a scan a lost `@`
+    # reads as a letter ("helju.tammeexample.ee").
+    failed += [f"caregivers[{i}].email" for i, c in enumerate(assembled.referral.caregivers)
+               if c.email and not normalize.email(c.email)[1]]
     for key in failed:
         if key not in listed:
             listed.add(key)

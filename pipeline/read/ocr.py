@@ -5,6 +5,13 @@ Estonian, English and (when installed) Russian models read together, since
 forms mix Estonian labels with Russian names and e-mail addresses. The
 language data is Debian's (`tesseract-ocr-est`, `-eng`, `-rus`), found at
 `$TESSDATA_PREFIX` or Debian's path.
+
+The mixed reading prefers plain letters where a scan has blurred a mark
+(Šmidt -> Smidt, Pärna -> Parna), so each word's marks are counted in its ink
+(`images.word_ink`) against what was read; a word that does not match, or was
+read poorly, is read again by the Estonian model alone, and what still does
+not match is repaired from the ink where the letter is certain and left
+doubtful for a person either way (`Engine._refine`).
 """
 
 from __future__ import annotations
@@ -156,6 +163,7 @@ class Engine:
                 break
         self._letters(words)
         words = self._refine(gray, dpi, words)
+        _small_capitals(words)
         return words, lines
 
     def lone_marks(self, ocr: Any, words: list[Word], lines: list[TextLine]) -> list[Word]:
@@ -204,6 +212,7 @@ class Engine:
         the letter is certain (a caron can only be on š/ž) and the word is left doubtful,
         for a person to confirm. A dash between digits is told by its length."""
         out: list[Word] = []
+        reread: list[Word] = []
         for w in words:
             box = (w.x0, w.y0, w.x1, w.y1)
             if _DIGIT_DASH.search(w.text):
@@ -226,6 +235,7 @@ class Engine:
                     marks_of(a.text) == len(images.word_ink(ocr, (a.x0, a.y0, a.x1, a.y1)).marks)
                     for a in again) and _better(w, matches, again):
                 out.extend(again)
+                reread.extend(again)
                 continue
             if not matches:
                 restored = _restore_marks(w, ink.marks)
@@ -235,7 +245,10 @@ class Engine:
                 else:
                     w.conf = min(w.conf, DOUBTFUL)
             out.append(w)
-        return out
+        # A word box Tesseract stretched over its neighbour ("ema" over "ema ja"), read
+        # again, brings the neighbour along: the neighbour's own reading then goes.
+        return [w for w in out if w in reread or not any(
+            r.line == w.line and _overlap(w, r) >= 0.6 for r in reread)]
 
     def _reread(self, ocr: Any, dpi: float, w: Word) -> list[Word]:
         """The word's box read again by the Estonian model alone, as one line of text."""
@@ -285,7 +298,8 @@ class Engine:
                     current.symbols.append((it.GetUTF8Text(sym) or "", tuple(sbox)))
             if not it.Next(sym):
                 break
-        return found
+        # The padding may take in a neighbour's edge: only words within this word's box.
+        return [a for a in found if w.x0 <= (a.x0 + a.x1) / 2 <= w.x1]
 
     def _letters(self, words: list[Word]) -> None:
         """A word is as sure as its least sure letter: `Smidt` read with a doubtful `S`
@@ -318,7 +332,7 @@ HANDWRITING_LIKE = 45.0  # a re-reading this poor is no reading
 REREAD = 90.0  # a word of letters below this confidence is read again by the Estonian model
 INKED = 70.0  # a letter whose mark was restored from the ink: right most often, confirmed always
 DASH_SURE = (0.41, 0.46)  # dash ink width / digit height: below a hyphen, above an en dash
-_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*-?")  # "Õunapuu-" before a line break
 _EDGES = ".,;:!?()[]\"'„“”«»*"
 _CARON = {"S": "Š", "Z": "Ž", "s": "š", "z": "ž"}
 _DOTS = {"a": "ä", "o": "ö", "u": "ü", "A": "Ä", "O": "Ö", "U": "Ü"}
@@ -336,6 +350,14 @@ def marks_of(text: str) -> int:
             n += 1
         n += sum(2 if m == "\u0308" else 1 for m in parts[1:] if unicodedata.combining(m))
     return n
+
+
+def _overlap(a: Word, b: Word) -> float:
+    """The share of `a`'s box that `b`'s covers."""
+    w = min(a.x1, b.x1) - max(a.x0, b.x0)
+    h = min(a.y1, b.y1) - max(a.y0, b.y0)
+    area = max((a.x1 - a.x0) * (a.y1 - a.y0), 1)
+    return max(w, 0) * max(h, 0) / area
 
 
 def _plain(text: str) -> str:
@@ -405,3 +427,20 @@ def _dash(text: str, dashes: list[tuple[int, int]]) -> tuple[str, bool]:
         return ch
 
     return _DIGIT_DASH.sub(pick, text), sure
+
+
+def _small_capitals(words: list[Word]) -> None:
+    """A word read in capitals whose letters stand no taller than small letters ("onu" alone
+    in a table cell, read "ONU": without a line around it o, n, u have no case) is doubtful.
+    It is not changed: a label printed small in capitals is the same shape."""
+    caps = sorted(b[3] - b[1] for w in words if w.conf >= REREAD and len(w.text) >= 3
+                  and w.text[0].isupper() and w.text[1:].islower() and w.symbols
+                  for ch, b in w.symbols[:1] if ch.isupper())
+    if len(caps) < 5:
+        return
+    cap = caps[len(caps) // 2]
+    for w in words:
+        letters = [b[3] - b[1] for ch, b in w.symbols if ch.isalpha()]
+        if len(letters) >= 2 and all(ch.isupper() for ch, _ in w.symbols if ch.isalpha()) \
+                and sorted(letters)[len(letters) // 2] < 0.85 * cap:
+            w.conf = min(w.conf, DOUBTFUL)

@@ -47,6 +47,9 @@ class ReadResult:
     raw: dict[str, RawValue]
     method: str  # "pdf-fields" | "pdf-text" | "docx-controls" | "docx-text" | "ocr"
     scan: ScanReport | None = None  # how sure an OCR reading is (`pipeline.read.scan`)
+    # A PDF's active content as its reader found it (`safety.active_content_in`); None: not
+    # looked at by the reader (then `extract` looks itself).
+    active: list[str] | None = None
 
 
 @dataclass

@@ -253,6 +253,17 @@ def _pickle_payload(payload: tuple[str, Any]) -> bytes:
         return pickle.dumps(("crash", "unpicklable result"))
 
 
+def _rss_bytes() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 def _child(fn: Callable[..., Any], args: tuple[Any, ...], memory_mb: int, wfd: int) -> None:
     blob = _pickle_payload(_payload(fn, args, memory_mb))
     with os.fdopen(wfd, "wb") as fh:
@@ -366,10 +377,11 @@ def _decode(reply: tuple[bytes, bool, int], seconds: float, memory_mb: int) -> A
 # before each call the worker sets its address-space limit to its size then plus the call's
 # `memory_mb` (a soft limit, so it can set the next call's; only our code calls setrlimit),
 # and a call past its time is answered by killing the worker (the next call starts a new
-# one). A worker that ran out of memory or crashed, grew by more than `memory_mb`, or served
+# one). A worker that ran out of memory or crashed, grew by more than `_WORKER_GROWTH`, or served
 # `_WORKER_CALLS` calls is retired, so no call inherits a damaged or bloated process.
 
 _WORKER_CALLS = 200
+_WORKER_GROWTH = 64 * 1024 * 1024  # resident growth that retires a worker (memory stays flat)
 _HEADER = 8  # the length of each message, big-endian
 _IN_WORKER = False
 _WORKER_LOCK = threading.Lock()  # one call at a time; a second thread forks its own child
@@ -496,7 +508,7 @@ class _Worker:
 def _serve(req_r: int, rep_w: int) -> None:  # pragma: no cover — runs in the worker
     global _IN_WORKER
     _IN_WORKER = True
-    base = _vm_bytes()
+    base = 0  # resident size after the first call (the libraries it loaded are no growth)
     for served in range(1, _WORKER_CALLS + 1):
         header = _read_exact(req_r, _HEADER)
         if header is None:
@@ -508,7 +520,8 @@ def _serve(req_r: int, rep_w: int) -> None:  # pragma: no cover — runs in the 
         payload = _payload(fn, args, memory_mb)
         blob = _pickle_payload(payload)
         retire = (payload[0] in ("memory", "crash") or served == _WORKER_CALLS
-                  or _vm_bytes() - base > memory_mb * 1024 * 1024)
+                  or (base and _rss_bytes() - base > _WORKER_GROWTH))
+        base = base or _rss_bytes()
         reply = (b"R" if retire else b"K") + blob
         _write_all(rep_w, len(reply).to_bytes(_HEADER, "big") + reply)
         if retire:

@@ -121,7 +121,7 @@ def read_form(
     if source.signatures:
         issues += signature_issues(assembled.referral, source.signatures)
     if fmt is Format.PDF:
-        issues += _active_content(data)
+        issues += _active_content(data, result.active)
     if result.scan is not None:  # read by OCR: say how sure, field by field
         from pipeline.model.validate import scan_issues
         from pipeline.read.scan import report_json
@@ -262,6 +262,8 @@ def _pdf_signatures(
     from pipeline.read.safety import run_limited
     from pipeline.read.signatures import anchors, changed_after, verify_pdf
 
+    if b"/ByteRange" not in data:
+        return  # no signature dictionary at all (`verify_pdf` says the same, without a child)
     # pyHanko parses the whole file again: in a child with the reader's limits, like the reader.
     found = run_limited(verify_pdf, data, anchors(tuple(limits.trust_anchors)),
                         seconds=limits.read_seconds, memory_mb=limits.read_memory_mb)
@@ -316,14 +318,14 @@ def _extract_container(
 ACTIVE_CONTENT = "pdf_active_content"
 
 
-def _active_content(data: bytes) -> list[Issue]:
+def _active_content(data: bytes, found: list[str] | None = None) -> list[Issue]:
     """A warning (on the case summary, and a code in the intake ledger) for a PDF that
     carries scripts or other active content; nothing in it is run, and the archived
     original stays as it came."""
     from pipeline.model.issues import warning
     from pipeline.read.safety import pdf_active_content
 
-    kinds = pdf_active_content(data)
+    kinds = pdf_active_content(data) if found is None else found
     if not kinds:
         return []
     return [warning(ACTIVE_CONTENT, "", f"PDF-failis on aktiivne sisu ({', '.join(kinds)}). "

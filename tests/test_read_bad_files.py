@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -261,3 +262,65 @@ def test_bad_files_cli_exit_codes(tmp_path: Path, referral: Referral) -> None:
     assert json.loads(unreadable.stdout)["error"]["code"] == "zip_bomb"
     for proc in (ok, errors, unreadable):
         assert "Traceback" not in proc.stderr
+
+
+# --- the kept worker (issue 11) ------------------------------------------------------------
+
+
+def _pid() -> int:
+    return os.getpid()
+
+
+def _hog_mb(mb: int) -> int:
+    block = bytearray(mb * 1024 * 1024)
+    return len(block) // (1024 * 1024)
+
+
+def test_run_limited_reuses_one_worker_not_a_fork_per_call() -> None:
+    first = safety.run_limited(_pid, seconds=10, memory_mb=256)
+    assert first != os.getpid()
+    assert safety.run_limited(_pid, seconds=10, memory_mb=256) == first
+
+
+def test_run_limited_memory_limit_holds_in_a_reused_worker() -> None:
+    # A call that used 150 MB does not leave the next one with less, nor let it use more.
+    assert safety.run_limited(_hog_mb, 150, seconds=20, memory_mb=200) == 150
+    assert safety.run_limited(_hog_mb, 150, seconds=20, memory_mb=200) == 150
+    with pytest.raises(ResourceLimit) as exc:
+        safety.run_limited(_hog, seconds=20, memory_mb=200)
+    assert exc.value.code == "memory"
+    assert safety.run_limited(sum, [1, 2], seconds=10, memory_mb=256) == 3  # a new worker
+
+
+def test_run_limited_timeout_kills_the_worker_and_the_next_call_has_a_new_one() -> None:
+    before = safety.run_limited(_pid, seconds=10, memory_mb=256)
+    with pytest.raises(ResourceLimit):
+        safety.run_limited(_sleep, seconds=0.3, memory_mb=256)
+    with pytest.raises(ProcessLookupError):
+        os.kill(before, 0)  # killed and reaped
+    after = safety.run_limited(_pid, seconds=10, memory_mb=256)
+    assert after not in (before, os.getpid())
+
+
+def test_run_limited_unpicklable_function_still_runs_in_a_child() -> None:
+    ours = os.getpid()
+    assert safety.run_limited(lambda: os.getpid() != ours, seconds=10, memory_mb=256)
+
+
+def test_run_limited_worker_ends_with_its_parent() -> None:
+    code = ("from pipeline.read import safety\n"
+            "import os\n"
+            "print(safety.run_limited(os.getpid, seconds=10, memory_mb=256), flush=True)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, cwd=Path(__file__).resolve().parent.parent)
+    worker = int(done.stdout.strip())
+    deadline = time.monotonic() + 10
+    status = Path(f"/proc/{worker}/status")
+    while time.monotonic() < deadline:
+        try:  # gone, or a zombie its new parent has not reaped yet
+            if "\nState:\tZ" in status.read_text():
+                return
+        except FileNotFoundError:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the worker outlived its parent")

@@ -52,6 +52,9 @@ class ReadResult:
     # Raw key (an option's field, a group row's `children[0].name`) -> the label text it
     # was read under: the printed label, a PDF field's name, a content control's title/tag.
     labels: dict[str, str] = field(default_factory=dict)
+    # A PDF's active content as its reader found it (`safety.active_content_in`); None: not
+    # looked at by the reader (then `extract` looks itself).
+    active: list[str] | None = None
 
 
 @dataclass

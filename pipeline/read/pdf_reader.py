@@ -149,7 +149,17 @@ def _read(data: bytes, limits: Limits) -> ReadResult:
     # In the child only: pypdf's repair warnings ("EOF marker not found") are not for users.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    reader = open_pdf(data)
+    opened = [open_pdf(data)]
+    # Here, on the objects the read parses anyway, instead of a second parse of the whole
+    # file outside the child (which cost as much as reading a fillable PDF).
+    active = safety.active_content_in(opened[0], data)
+    result = _read_opened(data, opened, limits)
+    result.active = active
+    return result
+
+
+def _read_opened(data: bytes, opened: list[Any], limits: Limits) -> ReadResult:
+    reader = opened.pop()  # ours alone, so that `del reader` below frees it before pdfplumber
     try:
         found = form_fields(reader)
         if _is_xfa_only(reader, found):

@@ -14,11 +14,14 @@ address-space limit and a wall-clock timeout.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
+import re
 import resource
 import select
 import signal
+import threading
 import time
 import zipfile
 import zlib
@@ -220,23 +223,49 @@ def _vm_bytes() -> int:
     return 0
 
 
-def _child(fn: Callable[..., Any], args: tuple[Any, ...], memory_mb: int, wfd: int) -> None:
-    payload: tuple[str, Any]
+def _payload(fn: Callable[..., Any], args: tuple[Any, ...], memory_mb: int) -> tuple[str, Any]:
+    """Run `fn(*args)` under a soft address-space limit of the current size + `memory_mb`;
+    the outcome as (kind, value). The limit is lifted again afterwards (a kept worker sets
+    it anew for its next call)."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     try:
         limit = _vm_bytes() + memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        payload = ("ok", fn(*args))
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        return ("ok", fn(*args))
     except MemoryError:
-        payload = ("memory", None)
+        return ("memory", None)
     except PipelineError as exc:
-        payload = ("pipeline", (type(exc).__name__, exc.message, exc.code, exc.field))
+        return ("pipeline", (type(exc).__name__, exc.message, exc.code, exc.field))
     except BaseException as exc:  # anything else is a broken file
         # Only the class name: a library's message may quote the file's text.
-        payload = ("crash", type(exc).__name__)
+        return ("crash", type(exc).__name__)
+    finally:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+
+
+def _pickle_payload(payload: tuple[str, Any]) -> bytes:
     try:
-        blob = pickle.dumps(payload)
+        return pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:
-        blob = pickle.dumps(("crash", "unpicklable result"))
+        return pickle.dumps(("crash", "unpicklable result"))
+
+
+def _rss_bytes() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _child(fn: Callable[..., Any], args: tuple[Any, ...], memory_mb: int, wfd: int) -> None:
+    blob = _pickle_payload(_payload(fn, args, memory_mb))
     with os.fdopen(wfd, "wb") as fh:
         fh.write(blob)
 
@@ -251,15 +280,30 @@ _KINDS: dict[str, type[PipelineError]] = {
 def run_limited(
     fn: Callable[P, R], *args: Any, seconds: float, memory_mb: int
 ) -> R:
-    """`fn(*args)` in a forked child with an address-space limit and a timeout.
+    """`fn(*args)` in a child process with an address-space limit and a timeout.
 
     A `PipelineError` raised in the child is raised again here; running out of
     memory or time gives `ResourceLimit`, any other crash `UnreadableFile`.
-    `fn` and its result must be picklable only as far as the result goes
-    (the child is a fork, so `fn` itself is never pickled).
+    The child is a kept worker (`_Worker`, forked once and reused, so that a read
+    does not pay for forking a large process) when `fn` and its arguments pickle;
+    otherwise, and inside a worker, a fork of its own (`fn` never pickled then).
     os.fork rather than multiprocessing: workers that are daemonic processes
     may not start multiprocessing children, but may fork.
     """
+    request = None if _IN_WORKER else _request(fn, args, memory_mb)
+    if request is not None and _WORKER_LOCK.acquire(blocking=False):
+        try:
+            result: R = _decode(_worker().call(request, seconds), seconds, memory_mb)
+            return result
+        finally:
+            _WORKER_LOCK.release()
+    result = _decode(_run_forked(fn, args, memory_mb, seconds), seconds, memory_mb)
+    return result
+
+
+def _run_forked(fn: Callable[..., Any], args: tuple[Any, ...], memory_mb: int,
+                seconds: float) -> tuple[bytes, bool, int]:
+    """A fresh fork for one call: (reply, timed out, wait status)."""
     rfd, wfd = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover — runs in the child
@@ -290,12 +334,16 @@ def run_limited(
     if timed_out:
         os.kill(pid, signal.SIGKILL)
     _, status = os.waitpid(pid, 0)
+    return b"".join(chunks), timed_out, status
+
+
+def _decode(reply: tuple[bytes, bool, int], seconds: float, memory_mb: int) -> Any:
+    blob, timed_out, status = reply
     if timed_out:
         raise ResourceLimit(
             f"Faili lugemine võttis liiga kaua aega (üle {seconds:g} s); faili ei loeta.",
             code="timeout",
         )
-    blob = b"".join(chunks)
     if not blob and os.WIFEXITED(status):
         raise UnreadableFile("Faili ei saa lugeda: see on katki või vigane.", code="corrupt")
     if not blob:
@@ -306,7 +354,7 @@ def run_limited(
         )
     kind, value = pickle.loads(blob)
     if kind == "ok":
-        return value  # type: ignore[no-any-return]
+        return value
     if kind == "memory":
         raise ResourceLimit(
             f"Faili lugemiseks kuluks liiga palju mälu (üle {memory_mb} MB); faili ei loeta.",
@@ -321,6 +369,163 @@ def run_limited(
     raise UnreadableFile(
         "Faili ei saa lugeda: see on katki või vigane.", code="corrupt"
     )
+
+
+# --- the kept worker (issue 11) ---------------------------------------------------------------
+# Forking the pipeline process (a few hundred MB of libraries) costs 15-25 ms, as much as
+# reading a fillable PDF; a kept worker pays it once. The limits hold per call as before:
+# before each call the worker sets its address-space limit to its size then plus the call's
+# `memory_mb` (a soft limit, so it can set the next call's; only our code calls setrlimit),
+# and a call past its time is answered by killing the worker (the next call starts a new
+# one). A worker that ran out of memory or crashed, grew by more than `_WORKER_GROWTH`, or served
+# `_WORKER_CALLS` calls is retired, so no call inherits a damaged or bloated process.
+
+_WORKER_CALLS = 200
+_WORKER_GROWTH = 64 * 1024 * 1024  # resident growth that retires a worker (memory stays flat)
+_HEADER = 8  # the length of each message, big-endian
+_IN_WORKER = False
+_WORKER_LOCK = threading.Lock()  # one call at a time; a second thread forks its own child
+_WORKER: _Worker | None = None
+
+
+def _request(fn: Callable[..., Any], args: tuple[Any, ...], memory_mb: int) -> bytes | None:
+    """The pickled call, or None when `fn` is not importable by name (a lambda, a closure)."""
+    try:
+        return pickle.dumps((fn, args, memory_mb), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        return None
+
+
+def _worker() -> _Worker:
+    global _WORKER
+    if _WORKER is None or not _WORKER.alive:
+        _WORKER = _Worker()
+    return _WORKER
+
+
+def _forget_worker() -> None:
+    """In a forked child: the parent's worker is the parent's (its pipes are closed here, so
+    that the worker sees end of file when the parent goes, and the child never writes to
+    it); the child starts its own when it needs one."""
+    global _WORKER
+    w, _WORKER = _WORKER, None
+    if w is not None and w.alive:  # a retired worker's descriptors are closed (and reused)
+        w.alive = False
+        for fd in (w._req, w._rep):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+os.register_at_fork(after_in_child=_forget_worker)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _read_exact(fd: int, n: int) -> bytes | None:
+    """`n` bytes from a blocking descriptor, or None at end of file."""
+    out = bytearray()
+    while len(out) < n:
+        chunk = os.read(fd, min(n - len(out), 1 << 20))
+        if not chunk:
+            return None
+        out += chunk
+    return bytes(out)
+
+
+class _Worker:
+    """A forked process that runs calls sent to it over a pipe, one at a time."""
+
+    def __init__(self) -> None:
+        req_r, self._req = os.pipe()
+        self._rep, rep_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover — runs in the worker
+            code = 0
+            try:
+                os.close(self._req)
+                os.close(self._rep)
+                _serve(req_r, rep_w)
+            except BaseException:
+                code = 1
+            os._exit(code)
+        os.close(req_r)
+        os.close(rep_w)
+        self.pid = pid
+        self.alive = True
+
+    def call(self, request: bytes, seconds: float) -> tuple[bytes, bool, int]:
+        """(reply, timed out, wait status); the status only when the worker ended."""
+        deadline = time.monotonic() + seconds
+        try:
+            _write_all(self._req, len(request).to_bytes(_HEADER, "big") + request)
+        except OSError:  # the worker died between calls: one fresh fork answers
+            self.close(kill=True)
+            fn, args, memory_mb = pickle.loads(request)
+            return _run_forked(fn, args, memory_mb, seconds)
+        buf = bytearray()
+        want = _HEADER
+        while len(buf) < want:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return b"", True, self.close(kill=True)
+            ready, _, _ = select.select([self._rep], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(self._rep, _CHUNK)
+            if not chunk:
+                return b"", False, self.close(kill=False)
+            buf += chunk
+            if want == _HEADER and len(buf) >= _HEADER:
+                want = _HEADER + int.from_bytes(buf[:_HEADER], "big")
+        blob = bytes(buf[_HEADER:want])
+        retire, blob = blob[:1] == b"R", blob[1:]
+        if retire:
+            self.close(kill=False)
+        return blob, False, 0
+
+    def close(self, *, kill: bool) -> int:
+        """End the worker (SIGKILL, or wait for it to exit) and reap it; its wait status."""
+        if not self.alive:
+            return 0
+        self.alive = False
+        for fd in (self._req, self._rep):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        if kill:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+        try:
+            _, status = os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            status = 0
+        return status
+
+
+def _serve(req_r: int, rep_w: int) -> None:  # pragma: no cover — runs in the worker
+    global _IN_WORKER
+    _IN_WORKER = True
+    base = 0  # resident size after the first call (the libraries it loaded are no growth)
+    for served in range(1, _WORKER_CALLS + 1):
+        header = _read_exact(req_r, _HEADER)
+        if header is None:
+            return  # the parent went away
+        body = _read_exact(req_r, int.from_bytes(header, "big"))
+        if body is None:
+            return
+        fn, args, memory_mb = pickle.loads(body)
+        payload = _payload(fn, args, memory_mb)
+        blob = _pickle_payload(payload)
+        retire = (payload[0] in ("memory", "crash") or served == _WORKER_CALLS
+                  or (base and _rss_bytes() - base > _WORKER_GROWTH))
+        base = base or _rss_bytes()
+        reply = (b"R" if retire else b"K") + blob
+        _write_all(rep_w, len(reply).to_bytes(_HEADER, "big") + reply)
+        if retire:
+            return
 
 
 # --- active content in a PDF (issue 8) ------------------------------------------------------
@@ -338,11 +543,54 @@ def pdf_active_content(data: bytes, max_objects: int = 40_000) -> list[str]:
     embedded files, rich media, XFA), found in its objects (object streams included, names
     as pypdf decodes them, so `/J#61vaScript` counts). Nothing is run; [] when unreadable."""
     from pypdf import PdfReader
-    from pypdf.generic import DictionaryObject, IndirectObject
 
-    found: set[str] = set()
     try:
         reader = PdfReader(BytesIO(data), strict=False)
+    except Exception:
+        return []
+    return active_content_in(reader, data, max_objects)
+
+
+# Every name the walk below looks for, as it can be written in a file: each character
+# plainly or as a #xx escape (`/J#61vaScript`). A key inside a compressed object stream is
+# not in the plain bytes at all, so a file with object streams is always walked.
+
+
+def _spelt(name: str) -> bytes:
+    return b"/" + b"".join(
+        b"(?:%s|#%s%s)" % (re.escape(c.encode()), f"{ord(c) >> 4:x}".encode(),
+                           b"[%s%s]" % (f"{ord(c) & 15:x}".encode(),
+                                        f"{ord(c) & 15:X}".encode()))
+        for c in name.lstrip("/"))
+
+
+_ACTIVE_NAME = re.compile(b"|".join(_spelt(n) for n in sorted({*_ACTIVE_KEYS, *_ACTIVE_ACTIONS})))
+
+
+def _may_carry_active(reader: Any, data: bytes) -> bool:
+    """False only when no object can hold an active-content name: none is written in the
+    file's bytes (plainly or escaped) and no object lives in an object stream. Most forms
+    are like that, and scanning the bytes costs far less than parsing every object (which
+    costs about as much as reading the form)."""
+    try:
+        if getattr(reader, "xref_objStm", None):
+            return True
+    except Exception:
+        return True
+    return _ACTIVE_NAME.search(data) is not None
+
+
+def active_content_in(reader: Any, data: bytes | None = None,
+                      max_objects: int = 40_000) -> list[str]:
+    """`pdf_active_content` of an opened `pypdf.PdfReader` (of `data`): the PDF reader looks
+    in the file it has open, in its child, rather than the parent parsing it a second time.
+    With `data`, a file whose bytes cannot carry any active content is not walked at all."""
+    from pypdf.generic import DictionaryObject, IndirectObject
+
+    if data is not None and not _may_carry_active(reader, data):
+        return []
+    found: set[str] = set()
+    try:
         refs = [(num, gen) for gen, objs in reader.xref.items() for num in objs]
         refs += [(num, 0) for num in getattr(reader, "xref_objStm", {})]
     except Exception:

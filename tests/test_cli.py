@@ -79,3 +79,15 @@ def test_cli_damaged_sqlite_register_names_sqlites_reason(tmp_path: Path) -> Non
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "file is not a database" in result.stderr and "PLR_DATABASE_URL" in result.stderr
+
+
+def test_cli_console_width_follows_columns_at_each_run() -> None:
+    # The commands are imported lazily: the console may be made while another width is set.
+    script = ("import os\n"
+              "os.environ['COLUMNS'] = '80'\n"
+              "from pipeline.cli import common\n"
+              "os.environ['COLUMNS'] = '200'\n"
+              "print(common.console.width, common.err_console.width)\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["200", "200"]

@@ -37,8 +37,19 @@ def _flags_without_type() -> None:
 
 
 _flags_without_type()
-console = Console()
-err_console = Console(stderr=True)
+
+
+def _console(*, stderr: bool = False) -> Console:
+    # Rich fixes the width when COLUMNS is set at construction; reading it on each print
+    # instead lets one process run commands at different widths (a test's CliRunner env, a
+    # terminal resized between runs) — the commands are imported lazily, at any moment.
+    made = Console(stderr=stderr)
+    made._width = None
+    return made
+
+
+console = _console()
+err_console = _console(stderr=True)
 
 HomeOption = Annotated[
     Path | None,

@@ -264,6 +264,27 @@ def test_scan_caregiver_email_without_its_at_is_listed() -> None:
     assert {r.field: r.reason for r in report.review} == {"caregivers[0].email": "check_failed"}
 
 
+def test_scan_isikukood_is_repaired_by_its_checksum_only_when_the_answer_is_one() -> None:
+    from pipeline.model import isikukood
+
+    assert scan.repair_id_code("6181123O128") == "61811230128"  # O read for 0
+    assert scan.repair_id_code("61811230128") is None  # already right
+    # One digit for a look-alike: put right only when a single change passes the check.
+    for i, ch in enumerate("61811230128"):
+        for alt in scan._DIGIT_LOOKALIKE.get(ch, ""):
+            misread = "61811230128"[:i] + alt + "61811230128"[i + 1:]
+            if isikukood.check(misread).ok:
+                continue
+            repaired = scan.repair_id_code(misread)
+            assert repaired in (None, "61811230128"), (misread, repaired)
+    reads = [_words_read([("6181123O128", 97)])]
+    raw: dict[str, Any] = {"children[0].id_code": "6181123O128"}
+    report = scan.ScanReport(pages=1)
+    raw = scan.assess(raw, reads, LIMITS, report)
+    assert raw["children[0].id_code"] == "61811230128"
+    assert {r.field: r.reason for r in report.review} == {"children[0].id_code": "low_confidence"}
+
+
 def test_scan_name_spaced_after_its_first_letter_is_one_name() -> None:
     reads = [_words_read([("J", 90), ("üri", 95), ("Tamm", 97), ("Jüri", 95)])]
     raw: dict[str, Any] = {"children[0].name": "J üri Tamm", "situation": "J üri"}

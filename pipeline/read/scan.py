@@ -47,6 +47,11 @@ _PUNCT = ".,;:!?()[]\"'„“”«»"
 _MARKS = {"x", "jah", "ei", "☒", "☑", "✓", "✔"}
 # A lone capital before a word in small letters ("J üri", "Š midt"): one name the printer
 # spaced out after its first letter; initials are written with a full stop.
+_AS_DIGIT = str.maketrans("OoDQlI|iSsB", "00001111558")
+# Digits a scan's OCR confuses with one another (blurred strokes, broken loops).
+_DIGIT_LOOKALIKE = {"0": "86", "1": "7", "3": "8", "5": "6", "6": "508", "7": "1",
+                    "8": "3609", "9": "8"}
+REPAIRED = 0.6  # an isikukood put right by its checksum: likely, but a person confirms it
 _SPLIT_NAME = re.compile(r"(?<!\S)([A-ZÕÄÖÜŠŽ]) (?=[a-zõäöüšž]{2})")
 
 
@@ -267,6 +272,23 @@ def _value_confidence(value: str, idx: dict[str, list[_Seen]]) -> tuple[float, f
     return worst.conf / 100.0, low / max(len(tokens), 1), worst
 
 
+def repair_id_code(value: str) -> str | None:
+    """An isikukood that fails its check, put right from what scans confuse: letters read
+    for digits (O for 0, l for 1, S for 5, B for 8), or one digit for a look-alike when
+    exactly one such change passes the checksum. None when there is no single answer."""
+    from pipeline.model import isikukood
+
+    code = value.replace(" ", "").translate(_AS_DIGIT)
+    if len(code) != 11 or not code.isdigit() or isikukood.check(value).ok:
+        return None
+    if isikukood.check(code).ok:
+        return code
+    found = {code[:i] + alt + code[i + 1:] for i, ch in enumerate(code)
+             for alt in _DIGIT_LOOKALIKE.get(ch, "")}
+    valid = [c for c in found if isikukood.check(c).ok]
+    return valid[0] if len(valid) == 1 else None
+
+
 def _box_of(seen: _Seen | None) -> tuple[int | None, tuple[int, int, int, int] | None]:
     if seen is None:
         return None, None
@@ -292,6 +314,12 @@ def assess(raw: dict[str, RawValue], reads: list[_Read], limits: Limits,
         report.confidence[key] = round(conf, 2)
         if key.endswith(("name", ".by")) and isinstance(value, str):  # a person's name
             raw[key] = _SPLIT_NAME.sub(r"\1", value)
+        if key.endswith("id_code") and isinstance(value, str) and ink < 0.5:
+            repaired = repair_id_code(value)
+            if repaired is not None:
+                raw[key] = repaired
+                conf = min(conf, REPAIRED)
+                report.confidence[key] = conf
         if ink >= 0.5:
             # Mostly ink Tesseract could not read: handwriting, which is not guessed.
             raw[key] = None

@@ -5,13 +5,10 @@ chromium driven by Playwright (never a downloaded browser)."""
 
 from __future__ import annotations
 
-import atexit
 import os
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -60,22 +57,7 @@ class Server:
     log: Path
 
 
-_SEEDED: list[Path] = []  # one seeded home per test process, copied for each test
-
-
 def seed(home: Path) -> None:
-    """The admin, the coordinator user and the coordinator, made by the real commands once
-    per test process (three `plr` starts, a few seconds) and copied into each test's home."""
-    if not _SEEDED:
-        template = Path(tempfile.mkdtemp(prefix="plr-e2e-seed-")) / "home"
-        template.mkdir()
-        _seed(template)
-        atexit.register(shutil.rmtree, template.parent, ignore_errors=True)
-        _SEEDED.append(template)
-    shutil.copytree(_SEEDED[0], home, dirs_exist_ok=True)
-
-
-def _seed(home: Path) -> None:
     plr(home, "user", "add", ADMIN[0], "--email", ADMIN[1], "--role", "admin",
         "--password-stdin", stdin=PASSWORD + "\n")
     plr(home, "user", "add", COORDINATOR[0], "--email", COORDINATOR[1], "--role",

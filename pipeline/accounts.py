@@ -96,23 +96,21 @@ def _digest(token: str) -> str:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise PipelineError(f"Parool peab olema vähemalt {MIN_PASSWORD} märki pikk.",
-                            code="weak_password")
+        raise PipelineError.of("err.weak_password", code="weak_password", min=MIN_PASSWORD)
 
 
 def _email(text: str) -> str:
     try:
         return validate_email(text.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError:
-        raise PipelineError("E-posti aadress ei ole korrektne.", code="bad_email") from None
+        raise PipelineError.of("err.user_email", code="bad_email") from None
 
 
 def _role(text: str) -> str:
     try:
         return Role(text.strip().lower()).value
     except ValueError:
-        raise PipelineError("Roll peab olema office, coordinator või admin.",
-                            code="bad_role") from None
+        raise PipelineError.of("err.user_role", code="bad_role") from None
 
 
 # --- users -------------------------------------------------------------------
@@ -122,15 +120,14 @@ def add_user(settings: Settings, *, name: str, email: str, role: str,
              password: str | None = None, lang: str = "et") -> UserInfo:
     """A new user; without a password they set one through a one-time link."""
     if not name.strip():
-        raise PipelineError("Kasutaja nimi puudub.", code="bad_user")
+        raise PipelineError.of("err.user_name", code="bad_user")
     address, kind = _email(email), _role(role)
     if password is not None:
         _check_password(password)
 
     def step(s: Session) -> UserInfo:
         if rows.user_by_login(session=s, login=address) is not None:
-            raise Refused("Selle e-posti aadressiga kasutaja on juba olemas.",
-                          code="user_exists")
+            raise Refused.of("err.user_exists", code="user_exists")
         u = User(username=address, name=" ".join(name.split()), email=address, role=kind,
                  password_hash=_hasher.hash(password) if password else None, active=True,
                  lang=lang if lang in ("et", "en") else "et", created_at=now())
@@ -148,10 +145,9 @@ def list_users(settings: Settings) -> list[UserInfo]:
 def _one(s: Session, ref: str) -> User:
     found = rows.users_named(session=s, ref=ref)
     if not found:
-        raise NotFound("Sellist kasutajat ei ole.", code="no_user")
+        raise NotFound.of("err.no_user", code="no_user")
     if len(found) > 1:
-        raise Refused("Selle nimega on mitu kasutajat; kasutage e-posti aadressi.",
-                      code="ambiguous_user")
+        raise Refused.of("err.user_ambiguous", code="ambiguous_user")
     return found[0]
 
 
@@ -159,7 +155,7 @@ def _by_ref(s: Session, ref: str | int) -> User:
     if isinstance(ref, int):
         u = rows.user_by_id(session=s, user_id=ref)
         if u is None:
-            raise NotFound("Sellist kasutajat ei ole.", code="no_user")
+            raise NotFound.of("err.no_user", code="no_user")
         return u
     return _one(s, ref)
 
@@ -171,8 +167,7 @@ def set_active(settings: Settings, ref: str | int, active: bool) -> UserInfo:
         if not active and u.role == Role.ADMIN and u.active:
             admins = [x for x in rows.list_users(session=s) if x.role == Role.ADMIN and x.active]
             if len(admins) == 1:
-                raise Refused("Viimast administraatorit ei saa välja lülitada.",
-                              code="last_admin")
+                raise Refused.of("err.last_admin", code="last_admin")
         u.active = active
         if not active:
             rows.drop_sessions_of(session=s, user_id=u.id)
@@ -254,10 +249,10 @@ def setup_link(settings: Settings, token: str) -> SetupLink:
     def step(s: Session) -> SetupLink:
         row = rows.get_token(session=s, token_hash=_digest(token))
         if row is None or row.used_at is not None or row.expires_at < now():
-            raise NotFound("See link on kasutatud või aegunud.", code="bad_link")
+            raise NotFound.of("err.bad_link", code="bad_link")
         if row.user_id is None:
             if rows.count_users(session=s):
-                raise NotFound("See link on kasutatud või aegunud.", code="bad_link")
+                raise NotFound.of("err.bad_link", code="bad_link")
             return SetupLink(True, None)
         u = _by_ref(s, row.user_id)
         return SetupLink(False, _info(s, u))
@@ -275,13 +270,13 @@ def use_setup_link(settings: Settings, token: str, *, password: str, name: str |
     def step(s: Session) -> UserInfo:
         row = rows.get_token(session=s, token_hash=_digest(token))
         if row is None or row.used_at is not None or row.expires_at < now():
-            raise NotFound("See link on kasutatud või aegunud.", code="bad_link")
+            raise NotFound.of("err.bad_link", code="bad_link")
         row.used_at = now()
         if row.user_id is None:
             if rows.count_users(session=s):
-                raise NotFound("See link on kasutatud või aegunud.", code="bad_link")
+                raise NotFound.of("err.bad_link", code="bad_link")
             if not (name and name.strip()) or address is None:
-                raise PipelineError("Nimi ja e-post on kohustuslikud.", code="bad_user")
+                raise PipelineError.of("err.setup_name_email", code="bad_user")
             u = User(username=address, name=" ".join(name.split()), email=address,
                      role=Role.ADMIN.value, password_hash=_hasher.hash(password), active=True,
                      lang="et", created_at=now())
@@ -313,9 +308,7 @@ def authenticate(settings: Settings, login: str, password: str,
 
     user, locked = in_register(settings, check)
     if locked:
-        raise LoginRefused(
-            f"Liiga palju ebaõnnestunud sisselogimiskatseid. Proovige {LOCK_MINUTES} minuti "
-            "pärast uuesti.", code="locked")
+        raise LoginRefused.of("err.login_locked", code="locked", minutes=LOCK_MINUTES)
     ok = False
     try:
         ok = _hasher.verify(user.password_hash if user and user.password_hash else _DUMMY,
@@ -336,7 +329,7 @@ def authenticate(settings: Settings, login: str, password: str,
 
     info = in_register(settings, record)
     if info is None:
-        raise LoginRefused("Vale e-posti aadress või parool.", code="login_failed")
+        raise LoginRefused.of("err.login_failed", code="login_failed")
     return info
 
 

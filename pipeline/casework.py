@@ -483,7 +483,7 @@ def document_file(settings: Settings, number: str, name: str, *,
     for p in _listed(folder):
         if p.name == name:
             return p
-    raise NotFound("Sellist dokumenti ei ole.", code="no_document")
+    raise NotFound.of("err.no_document", code="no_document")
 
 
 def case_page(settings: Settings, number: str, only_coordinator: int | None) -> dict[str, Any]:
@@ -502,7 +502,7 @@ def scan_crop(settings: Settings, number: str, index: int) -> bytes:
     found = in_register(settings, lambda s: current_crop(get_case(session=s, number=number),
                                                          index))
     if found is None:
-        raise NotFound("Sellist pilti ei ole.", code="no_crop")
+        raise NotFound.of("err.no_crop", code="no_crop")
     return found
 
 
@@ -521,9 +521,9 @@ def record_plan_upload(settings: Settings, number: str, data: bytes, *,
     """`record_plan` for a plan uploaded through the web app (read from a private
     temporary file, removed afterwards)."""
     if len(data) > settings.limits.max_file_bytes:
-        raise PipelineError("Fail on liiga suur.", code="too_big")
+        raise PipelineError.of("err.too_big", code="too_big")
     if not data.startswith(b"PK"):
-        raise PipelineError("Tegevusplaan peab olema DOCX-fail.", code="not_docx")
+        raise PipelineError.of("err.not_docx", code="not_docx")
     with tempfile.TemporaryDirectory(prefix="plr-plan-") as tmp:
         path = Path(tmp) / "plan.docx"
         path.write_bytes(data)
@@ -541,7 +541,7 @@ def update_coordinator(settings: Settings, coordinator_id: int, *, capacity: int
     def step(s: Session) -> None:
         row = s.get(CoordinatorRow, coordinator_id)
         if row is None:
-            raise NotFound("Sellist koordinaatorit ei ole.", code="no_coordinator")
+            raise NotFound.of("err.unknown_coordinator", code="no_coordinator")
         row.capacity, row.languages, row.active = capacity, langs, active
 
     in_register(settings, step)
@@ -562,7 +562,7 @@ def ledger_list(settings: Settings, query: webviews.LedgerQuery) -> webviews.Pag
 def _entry(settings: Settings, entry_id: int) -> ledger.LedgerEntry:
     found = in_register(settings, lambda s: ledger.get_entry(session=s, entry_id=entry_id))
     if found is None:
-        raise NotFound("Sellist kirjet ei ole.", code="no_entry")
+        raise NotFound.of("err.no_entry", code="no_entry")
     return found
 
 
@@ -577,12 +577,12 @@ def return_letter(settings: Settings, entry_id: int) -> Path:
     """The return letter written for a returned file (its DOCX)."""
     entry = _entry(settings, entry_id)
     if entry.outcome != ledger.Outcome.RETURNED:
-        raise NotFound("Sellel failil ei ole tagastuskirja.", code="no_letter")
+        raise NotFound.of("err.no_letter", code="no_letter")
     for rel in sorted(entry.documents, key=lambda r: not r.endswith(".docx")):
         path = _inside(settings.home, rel)
         if path is not None and path.is_relative_to(settings.outbox.resolve()):
             return path
-    raise NotFound("Tagastuskirja faili ei ole enam alles.", code="no_letter")
+    raise NotFound.of("err.letter_gone", code="no_letter")
 
 
 def retry_quarantined(settings: Settings, entry_id: int) -> str:
@@ -590,13 +590,11 @@ def retry_quarantined(settings: Settings, entry_id: int) -> str:
     not a duplicate). Returns the name it has in the inbox."""
     entry = _entry(settings, entry_id)
     if entry.outcome != ledger.Outcome.QUARANTINED:
-        raise Refused("Uuesti saab proovida ainult karantiinis olevat faili.",
-                      code="not_quarantined")
+        raise Refused.of("err.not_quarantined", code="not_quarantined")
     path = _inside(settings.home, entry.placed)
     quarantine = settings.layout.quarantine.resolve()
     if path is None or not path.is_relative_to(quarantine):
-        raise Refused("Faili ei ole enam karantiinis (see on juba tagasi pandud või "
-                      "eemaldatud).", code="not_in_quarantine")
+        raise Refused.of("err.not_in_quarantine", code="not_in_quarantine")
     return _into_inbox(settings, entry.file or path.name, path)
 
 
@@ -617,13 +615,11 @@ def upload_to_inbox(settings: Settings, name: str, data: bytes) -> str:
     from pipeline.read.registry import sniff
 
     if not data:
-        raise Refused("Fail on tühi.", code="empty")
+        raise Refused.of("err.empty_file", code="empty")
     if len(data) > settings.limits.max_file_bytes:
-        raise Refused("Fail on liiga suur.", code="too_big")
+        raise Refused.of("err.too_big", code="too_big")
     if sniff(data) is None:
-        raise Refused("See fail ei ole suunamise vorm: üles saab laadida PDF-, Wordi- "
-                      "(DOCX, DOC, RTF, ODT), DigiDoc- ja e-kirjafaile (EML, MSG, winmail.dat) "
-                      "ning skannitud pilte (JPEG, PNG, TIFF, HEIC).", code="bad_content")
+        raise Refused.of("err.not_a_form", code="bad_content")
     safe = Path(name).name.lstrip(".~$") or "fail"
     return write_atomic(settings.layout.inbox, safe, data).name
 

@@ -98,6 +98,47 @@ def test_cli_lang_every_refusal_kind_in_english_and_estonian(home: Path) -> None
             "Järelkohtumine algab alles")
 
 
+def test_cli_lang_account_and_report_refusals_in_english(home: Path) -> None:
+    # Accounts: an unknown user, the last administrator, a bad role.
+    refused(home, ["user", "disable", "nobody@example.ee"], "There is no such user",
+            "Sellist kasutajat ei ole", code=3)
+    assert plr(home, "user", "add", "Ada Admin", "--email", "ada@example.ee",
+               "--role", "admin")[0] == 0
+    refused(home, ["user", "disable", "ada@example.ee"],
+            "The last administrator cannot be disabled",
+            "Viimast administraatorit ei saa välja lülitada")
+    refused(home, ["user", "add", "Uno Uus", "--email", "uno@example.ee",
+                   "--role", "boss"], "The role must be office, coordinator or admin",
+            "Roll peab olema office, coordinator või admin", code=2)
+    # Reports: a period backwards, a statement of a future month.
+    refused(home, ["report", "--from", "2026-05-01", "--to", "2026-04-01"],
+            "The end of the period is before its start", "Perioodi lõpp on enne algust",
+            code=2)
+    assert plr(home, "payer", "add", "--code", "turi", "--name", "Türi Vallavalitsus",
+               "--default")[0] == 0
+    refused(home, ["statement", "turi", "2999-01"],
+            "A statement cannot be made for a future month",
+            "Tulevase kuu aruannet ei saa koostada")
+    # The time log: a future date, an unknown activity, a note naming the case's people.
+    n = "PLR-2026-0001"
+    refused(home, ["case", "time", "add", n, "1h", "--activity", "preparation", "--date",
+                   "2999-01-01"], "Time cannot be logged for a date in the future",
+            "Tööaja kuupäev ei saa olla tulevikus", code=2)
+    refused(home, ["case", "time", "add", n, "1h", "--activity", "dancing"],
+            "Unknown activity “dancing”; possible: preparation, family,",
+            "Tundmatu tegevus „dancing“; võimalikud on: preparation (ettevalmistus)", code=2)
+    refused(home, ["case", "time", "add", n, "kaks tundi", "--activity", "preparation"],
+            "The duration “kaks tundi” is not clear", "Kestus „kaks tundi“ ei ole arusaadav",
+            code=2)
+    # The payers' contracts: a bad rate unit, a rate that is no number.
+    contract = ["contract", "add", "turi", "--number", "L-1", "--from", "2026-01-01"]
+    refused(home, [*contract, "--rate", "25", "--per", "day"],
+            "The rate unit must be hour (an hourly rate) or case (a price per case)",
+            "Hinna ühik peab olema hour (tunnihind) või case (juhtumi hind)", code=2)
+    refused(home, [*contract, "--rate", "palju"], "The amount “palju” is not a number",
+            "Summa „palju“ ei ole arv", code=2)
+
+
 def test_i18n_every_error_key_in_both_languages_with_the_same_fields() -> None:
     import re
     import string

@@ -49,11 +49,11 @@ def preview_document(engine: render_engine.Engine, kind: str, lang: str) -> d.Re
 
     kind = ALIASES.get(kind.lower(), kind.lower())
     if kind not in d.KINDS:
-        raise PipelineError(f"Tundmatu dokument: {kind[:40]}. Valikud: {', '.join(d.KINDS)}.",
-                            code="unknown_document")
+        raise PipelineError.of("err.unknown_document", code="unknown_document", kind=kind[:40],
+                               allowed=", ".join(d.KINDS))
     if lang not in d.languages(kind):
-        raise PipelineError(f"Dokument {kind} on olemas ainult keeltes: "
-                            f"{', '.join(d.languages(kind))}.", code="unknown_language")
+        raise PipelineError.of("err.document_languages", code="unknown_language", kind=kind,
+                               langs=", ".join(d.languages(kind)))
     view = sample_case(lang)
     if kind == "return_letter":
         issues = [issue_model.error("E06", "consent.given",

@@ -45,7 +45,7 @@ def register(app: typer.Typer) -> None:
         cfg = settings(home)
         cfg = cfg.model_copy(update={"home": cfg.home.resolve(), "pdf": pdf or cfg.pdf})
         if cfg.stable_seconds < 0:
-            raise ConfigError("PLR_STABLE_SECONDS ei tohi olla negatiivne.", code="config")
+            raise ConfigError.of("err.stable_seconds", code="config")
         log.setup(as_json=log_json)
         opts = Options(once=once, polling=polling, workers=workers, log_json=log_json,
                        show_status=not log_json and sys.stderr.isatty())

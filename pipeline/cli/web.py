@@ -166,7 +166,7 @@ def register(app: typer.Typer) -> None:
 def _stdin_password() -> str:
     text = sys.stdin.readline().rstrip("\r\n")
     if not text:
-        raise PipelineError("Standardsisendist ei tulnud parooli.", code="no_password")
+        raise PipelineError.of("err.no_password", code="no_password")
     return text
 
 

@@ -39,10 +39,9 @@ def parse_money(text: str) -> Decimal:
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        raise BadContract(f"Summa „{text[:20]}“ ei ole arv (nt 25 või 25,50).",
-                          code="bad_money") from None
+        raise BadContract.of("err.money_not_number", code="bad_money", text=text[:20]) from None
     if not value.is_finite() or value < 0 or value != value.quantize(CENT):
-        raise BadContract("Summa peab olema positiivne ja kahe komakohaga.", code="bad_money")
+        raise BadContract.of("err.money_bad", code="bad_money")
     return value.quantize(CENT)
 
 
@@ -105,11 +104,10 @@ def hour_sum(minutes: int, rate: Decimal) -> Decimal:
 def check_terms(*, unit: str, valid_from: dt.date, valid_to: dt.date | None,
                 billable: list[str], rounding_minutes: int) -> None:
     if unit not in UNITS:
-        raise BadContract("Hinna ühik peab olema hour (tunnihind) või case (juhtumi hind).",
-                          code="bad_unit")
+        raise BadContract.of("err.contract_unit", code="bad_unit")
     if valid_to is not None and valid_to < valid_from:
-        raise BadContract("Lepingu lõppkuupäev on enne alguskuupäeva.", code="bad_dates")
+        raise BadContract.of("err.contract_dates", code="bad_dates")
     if not billable:
-        raise BadContract("Vähemalt üks tegevus peab olema tasustatav.", code="bad_billable")
+        raise BadContract.of("err.contract_billable", code="bad_billable")
     if not 1 <= rounding_minutes <= 60:
-        raise BadContract("Ümardamise samm peab olema 1–60 minutit.", code="bad_rounding")
+        raise BadContract.of("err.contract_rounding", code="bad_rounding")

@@ -43,15 +43,14 @@ def _actor() -> str:
 def parse_day(text: str | None, *, default: dt.date | None = None) -> dt.date:
     if text is None or not text.strip():
         if default is None:
-            raise PipelineError("Kuupäev puudub.", code="bad_date")
+            raise PipelineError.of("err.no_date", code="bad_date")
         return default
     for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
         try:
             return dt.datetime.strptime(text.strip(), fmt).date()
         except ValueError:
             continue
-    raise PipelineError(f"Kuupäev „{text[:20]}“ peab olema kujul 2026-12-03 või 03.12.2026.",
-                        code="bad_date")
+    raise PipelineError.of("err.bad_date", code="bad_date", text=text[:20])
 
 
 # --- the time log ------------------------------------------------------------
@@ -71,18 +70,17 @@ def add_time(settings: Settings, number: str, *, duration: str, activity: str,
     code = timelog.activity(activity)
     when = parse_day(day, default=now().date())
     if when > now().date():
-        raise timelog.BadTime("Tööaja kuupäev ei saa olla tulevikus.", code="future_date")
+        raise timelog.BadTime.of("err.time_future", code="future_date")
     if minutes < 0 and corrects is None:
-        raise timelog.BadTime("Negatiivne kestus on parandus: nimetage parandatav kanne "
-                              "(--corrects NR).", code="bad_duration")
+        raise timelog.BadTime.of("err.time_negative", code="bad_duration")
 
     def step(s: Session) -> dict[str, Any]:
         case = get_case(session=s, number=number)
         if case.purged_at is not None:
-            raise Refused(f"Juhtumi {case.number} andmed on kustutatud.", code="purged")
+            raise Refused.of("err.case_purged", code="purged", number=case.number)
         if when < case.received_at.date():
-            raise timelog.BadTime(f"Juhtum {case.number} registreeriti alles "
-                                  f"{case.received_at:%d.%m.%Y}.", code="bad_date")
+            raise timelog.BadTime.of("err.time_before_case", code="bad_date",
+                                     number=case.number, day=f"{case.received_at:%d.%m.%Y}")
         clean = timelog.check_note(note, [p.name for p in case.participants])
         entry = billing.add_time(session=s, case=case, day=when, activity=code,
                                  minutes=minutes, note=clean, corrects=corrects,
@@ -147,7 +145,8 @@ def add_payer(settings: Settings, *, code: str, name: str, municipalities: list[
     for m in municipalities:
         c = canonical(m)
         if c is None:
-            raise PipelineError(f"Tundmatu omavalitsus „{m[:40]}“.", code="bad_municipality")
+            raise PipelineError.of("err.bad_municipality", code="bad_municipality",
+                                       name=m[:40])
         known.append(c)
 
     def step(s: Session) -> dict[str, Any]:
@@ -236,7 +235,7 @@ def statement(settings: Settings, payer: str, month: str, *, issue: bool = False
     files never change; work recorded later goes on the next month's statement."""
     period = statements.Period.parse(month)
     if dt.date(period.year, period.month, 1) > now().date():
-        raise Refused("Tulevase kuu aruannet ei saa koostada.", code="bad_period")
+        raise Refused.of("err.future_statement", code="bad_period")
 
     def step(s: Session) -> tuple[dict[str, Any], str | None, dt.datetime | None, bool, str]:
         p = billing.find_payer(session=s, ref=payer)
@@ -247,8 +246,8 @@ def statement(settings: Settings, payer: str, month: str, *, issue: bool = False
         if not issue:
             return content, None, None, False, p.code
         if not content["lines"]:
-            raise Refused(f"Maksjal {p.code} ei ole kuul {period.key} midagi arveldada.",
-                          code="empty_statement")
+            raise Refused.of("err.empty_statement", code="empty_statement", payer=p.code,
+                              period=period.key)
         row = billing.issue(session=s, payer=p, period=period.key, content=content,
                             digest=statements.digest(content),
                             total_cents=int(content["total_cents"]), entry_ids=taken,
@@ -381,7 +380,7 @@ def _facts(s: Session) -> figures.Facts:
 def _period(start: str, end: str) -> tuple[dt.date, dt.date]:
     a, b = parse_day(start), parse_day(end)
     if b < a:
-        raise PipelineError("Perioodi lõpp on enne algust.", code="bad_period")
+        raise PipelineError.of("err.period_order", code="bad_period")
     return a, b
 
 

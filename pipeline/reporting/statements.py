@@ -64,8 +64,7 @@ class Period:
                 year, month = (a, b) if a > 12 else (b, a)  # 2026-12 or 12.2026
                 if 2000 <= year <= 2999 and 1 <= month <= 12:
                     return cls(year, month)
-        raise Refused(f"Kuu „{text[:20]}“ ei ole arusaadav; kirjutage nt 2026-12.",
-                      code="bad_period")
+        raise Refused.of("err.bad_month", code="bad_period", text=text[:20])
 
     @property
     def key(self) -> str:
@@ -105,9 +104,8 @@ def build(*, payer: dict[str, str], period: Period, entries: list[Entry],
         terms[c.id] = c
         groups[(e.case, c.id)].append(e)
     if uncovered:
-        raise Refused("Nende tööaja kannete kuupäeval ei kehti ühtki selle maksja lepingut: "
-                      + ", ".join(sorted(set(uncovered))[:10])
-                      + ". Lisage leping või muutke juhtumi maksjat.", code="no_contract")
+        raise Refused.of("err.no_contract", code="no_contract",
+                         entries=", ".join(sorted(set(uncovered))[:10]))
     lines: list[dict[str, Any]] = []
     taken: list[int] = []
     for (case, cid), items in sorted(groups.items()):

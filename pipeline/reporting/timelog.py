@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 
 from pipeline.errors import PipelineError
+from pipeline.i18n import ByLang
 
 # The activities a coordinator's time is recorded under, in the order a statement lists them.
 ACTIVITIES: dict[str, str] = {
@@ -31,14 +32,20 @@ class BadTime(PipelineError):
     code = "bad_time_entry"
 
 
+def _activities(lang: str) -> str:
+    """The activity codes for an error message; the Estonian labels only in Estonian."""
+    if lang == "et":
+        return ", ".join(f"{k} ({v})" for k, v in ACTIVITIES.items())
+    return ", ".join(ACTIVITIES)
+
+
 def activity(code: str) -> str:
     """The activity's code, or BadTime listing the codes."""
     key = code.strip().lower().replace("-", "_")
     key = ACTIVITY_ALIASES.get(key, key)
     if key not in ACTIVITIES:
-        raise BadTime(f"Tundmatu tegevus „{code[:30]}“; võimalikud on: "
-                      + ", ".join(f"{k} ({v})" for k, v in ACTIVITIES.items()) + ".",
-                      code="bad_activity")
+        raise BadTime.of("err.bad_activity", code="bad_activity", text=code[:30],
+                         allowed=ByLang(_activities))
     return key
 
 
@@ -55,14 +62,12 @@ def parse_duration(text: str) -> int:
     else:
         parts = _PART.findall(raw)
         if not parts or "".join(n + u for n, u in parts).lower() != raw.lower():
-            raise BadTime(f"Kestus „{text[:20]}“ ei ole arusaadav; kirjutage nt 1h30m, 90m, "
-                          "1,5h või 1:30.", code="bad_duration")
+            raise BadTime.of("err.bad_duration", code="bad_duration", text=text[:20])
         minutes = sum(float(n.replace(",", ".")) * (60 if u.lower() in ("h", "t") else 1)
                       for n, u in parts)
     total = sign * round(minutes)
     if total == 0 or abs(total) > MAX_MINUTES:
-        raise BadTime("Kestus peab olema vähemalt üks minut ja kõige rohkem 24 tundi.",
-                      code="bad_duration")
+        raise BadTime.of("err.duration_range", code="bad_duration")
     return total
 
 
@@ -81,15 +86,14 @@ def check_note(note: str | None, names: Iterable[str]) -> str | None:
         return None
     text = " ".join(note.split())
     if len(text) > MAX_NOTE:
-        raise BadTime(f"Märkus on liiga pikk (kõige rohkem {MAX_NOTE} märki).", code="bad_note")
+        raise BadTime.of("err.note_long", code="bad_note", max=MAX_NOTE)
     if _IDCODE.search(text):
-        raise BadTime("Märkuses ei tohi olla isikukoodi.", code="bad_note")
+        raise BadTime.of("err.note_idcode", code="bad_note")
     folded = text.casefold()
     for name in names:
         for part in name.split():
             # First names and surnames of the case's people, as whole words.
             if len(part) >= 3 and re.search(rf"(?<!\w){re.escape(part.casefold())}(?!\w)",
                                             folded):
-                raise BadTime("Märkus peab olema neutraalne ega tohi nimetada juhtumi "
-                              "inimesi; kirjutage, mida tehti, mitte kellega.", code="bad_note")
+                raise BadTime.of("err.note_names", code="bad_note")
     return text

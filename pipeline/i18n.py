@@ -359,6 +359,19 @@ _ERR_ET: dict[str, str] = {
     "err.unknown_document": "Tundmatu dokument: {kind}. Valikud: {allowed}.",
     "err.document_languages": "Dokument {kind} on olemas ainult keeltes: {langs}.",
     "err.no_password": "Standardsisendist ei tulnud parooli.",
+    "err.statement_delete": "Väljastatud aruannet ja selle kandeid ei saa kustutada.",
+    "err.statement_change": "Aruanne {number} on väljastatud ja seda ei saa muuta.",
+    "err.entry_change": "Tööaja kanne on väljastatud aruandel ja seda ei saa muuta; parandus "
+                        "on uus kanne.",
+    "err.payer_code": "Maksja lühinimi peab olema tähtedest ja numbritest (nt turi, ska).",
+    "err.payer_name": "Maksja nimi puudub.",
+    "err.payer_exists": "Maksja „{payer}“ on juba olemas.",
+    "err.no_payer": "Maksjat „{ref}“ ei ole; vaadake „plr payer list“.",
+    "err.contract_number": "Lepingu number puudub.",
+    "err.no_time_entry": "Juhtumil {number} ei ole tööaja kannet nr {id}.",
+    "err.no_statement": "Aruannet {number} ei ole.",
+    "err.entry_taken": "Mõni kanne on juba teisel aruandel.",
+    "err.no_table": "Sellist tabelit ei ole.",
 }
 
 _ERR_EN: dict[str, str] = {
@@ -482,6 +495,19 @@ _ERR_EN: dict[str, str] = {
     "err.unknown_document": "Unknown document: {kind}. Choices: {allowed}.",
     "err.document_languages": "The document {kind} exists only in these languages: {langs}.",
     "err.no_password": "No password came on standard input.",
+    "err.statement_delete": "An issued statement and its entries cannot be deleted.",
+    "err.statement_change": "Statement {number} has been issued and cannot be changed.",
+    "err.entry_change": "The time entry is on an issued statement and cannot be changed; a "
+                        "correction is a new entry.",
+    "err.payer_code": "A payer's short name must be letters and digits (e.g. turi, ska).",
+    "err.payer_name": "The payer's name is missing.",
+    "err.payer_exists": "Payer “{payer}” already exists.",
+    "err.no_payer": "There is no payer “{ref}”; see “plr payer list”.",
+    "err.contract_number": "The contract number is missing.",
+    "err.no_time_entry": "Case {number} has no time entry no. {id}.",
+    "err.no_statement": "There is no statement {number}.",
+    "err.entry_taken": "Some entries are already on another statement.",
+    "err.no_table": "There is no such table.",
 }
 
 CATALOGUES: Mapping[str, Mapping[str, str]] = {"et": {**_ET, **_ERR_ET},

@@ -116,6 +116,10 @@ def test_cli_lang_account_and_report_refusals_in_english(home: Path) -> None:
             code=2)
     assert plr(home, "payer", "add", "--code", "turi", "--name", "Türi Vallavalitsus",
                "--default")[0] == 0
+    refused(home, ["payer", "add", "--code", "turi", "--name", "Türi teine"],
+            "Payer “turi” already exists", "Maksja „turi“ on juba olemas")
+    refused(home, ["statement", "keegi", "2026-01"], "There is no payer “keegi”",
+            "Maksjat „keegi“ ei ole", code=3)
     refused(home, ["statement", "turi", "2999-01"],
             "A statement cannot be made for a future month",
             "Tulevase kuu aruannet ei saa koostada")

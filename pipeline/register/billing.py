@@ -39,19 +39,17 @@ def _issued_never_change(session: Session, _ctx: Any, _instances: Any) -> None:
     for obj in session.deleted:
         if isinstance(obj, Statement) or (isinstance(obj, TimeEntry)
                                           and obj.statement_id is not None):
-            raise Refused("Väljastatud aruannet ja selle kandeid ei saa kustutada.",
-                          code="statement_locked")
+            raise Refused.of("err.statement_delete", code="statement_locked")
     for obj in session.dirty:
         if isinstance(obj, Statement) and session.is_modified(obj):
-            raise Refused(f"Aruanne {obj.number} on väljastatud ja seda ei saa muuta.",
-                          code="statement_locked")
+            raise Refused.of("err.statement_change", code="statement_locked",
+                              number=obj.number)
         if isinstance(obj, TimeEntry) and session.is_modified(obj):
             history = inspect(obj).attrs.statement_id.history
             was_locked = bool(history.deleted and history.deleted[0] is not None) or (
                 not history.has_changes() and obj.statement_id is not None)
             if was_locked:
-                raise Refused("Tööaja kanne on väljastatud aruandel ja seda ei saa muuta; "
-                              "parandus on uus kanne.", code="entry_locked")
+                raise Refused.of("err.entry_change", code="entry_locked")
 
 
 # --- payers and contracts ----------------------------------------------------
@@ -61,12 +59,11 @@ def add_payer(*, session: Session, code: str, name: str, municipalities: list[st
               is_default: bool) -> Payer:
     key = code.strip().lower()
     if not key or not key.replace("-", "").replace("_", "").isalnum() or len(key) > 40:
-        raise PipelineError("Maksja lühinimi peab olema tähtedest ja numbritest (nt turi, "
-                            "ska).", code="bad_payer")
+        raise PipelineError.of("err.payer_code", code="bad_payer")
     if not name.strip():
-        raise PipelineError("Maksja nimi puudub.", code="bad_payer")
+        raise PipelineError.of("err.payer_name", code="bad_payer")
     if session.execute(select(Payer).where(Payer.code == key)).scalar_one_or_none():
-        raise Refused(f"Maksja „{key}“ on juba olemas.", code="payer_exists")
+        raise Refused.of("err.payer_exists", code="payer_exists", payer=key)
     if is_default:
         for other in session.execute(select(Payer).where(Payer.is_default)).scalars():
             other.is_default = False
@@ -88,8 +85,7 @@ def find_payer(*, session: Session, ref: str) -> Payer:
         stmt = select(Payer).where(Payer.id == int(key))
     payer = session.execute(stmt).scalar_one_or_none()
     if payer is None:
-        raise NotFound(f"Maksjat „{ref[:40]}“ ei ole; vaadake „plr payer list“.",
-                       code="no_payer")
+        raise NotFound.of("err.no_payer", code="no_payer", ref=ref[:40])
     return payer
 
 
@@ -97,7 +93,7 @@ def add_contract(*, session: Session, payer: Payer, number: str, unit: str, rate
                  valid_from: dt.date, valid_to: dt.date | None, billable: list[str],
                  rounding_minutes: int) -> Contract:
     if not number.strip():
-        raise PipelineError("Lepingu number puudub.", code="bad_contract")
+        raise PipelineError.of("err.contract_number", code="bad_contract")
     row = Contract(payer_id=payer.id, number=number.strip(), unit=unit, rate_cents=rate_cents,
                    valid_from=valid_from, valid_to=valid_to, billable=billable,
                    rounding_minutes=rounding_minutes, created_at=now())
@@ -159,8 +155,8 @@ def add_time(*, session: Session, case: Case, day: dt.date, activity: str, minut
     if corrects is not None:
         orig = session.get(TimeEntry, corrects)
         if orig is None or orig.case_id != case.id:
-            raise NotFound(f"Juhtumil {case.number} ei ole tööaja kannet nr {corrects}.",
-                           code="no_entry")
+            raise NotFound.of("err.no_time_entry", code="no_entry", number=case.number,
+                              id=corrects)
     entry = TimeEntry(case_id=case.id, day=day, activity=activity, minutes=minutes, note=note,
                       corrects_id=corrects, statement_id=None, actor=actor, created_at=now())
     session.add(entry)
@@ -204,7 +200,7 @@ def get_statement(*, session: Session, number: str) -> Statement:
     row = session.execute(select(Statement).where(
         Statement.number == number.strip().upper())).scalar_one_or_none()
     if row is None:
-        raise NotFound(f"Aruannet {number[:30]} ei ole.", code="no_statement")
+        raise NotFound.of("err.no_statement", code="no_statement", number=number[:30])
     return row
 
 
@@ -235,7 +231,7 @@ def issue(*, session: Session, payer: Payer, period: str, content: dict[str, Any
     session.flush()
     for entry in session.execute(select(TimeEntry).where(TimeEntry.id.in_(entry_ids))).scalars():
         if entry.statement_id is not None:
-            raise Refused("Mõni kanne on juba teisel aruandel.", code="entry_locked")
+            raise Refused.of("err.entry_taken", code="entry_locked")
         entry.statement_id = row.id
     session.flush()
     return row

@@ -54,7 +54,7 @@ async def reports_csv(request: Request[Any, Any, Any]) -> Response[Any]:
                         media_type="text/plain")
     found = [t for t in service.figure_tables(service.public_figures(exact)) if t.name == name]
     if not found:
-        raise NotFound("Sellist tabelit ei ole.", code="no_table")
+        raise NotFound.of("err.no_table", code="no_table")
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(found[0].headers)

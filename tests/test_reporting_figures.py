@@ -15,10 +15,9 @@ from typing import Any
 import numpy as np
 import pytest
 import sqlalchemy as sa
+from cli_helpers import EARLY, ok
 from test_render_helpers import fill_sdts
-from typer.testing import CliRunner
 
-from pipeline.cli import app
 from pipeline.config import Settings
 from pipeline.model.referral import Referral
 from pipeline.register import ledger
@@ -26,7 +25,6 @@ from pipeline.register.cases import register_referral
 from pipeline.register.db import make_engine, session_factory
 from pipeline.register.testing import distinct_referral
 
-runner = CliRunner()
 TODAY = dt.date.today()
 YEAR = TODAY.year if TODAY.month > 1 else TODAY.year - 1
 TOWNS = ["Türi vald"] * 5 + ["Tartu linn"] * 3 + ["Narva linn", "Viljandi vald", "Tallinn"]
@@ -34,22 +32,6 @@ GROUNDS = ["prevent_separation", "kinship_care", "other_substitute_care"]
 AREAS = ["behaviour", "infant_care", "family_conflict", "separation_dispute", "foster_adjustment"]
 CODES = ["E01", "E02", "E05", "E06", "E08", "W03"]
 CASES = 30
-
-
-# The meetings are booked ahead (no clock to move): steps after them are recorded early.
-EARLY = ("--force", "--reason", "testis salvestatud enne broneeritud aega")
-
-
-def plr(home: Path, *args: str) -> tuple[int, str]:
-    result = runner.invoke(app, [*args, "--home", str(home)], env={"COLUMNS": "200"})
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    return result.exit_code, result.output
-
-
-def ok(home: Path, *args: str) -> str:
-    code, out = plr(home, *args)
-    assert code == 0, (args, out)
-    return out
 
 
 def _options(referral: Referral, key: str, wanted: list[str]) -> list[str]:

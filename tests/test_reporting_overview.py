@@ -8,34 +8,16 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from cli_helpers import EARLY, ok
 from docx import Document
 from test_render_helpers import fill_sdts
-from typer.testing import CliRunner
 
-from pipeline.cli import app
 from pipeline.config import Settings
 from pipeline.model.referral import Referral
 from pipeline.register.cases import register_referral
 from pipeline.register.db import session_factory
 
-runner = CliRunner()
 START = dt.date.today() + dt.timedelta(days=10)
-
-
-# The meetings are booked ahead (no clock to move): steps after them are recorded early.
-EARLY = ("--force", "--reason", "testis salvestatud enne broneeritud aega")
-
-
-def plr(home: Path, *args: str) -> tuple[int, str]:
-    result = runner.invoke(app, [*args, "--home", str(home)], env={"COLUMNS": "200"})
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    return result.exit_code, result.output
-
-
-def ok(home: Path, *args: str) -> str:
-    code, out = plr(home, *args)
-    assert code == 0, out
-    return out
 
 
 @pytest.fixture

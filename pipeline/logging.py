@@ -101,6 +101,9 @@ def setup(
             root.removeHandler(h)
     root.addHandler(_LibraryHandler())
     root.setLevel(logging.WARNING)
+    # Off, then on: when an earlier setup left capturing on and someone has since put
+    # another `warnings.showwarning` in place, `captureWarnings(True)` alone does nothing.
+    logging.captureWarnings(False)
     logging.captureWarnings(True)
 
 

@@ -6,7 +6,7 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -19,6 +19,24 @@ if TYPE_CHECKING:  # pydantic-settings is loaded when a command runs, not for --
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+def _flags_without_type() -> None:
+    """Typer 0.29 prints `<bool>` beside every on/off flag (`--json <bool>`), which reads
+    as if the flag took a value; a flag shows no type, as in every other CLI."""
+    from typer.core import TyperOption
+
+    original = getattr(TyperOption, "display_type_rich", None)
+    if original is None or getattr(original, "_plr_patched", False):
+        return  # typer before 0.29 shows no type beside a flag
+
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
+        return None if self.is_flag else original(self, ctx)
+
+    display_type_rich._plr_patched = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_flags_without_type()
 
 
 def _console(*, stderr: bool = False) -> Console:

@@ -25,9 +25,9 @@ def _flags_without_type() -> None:
     as if the flag took a value; a flag shows no type, as in every other CLI."""
     from typer.core import TyperOption
 
-    original = getattr(TyperOption, "display_type_rich", None)
-    if original is None or getattr(original, "_plr_patched", False):
-        return  # typer before 0.29 shows no type beside a flag
+    original = TyperOption.display_type_rich
+    if getattr(original, "_plr_patched", False):
+        return
 
     def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
         return None if self.is_flag else original(self, ctx)

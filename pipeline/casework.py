@@ -22,7 +22,6 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from pipeline import listing
 from pipeline.config import Settings
 from pipeline.deliver import mail
 from pipeline.deliver.outbox import (
@@ -53,11 +52,6 @@ from pipeline.render.plan_reader import empty_sections, read_plan
 from pipeline.reporting import service as reporting
 
 T = TypeVar("T")
-
-# `plr cases` and `plr intake` live in the light `pipeline.listing`; kept here by name.
-cases = listing.cases
-intake = listing.intake
-
 
 def actor() -> str:
     """Who is acting: the web app's signed-in user, else the logged-in OS user."""

@@ -211,12 +211,12 @@ def _charge(obj: Any, budget: int, limits: Limits, stream_type: type) -> int:
 # --- child process ----------------------------------------------------------------------------
 
 
-def _vm_bytes() -> int:
-    """This process's current virtual size, so the child's limit is headroom on top of it."""
+def _status_bytes(key: str) -> int:
+    """A size line of this process's /proc status (`VmSize`, `VmRSS`) in bytes; 0 if unknown."""
     try:
         with open("/proc/self/status", encoding="ascii") as fh:
             for line in fh:
-                if line.startswith("VmSize:"):
+                if line.startswith(key + ":"):
                     return int(line.split()[1]) * 1024
     except OSError:
         pass
@@ -229,7 +229,7 @@ def _payload(fn: Callable[..., Any], args: tuple[Any, ...], memory_mb: int) -> t
     it anew for its next call)."""
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     try:
-        limit = _vm_bytes() + memory_mb * 1024 * 1024
+        limit = _status_bytes("VmSize") + memory_mb * 1024 * 1024
         if hard != resource.RLIM_INFINITY:
             limit = min(limit, hard)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
@@ -251,17 +251,6 @@ def _pickle_payload(payload: tuple[str, Any]) -> bytes:
         return pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:
         return pickle.dumps(("crash", "unpicklable result"))
-
-
-def _rss_bytes() -> int:
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
 
 
 def _child(fn: Callable[..., Any], args: tuple[Any, ...], memory_mb: int, wfd: int) -> None:
@@ -346,13 +335,9 @@ def _decode(reply: tuple[bytes, bool, int], seconds: float, memory_mb: int) -> A
         )
     if not blob and os.WIFEXITED(status):
         raise UnreadableFile("Faili ei saa lugeda: see on katki või vigane.", code="corrupt")
-    if not blob:
-        # Killed by a signal without a word: the allocator gave up under the limit.
-        raise ResourceLimit(
-            f"Faili lugemiseks kuluks liiga palju mälu (üle {memory_mb} MB); faili ei loeta.",
-            code="memory",
-        )
-    kind, value = pickle.loads(blob)
+    # No reply and killed by a signal: the allocator gave up under the limit.
+    payload: tuple[str, Any] = pickle.loads(blob) if blob else ("memory", None)
+    kind, value = payload
     if kind == "ok":
         return value
     if kind == "memory":
@@ -520,8 +505,8 @@ def _serve(req_r: int, rep_w: int) -> None:  # pragma: no cover — runs in the 
         payload = _payload(fn, args, memory_mb)
         blob = _pickle_payload(payload)
         retire = (payload[0] in ("memory", "crash") or served == _WORKER_CALLS
-                  or (base and _rss_bytes() - base > _WORKER_GROWTH))
-        base = base or _rss_bytes()
+                  or (base and _status_bytes("VmRSS") - base > _WORKER_GROWTH))
+        base = base or _status_bytes("VmRSS")
         reply = (b"R" if retire else b"K") + blob
         _write_all(rep_w, len(reply).to_bytes(_HEADER, "big") + reply)
         if retire:

@@ -435,22 +435,28 @@ def test_web_participant_edit_and_remove_on_the_case_page(any_world: World,
     assert all(r["target"] != OTHER for r in rows)
 
 
-def test_web_case_page_shows_the_label_each_value_was_read_under(
-        world: World, app: Litestar) -> None:
+def _through_the_pipeline(world: World, name: str, data: bytes) -> list[str]:
+    """The cases a file makes when the watcher's stages take it from the inbox."""
     import hashlib
 
     from pipeline import process
     from pipeline.intake.claim import Owner
 
     ctx = process.make_context(world.settings)
-    data = (Path(__file__).parent / "fixtures" / "layout" / "tables.pdf").read_bytes()
-    src = world.settings.layout.inbox / "suunamine.pdf"
+    src = world.settings.layout.inbox / name
     src.write_bytes(data)
     claimed = Owner(ctx.layout).claim(src)
     assert claimed is not None
     result = process.run(process.record_claimed(ctx, claimed, hashlib.sha256(data).hexdigest()),
                          ctx)
-    [number] = result.cases
+    assert result.cases, result
+    return result.cases
+
+
+def test_web_case_page_shows_the_label_each_value_was_read_under(
+        world: World, app: Litestar) -> None:
+    data = (Path(__file__).parent / "fixtures" / "layout" / "tables.pdf").read_bytes()
+    [number] = _through_the_pipeline(world, "suunamine.pdf", data)
     with signed_in(app, "admin") as client:
         page = client.get(f"/cases/{number}").text
     assert "Loetud: PDF, prinditud või ümbertrükitud vorm" in page
@@ -493,26 +499,12 @@ def test_web_scan_values_to_check_are_shown_with_their_image(
 
 def test_web_scan_crops_are_cut_when_a_scan_is_read(world: World, app: Litestar) -> None:
     """A real scan through the pipeline: the values to check carry an image of the page."""
-    import hashlib
-
     from layout_fixtures import LAYOUT
     from scans import degrade, image_pdf, render
 
-    from pipeline import process
-    from pipeline.intake.claim import Owner
-
     pages = [degrade(p, angle=1.5, noise=0.05)
              for p in render((LAYOUT / "tables.pdf").read_bytes(), 300)]
-    data = image_pdf(pages, 300)
-    ctx = process.make_context(world.settings)
-    src = world.settings.layout.inbox / "skann.pdf"
-    src.write_bytes(data)
-    claimed = Owner(ctx.layout).claim(src)
-    assert claimed is not None
-    result = process.run(process.record_claimed(ctx, claimed, hashlib.sha256(data).hexdigest()),
-                         ctx)
-    assert result.cases, result
-    number = result.cases[0]
+    number = _through_the_pipeline(world, "skann.pdf", image_pdf(pages, 300))[0]
     with signed_in(app, "admin") as client:
         html = client.get(f"/cases/{number}").text
         assert "Loetud: PDF, skannitud või pildistatud vorm" in html

@@ -73,12 +73,15 @@ def test_web_e2e_case_life_in_the_browser(tmp_path: Path) -> None:
         page.wait_for_selector(".notice.ok")
         assert page.inner_text("#fact-coordinator") == COORDINATOR[0]
 
-        page.click("summary >> text=Lisa osaleja")
-        page.fill("#p-name", "Olga Õpetaja")
-        page.fill("#p-relation", "klassijuhataja")
-        page.fill("#p-email", "olga@example.ee")
-        page.click("form[action$='/participants'] button[type=submit]")
-        page.wait_for_selector(".notice.ok")
+        def add_participant(name: str, relation: str, email: str) -> None:
+            page.click("summary >> text=Lisa osaleja")
+            page.fill("#p-name", name)
+            page.fill("#p-relation", relation)
+            page.fill("#p-email", email)
+            page.click("form[action$='/participants'] button[type=submit]")
+            page.wait_for_selector(".notice.ok >> text=Osaleja on lisatud.")
+
+        add_participant("Olga Õpetaja", "klassijuhataja", "olga@example.ee")
         assert "Olga Õpetaja" in page.inner_text("#participants")
 
         # Edit the teacher's relation, then add and remove a second teacher.
@@ -88,12 +91,7 @@ def test_web_e2e_case_life_in_the_browser(tmp_path: Path) -> None:
         row.locator("form.edit-participant button[type=submit]").click()
         page.wait_for_selector(".notice.ok >> text=Osaleja andmed on muudetud.")
         assert "aineõpetaja" in page.inner_text("#participants")
-        page.click("summary >> text=Lisa osaleja")
-        page.fill("#p-name", "Peeter Puu")
-        page.fill("#p-relation", "")
-        page.fill("#p-email", "peeter@example.ee")
-        page.click("form[action$='/participants'] button[type=submit]")
-        page.wait_for_selector(".notice.ok >> text=Osaleja on lisatud.")
+        add_participant("Peeter Puu", "", "peeter@example.ee")
         row = page.locator("#participants tr", has_text="Peeter Puu")
         row.locator("summary").click()
         row.locator("form.remove-participant button[type=submit]").click()

@@ -192,7 +192,7 @@ def write_case_documents(
 
 def engine_for(settings: Settings) -> Engine:
     """The office's templates over the built-in ones, with the office's letterhead."""
-    return Engine(settings.templates_dir, provider=settings.provider)
+    return Engine.for_settings(settings)
 
 
 def pdf_copies(settings: Settings, files: list[Path]) -> list[Path]:

@@ -182,7 +182,7 @@ def make_context(settings: Settings) -> Context:
 
     # The office's own templates in <home>/templates/ win, file by file, when present.
     return Context(settings=settings, layout=settings.layout,
-                   sessions=db.session_factory(settings), engine=Engine(settings.templates_dir))
+                   sessions=db.session_factory(settings), engine=Engine.for_settings(settings))
 
 
 def _worker_setup(init: dict[str, Any]) -> Context:

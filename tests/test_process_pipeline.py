@@ -66,6 +66,27 @@ def test_process_valid_form_registers_and_writes_documents(ctx: process.Context)
     assert not any(p.is_file() for p in ctx.layout.processing.rglob("*") if p.name != ".lock")
 
 
+def test_process_letters_carry_the_letterhead_of_the_settings(tmp_path: Path) -> None:
+    # The worker's settings, not its environment, say whose letterhead it is: a worker
+    # started with another office's settings writes that office's name.
+    from docx import Document
+
+    from pipeline.config import Layout, ProviderSettings, Settings
+
+    settings = Settings(home=tmp_path, database_url=None,
+                        provider=ProviderSettings(name="Näidisvalla Perekeskus SA"))
+    Layout(tmp_path).ensure()
+    ctx = process.make_context(settings)
+    assert process.run(arrive(ctx, "suunamine.docx", good_docx()), ctx).outcome == "registered"
+    letters = [p for p in ctx.layout.outbox.rglob("*.docx")]
+    assert letters
+    for letter in letters:
+        doc = Document(str(letter))
+        text = "\n".join(p.text for s in doc.sections for p in s.header.paragraphs)
+        text += "\n".join(p.text for p in doc.paragraphs)
+        assert "Näidisvalla Perekeskus SA" in text, letter.name
+
+
 def test_process_referral_with_errors_is_returned_with_letter(ctx: process.Context) -> None:
     result = process.run(arrive(ctx, "vigane.docx", bad_docx()), ctx)
     assert result.outcome == "returned" and result.cases == []

@@ -89,7 +89,7 @@ def register(app: typer.Typer) -> None:
         """Kontrolli, et dokumendipõhjad kasutavad ainult muutujaid, mida programm täidab."""
         cfg = settings(home)
         failed = 0
-        for r in checks.check_all(render_engine.Engine(cfg.templates_dir)):
+        for r in checks.check_all(render_engine.Engine.for_settings(cfg)):
             mark = "[green]korras[/]" if r.ok else "[red]VIGA[/]"
             whose = "kontori oma" if r.source == "office" else "sisseehitatud"
             console.print(f"{mark}  {r.name} ({whose})", highlight=False)
@@ -128,7 +128,7 @@ def register(app: typer.Typer) -> None:
         from pipeline.render.pdf import PdfPool
 
         cfg = settings(home)
-        doc = preview_document(render_engine.Engine(cfg.templates_dir), document, lang)
+        doc = preview_document(render_engine.Engine.for_settings(cfg), document, lang)
         path = write_atomic(out or cfg.home / "eelvaade", f"eelvaade {doc.kind}.{lang}.docx",
                             doc.data)
         console.print(f"Kirjutatud: {path}", highlight=False)

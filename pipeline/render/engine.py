@@ -26,6 +26,8 @@ from pipeline.errors import PipelineError
 if TYPE_CHECKING:  # docxtpl is imported when the first document is rendered
     from docxtpl import DocxTemplate
 
+    from pipeline.config import Settings
+
 # The built-in templates ship inside the package (an installed wheel has no
 # source tree to read them from); `importlib.resources` finds them either way.
 BUILTIN_DIR: Traversable = resources.files("pipeline").joinpath("templates")
@@ -89,6 +91,12 @@ class Engine:
         self.env = make_env()
         self._cache: dict[str, bytes] = {}
         self._lock = threading.Lock()
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> Engine:
+        """The office's templates (`<home>/templates/`) over the built-in ones, with the
+        letterhead of these settings: the watcher, the CLI and the web letter alike."""
+        return cls(settings.templates_dir, provider=settings.provider)
 
     def template_path(self, name: str) -> Path | Traversable:
         if self.override_dir is not None:

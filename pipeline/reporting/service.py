@@ -288,8 +288,8 @@ def write_statement_files(settings: Settings, content: dict[str, Any], number: s
     if "docx" in formats or "pdf" in formats:
         ctx = statements.docx_context(content, number=number, issued=issued_at,
                                       provider=provider_ctx(settings.provider))
-        docx = put(f"{stem} aruanne.docx", lambda: Engine(
-            settings.templates_dir, provider=settings.provider).render("statement.et.docx", ctx))
+        docx = put(f"{stem} aruanne.docx", lambda: Engine.for_settings(
+            settings).render("statement.et.docx", ctx))
         written.append(docx)
         if "pdf" in formats:
             pdf = docx.with_suffix(".pdf")
@@ -340,7 +340,7 @@ def write_overview(settings: Settings, session: Session, number: str) -> list[Pa
     ctx = overview.context(view, history, minutes_by_activity(session, case),
                            today=now().date(), close_reason=case.close_reason,
                            closed_at=case.closed_at, provider=provider_ctx(settings.provider))
-    data = Engine(settings.templates_dir, provider=settings.provider).render(
+    data = Engine.for_settings(settings).render(
         "work_overview.et.docx", ctx)
     referrer = view.referral.referrer
     name = filename(now().date(), "ülevaade tehtud tööst", referrer.name)

@@ -64,13 +64,10 @@ class Layout:
             try:
                 folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
             except OSError as exc:
-                raise ConfigError(
-                    f"Kausta {folder} ei saa luua ({exc.strerror}).", code="folder"
-                ) from None
+                raise ConfigError.of("err.folder_create", code="folder", folder=folder,
+                                     reason=exc.strerror) from None
             if not os.access(folder, os.W_OK | os.X_OK):
-                raise ConfigError(
-                    f"Kausta {folder} ei saa kirjutada: kontrolli õigusi.", code="folder"
-                )
+                raise ConfigError.of("err.folder_write", code="folder", folder=folder)
             if folder != self.inbox:
                 _owner_only(folder)
 

@@ -372,6 +372,18 @@ _ERR_ET: dict[str, str] = {
     "err.no_statement": "Aruannet {number} ei ole.",
     "err.entry_taken": "Mõni kanne on juba teisel aruandel.",
     "err.no_table": "Sellist tabelit ei ole.",
+    # Start-up and storage: the register, the folders, the outbox, the mail server.
+    "err.database": "Andmebaasi viga ({detail}); kontrollige PLR_DATABASE_URL-i ja "
+                    "andmebaasi ühendust.",
+    "err.db_busy": "Andmebaas on hõivatud. Proovige mõne aja pärast uuesti.",
+    "err.folder_create": "Kausta {folder} ei saa luua ({reason}).",
+    "err.folder_write": "Kausta {folder} ei saa kirjutada: kontrollige õigusi.",
+    "err.ledger_outcome": "Tundmatu tulemus: {outcome}.",
+    "err.bad_period": "Vigane periood; kasutage näiteks 5y (aastat), 18m (kuud) või 90d "
+                      "(päeva).",
+    "err.smtp_url": "PLR_SMTP_URL peab olema kujul smtp://host:587 või smtps://host:465.",
+    "err.bad_case_folder": "Vigane juhtumi number: {number}.",
+    "err.outbox_full": "Kaustas „{folder}“ on sama nimega faile liiga palju.",
 }
 
 _ERR_EN: dict[str, str] = {
@@ -508,6 +520,16 @@ _ERR_EN: dict[str, str] = {
     "err.no_statement": "There is no statement {number}.",
     "err.entry_taken": "Some entries are already on another statement.",
     "err.no_table": "There is no such table.",
+    "err.database": "Database error ({detail}); check PLR_DATABASE_URL and the connection "
+                    "to the database.",
+    "err.db_busy": "The database is busy. Please try again in a moment.",
+    "err.folder_create": "The folder {folder} cannot be created ({reason}).",
+    "err.folder_write": "The folder {folder} cannot be written to: check its permissions.",
+    "err.ledger_outcome": "Unknown outcome: {outcome}.",
+    "err.bad_period": "Invalid period; use for example 5y (years), 18m (months) or 90d (days).",
+    "err.smtp_url": "PLR_SMTP_URL must look like smtp://host:587 or smtps://host:465.",
+    "err.bad_case_folder": "Invalid case number: {number}.",
+    "err.outbox_full": "The folder “{folder}” has too many files of the same name.",
 }
 
 CATALOGUES: Mapping[str, Mapping[str, str]] = {"et": {**_ET, **_ERR_ET},

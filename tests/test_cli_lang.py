@@ -177,3 +177,14 @@ def test_cli_lang_case_show_names_the_language_and_the_people(home: Path) -> Non
     assert "koordinaator Kati Karu" in flat and getpass.getuser() in flat
     code, out = plr(home, "case", "show", "PLR-2026-0002", lang="en")
     assert code == 0 and "Family language: Russian" in " ".join(out.split())
+
+
+def test_cli_lang_start_up_and_storage_refusals_in_english(home: Path, tmp_path: Path) -> None:
+    # The retention period, and a working folder that cannot be made (its parent is a file).
+    refused(home, ["purge", "--older-than", "0d"], "Invalid period; use for example 5y",
+            "Vigane periood; kasutage näiteks 5y", code=2)
+    blocker = tmp_path / "fail"
+    blocker.write_text("not a folder")
+    for lang, words in (("en", "cannot be created"), ("et", "ei saa luua")):
+        got, out = plr(blocker / "kodu", "watch", "--once", lang=lang)
+        assert got != 0 and words in " ".join(out.split()), out

@@ -62,8 +62,7 @@ def parse_url(url: str, env: Mapping[str, str] | None = None) -> SmtpTarget:
     env = os.environ if env is None else env
     parts = urlsplit(url)
     if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-        raise ConfigError("PLR_SMTP_URL peab olema kujul smtp://host:587 või smtps://host:465.",
-                          code="smtp_url")
+        raise ConfigError.of("err.smtp_url", code="smtp_url")
     tls = "ssl" if parts.scheme == "smtps" else "starttls"
     port = parts.port or (465 if tls == "ssl" else 587)
     user = env.get("PLR_SMTP_USER") or (unquote(parts.username) if parts.username else None)

@@ -31,8 +31,8 @@ def case_dir(outbox: Path, case_number: str | None) -> Path:
     if case_number is None:
         return outbox / RETURNED_DIR
     if not _CASE.fullmatch(case_number):
-        raise PipelineError(f"Vigane juhtumi number: {safe_filename(case_number)[:40]}",
-                            code="bad_case_number")
+        raise PipelineError.of("err.bad_case_folder", code="bad_case_number",
+                               number=safe_filename(case_number)[:40])
     return outbox / case_number
 
 
@@ -71,8 +71,7 @@ def link_unique(src: Path, folder: Path, name: str) -> Path:
         except FileExistsError:
             continue
         return target
-    raise PipelineError(f"Kaustas „{folder.name}“ on sama nimega faile liiga palju.",
-                        code="outbox_full")
+    raise PipelineError.of("err.outbox_full", code="outbox_full", folder=folder.name)
 
 
 def write_documents(outbox: Path, case_number: str | None,

@@ -137,10 +137,7 @@ def unreachable(exc: SQLAlchemyError) -> DatabaseError:
     orig = getattr(exc, "orig", None)
     if orig is not None and type(orig).__module__.startswith("sqlite3"):
         detail += f": {orig}"
-    return DatabaseError(
-        f"Andmebaasi viga ({detail}); kontrollige PLR_DATABASE_URL-i ja "
-        "andmebaasi ühendust.", code="database",
-    )
+    return DatabaseError.of("err.database", code="database", detail=detail)
 
 
 def in_register(settings: Settings, step: Callable[[Session], T]) -> T:
@@ -186,9 +183,7 @@ def with_retry(fn: Callable[[], T], *, attempts: int = 5) -> T:
             if not is_locked(exc):
                 raise
             if attempt == attempts - 1:
-                raise DatabaseError(
-                    "Andmebaas on hõivatud. Proovige mõne aja pärast uuesti.", code="db_busy"
-                ) from None
+                raise DatabaseError.of("err.db_busy", code="db_busy") from None
             time.sleep(0.2 * (attempt + 1))
     raise AssertionError("unreachable")
 

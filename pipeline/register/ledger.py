@@ -108,7 +108,7 @@ def close_entry(
 ) -> None:
     """Record what became of a file."""
     if outcome not in FINAL_OUTCOMES:
-        raise PipelineError(f"Tundmatu tulemus: {outcome}", code="bad_outcome")
+        raise PipelineError.of("err.ledger_outcome", code="bad_outcome", outcome=outcome)
     row = session.get(IntakeEntry, entry_id)
     if row is None:
         raise NotFound(f"Sissetulekute registris ei ole kirjet {entry_id}.")

@@ -38,10 +38,7 @@ def cutoff(period: str, *, today: dt.datetime) -> dt.datetime:
     """`5y`, `18m`, `90d` before `today` (calendar years and months)."""
     m = _PERIOD.match(period)
     if not m or int(m.group(1)) == 0:
-        raise PipelineError(
-            "Vigane periood; kasutage näiteks 5y (aastat), 18m (kuud) või 90d (päeva).",
-            code="bad_period",
-        )
+        raise PipelineError.of("err.bad_period", code="bad_period")
     n, unit = int(m.group(1)), m.group(2).lower()
     if unit == "d":
         return today - dt.timedelta(days=n)

@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from web_e2e_helpers import ADMIN, COORDINATOR, FIXTURES, browser, login, running, seed  # noqa: E402
 
-from pipeline import casework  # noqa: E402
+from pipeline import casework, listing  # noqa: E402
 from pipeline.config import Limits, Settings  # noqa: E402
 from pipeline.extract import Extraction, extract_bytes  # noqa: E402
 from pipeline.forms_build.docx import build_docx  # noqa: E402
@@ -75,7 +75,7 @@ def populate(home: Path) -> tuple[str, str]:
     seed(home)
     casework.add_coordinator(settings, name="Mart Mänd", email="mart.mand@example.ee",
                              phone=None, languages=["et"], capacity=4)
-    first = casework.cases(settings)[0]["number"]
+    first = listing.cases(settings)[0]["number"]
     casework.assign_case(settings, first, COORDINATOR[1])
     casework.add_participant(settings, first, name="Olga Õpetaja", role="information_giver",
                              email="olga@example.ee", phone=None, relation="klassijuhataja")

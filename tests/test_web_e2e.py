@@ -134,6 +134,19 @@ def test_web_e2e_case_life_in_the_browser(tmp_path: Path) -> None:
         page.wait_for_selector(".notice.ok")
         assert "suletud" in page.inner_text("h1")
 
+        # The upload's file button speaks the page's language, not the browser's
+        # ("Choose Files"), and says what was chosen; the upload goes with a progress bar.
+        page.goto(server.url + "/intake")
+        assert page.is_visible("label.picker-button:has-text('Vali failid')")
+        assert page.inner_text("#files-chosen") == "Faile pole valitud."
+        page.set_input_files("#files", [str(FIXTURES / "layout" / "lines.pdf"),
+                                        str(FIXTURES / "layout" / "tables.docx")])
+        assert page.inner_text("#files-chosen") == "Valitud: lines.pdf, tables.docx"
+        page.click("text=Laadi üles")
+        page.wait_for_selector("#upload-result .notice.ok")
+        assert "tables.docx" in page.inner_text("#upload-result")
+        assert page.inner_text("#files-chosen") == "Faile pole valitud."
+
         page.click("text=Logi välja")
         page.wait_for_url(re.compile(r".*/login\?out=1"))
         page.go_back()
@@ -246,6 +259,8 @@ def test_web_e2e_core_flow_without_javascript(tmp_path: Path) -> None:
         page.wait_for_selector(".notice.ok")
         assert "ring kokku lepitud" in page.inner_text("h1")
         page.goto(server.url + "/intake")
+        # Without JavaScript the browser's own file input is what there is to click.
+        assert page.is_visible("#files") and not page.is_visible("label.picker-button")
         page.set_input_files("#files", str(FIXTURES / "layout" / "lines.pdf"))
         page.click("text=Laadi üles")
         assert "lines.pdf" in page.inner_text(".notice.ok")

@@ -2,6 +2,7 @@
 // same form posts the chosen files normally.
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
   function ready(fn) { if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); } }
   ready(function () {
     var form = document.getElementById("upload-form");
@@ -9,6 +10,13 @@
     var input = document.getElementById("files");
     var bar = document.getElementById("upload-progress");
     var result = document.getElementById("upload-result");
+    var chosen = document.getElementById("files-chosen");
+    function show(files) {
+      var names = [];
+      for (var i = 0; files && i < files.length; i++) { names.push(files[i].name); }
+      chosen.textContent = names.length ? chosen.dataset.some.replace("{names}", names.join(", ")) : chosen.dataset.none;
+    }
+    input.addEventListener("change", function () { show(input.files); });
     function send(files) {
       var data = new FormData();
       data.append("_csrf_token", form.querySelector("input[name=_csrf_token]").value);
@@ -26,6 +34,7 @@
         (reply.saved || []).forEach(function (n) { var p = document.createElement("p"); p.className = "notice ok"; p.textContent = "✓ " + n; result.appendChild(p); });
         (reply.errors || []).forEach(function (n) { var p = document.createElement("p"); p.className = "notice error"; p.textContent = n; result.appendChild(p); });
         input.value = "";
+        show(null);
       };
       xhr.send(data);
     }

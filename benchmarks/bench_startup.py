@@ -3,18 +3,22 @@
     .venv/bin/python benchmarks/bench_startup.py [--runs 7]
 
 Runs each command as a fresh process (the installed `plr` script, as a user does) in a
-fresh home folder and prints the median and the best wall time of `--runs` runs, in one
+fresh home folder, the commands in turn (interleaved, so a change of load on a shared
+machine falls on all alike), and prints the median and the best wall time and the median
+CPU time (user + system, `RUSAGE_CHILDREN`: less noisy on a busy machine) of `--runs`
+runs, in one
 table with `python -c "import typer"` (the floor: the interpreter and the CLI library)
 and `python -c pass` (the interpreter alone), all measured in the same run on the same
-machine. `plr cases` and `plr intake` really run: they open (and on the first run
-create) the register, so they include SQLAlchemy; the `--help` forms load no library
-the help does not need.
+machine. `plr cases` and `plr intake` really run on a register that exists (the first
+run, before timing, creates it), so they take the light path: sqlite3, no SQLAlchemy and
+no pydantic; the `--help` forms load no library the help does not need.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -25,14 +29,15 @@ from pathlib import Path
 PLR = Path(sys.executable).with_name("plr")
 
 
-def timed(cmd: list[str], env: dict[str, str], runs: int) -> tuple[float, float]:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       check=False)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), min(times)
+def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """One run: its wall time and its CPU time (user + system)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   check=False)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main() -> None:
@@ -52,12 +57,17 @@ def main() -> None:
             ("plr cases", [str(PLR), "cases"]),
             ("plr intake", [str(PLR), "intake"]),
         ]
-        print(f"start-up, {args.runs} runs each, {os.cpu_count()} cores")
-        print(f"{'command':28} {'median s':>9} {'best s':>8}")
-        for label, cmd in rows:
-            med, best = timed(cmd, env, args.runs)
-            print(f"{label:28} {med:9.3f} {best:8.3f}")
-
+        times: dict[str, list[tuple[float, float]]] = {label: [] for label, _ in rows}
+        for _ in range(args.runs):
+            for label, cmd in rows:
+                times[label].append(timed(cmd, env))
+        print(f"start-up, {args.runs} runs each, {os.cpu_count()} cores, "
+              f"load {os.getloadavg()[0]:.2f}")
+        print(f"{'command':28} {'median s':>9} {'best s':>8} {'CPU s':>7}")
+        for label, _ in rows:
+            walls = [w for w, _ in times[label]]
+            cpu = statistics.median(c for _, c in times[label])
+            print(f"{label:28} {statistics.median(walls):9.3f} {min(walls):8.3f} {cpu:7.3f}")
 
 if __name__ == "__main__":
     main()

@@ -1,86 +1,20 @@
-"""Settings: one pydantic-settings class, built in the CLI and passed down."""
+"""Settings: one pydantic-settings class, built in the CLI and passed down.
+
+`plr cases` and `plr intake` read their three settings through `pipeline.config_light`
+instead, which follows the same environment names and defaults without pydantic (issue 8).
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from pipeline.errors import ConfigError
-
-DIR_MODE = 0o700  # working folders hold children's data: owner only
-
-
-@dataclass(frozen=True)
-class Layout:
-    home: Path
-
-    @property
-    def inbox(self) -> Path:
-        return self.home / "inbox"
-
-    @property
-    def outbox(self) -> Path:
-        return self.home / "outbox"
-
-    @property
-    def data(self) -> Path:
-        return self.home / "data"
-
-    @property
-    def processing(self) -> Path:
-        return self.home / "processing"
-
-    @property
-    def archive(self) -> Path:
-        return self.home / "archive"
-
-    @property
-    def duplicates(self) -> Path:
-        return self.archive / "duplicates"
-
-    @property
-    def returned(self) -> Path:
-        return self.home / "returned"
-
-    @property
-    def quarantine(self) -> Path:
-        return self.home / "quarantine"
-
-    @property
-    def mail_spool(self) -> Path:
-        return self.data / "mail"
-
-    def folders(self) -> list[Path]:
-        return [self.inbox, self.outbox, self.data, self.processing, self.archive,
-                self.returned, self.quarantine, self.mail_spool]
-
-    def ensure(self) -> None:
-        """Create missing folders (owner only); an unwritable one is a clear error now."""
-        for folder in self.folders():
-            try:
-                folder.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-            except OSError as exc:
-                raise ConfigError.of("err.folder_create", code="folder", folder=folder,
-                                     reason=exc.strerror) from None
-            if not os.access(folder, os.W_OK | os.X_OK):
-                raise ConfigError.of("err.folder_write", code="folder", folder=folder)
-            if folder != self.inbox:
-                _owner_only(folder)
-
-
-def _owner_only(folder: Path) -> None:
-    """Tighten a folder the pipeline writes children's data into, if it is ours.
-
-    A folder that already existed (the bundled `outbox/` of a fresh clone, one an
-    office made) may be readable by others; the inbox is left as the office set it,
-    since other people must be able to save files into it."""
-    st = folder.stat()
-    if st.st_uid == os.getuid() and st.st_mode & 0o077:
-        folder.chmod(DIR_MODE)
+from pipeline.config_light import DIR_MODE as DIR_MODE
+from pipeline.config_light import Layout as Layout
+from pipeline.config_light import sqlite_url
 
 
 class Limits(BaseSettings):
@@ -164,9 +98,7 @@ class Settings(BaseSettings):
 
     @property
     def db_url(self) -> str:
-        if self.database_url:
-            return self.database_url
-        return f"sqlite:///{(self.layout.data / 'plr.sqlite3').resolve()}"
+        return self.database_url or sqlite_url(self.layout)
 
     def with_home(self, home: Path | None) -> Settings:
         return self if home is None else self.model_copy(update={"home": home})

@@ -6,24 +6,29 @@ register already at the newest schema is read with `sqlite3` (no migration check
 alembic, no ORM); anything else (PostgreSQL, a register still to be created or migrated,
 an error reading it) goes through `register.db.in_register`, which migrates the register
 and reports errors in its words. Both ways run the same queries
-(`pipeline.register.reads`), so they give the same rows.
+(`pipeline.register.reads`), so they give the same rows. The command line hands in
+`ListingSettings` (read without pydantic); the full `Settings` is built only for that
+second way.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pipeline.config import Settings
+from pipeline.config_light import ListingSettings
 from pipeline.errors import PipelineError
 from pipeline.register import reads
 from pipeline.register.reads import LedgerEntry, Outcome, Query
 
+if TYPE_CHECKING:
+    from pipeline.config import Settings
+
 T = TypeVar("T")
 
 
-def _read(settings: Settings, step: Callable[[Query], T]) -> T:
+def _read(settings: Settings | ListingSettings, step: Callable[[Query], T]) -> T:
     try:
         with reads.local_reader(settings.db_url) as query:
             if query is not None:
@@ -32,15 +37,16 @@ def _read(settings: Settings, step: Callable[[Query], T]) -> T:
         pass  # read again the whole way, which retries a busy file and words the error
     from pipeline.register.db import in_register, query_on
 
-    return in_register(settings, lambda session: step(query_on(session)))
+    full = settings.full() if isinstance(settings, ListingSettings) else settings
+    return in_register(full, lambda session: step(query_on(session)))
 
 
-def cases(settings: Settings, state: str | None = None) -> list[dict[str, Any]]:
+def cases(settings: Settings | ListingSettings, state: str | None = None) -> list[dict[str, Any]]:
     """The cases (of one state, if given) in arrival order, as `plr cases --json` rows."""
     return _read(settings, lambda query: reads.case_rows(query, state))
 
 
-def intake(settings: Settings, *, outcome: str | None = None,
+def intake(settings: Settings | ListingSettings, *, outcome: str | None = None,
            limit: int | None = None) -> list[LedgerEntry]:
     """The intake ledger, newest first; only one outcome and the newest `limit` if given."""
     if outcome is not None and outcome not in {o.value for o in Outcome}:

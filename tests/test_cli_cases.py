@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -177,15 +178,106 @@ def test_cli_intake_outcome_filter_limit_and_folder_column(tmp_path: Path) -> No
     assert code != 0 and "Tundmatu tulemus" in out and "Traceback" not in out
 
 
-def test_cli_tables_in_a_narrow_terminal_hide_no_value(home: Path) -> None:
-    code, out = plr(home, "cases", columns=80)
-    assert code == 0 and "PLR-2026-0001" in out and "PLR-2026-0002" in out
-    assert "registreeritud" in out  # whole, not "regis…"
-    assert max(len(line) for line in out.splitlines()) <= 80
-    assert all("…" not in line for line in out.splitlines()[3:])  # a long name folds
-    code, out = plr(home, "intake", columns=80)
-    assert code == 0 and "PLR-2026-0001" in out and "registreeritud" in out
-    assert all("…" not in line for line in out.splitlines()[3:])  # only headers may shorten
+MUNICIPALITIES = ("Saaremaa vald", "Tallinna linn", "Põhja-Sakala vald", "Lääne-Harju vald")
+
+
+@pytest.fixture
+def long_home(tmp_path: Path, referral: Referral, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A register as an office has it: cases of two children with double names, long
+    municipality names, a coordinator with a double name, and intake rows with Estonian
+    file names and the real, long quarantine reasons."""
+    import hashlib
+
+    from pipeline import process
+    from pipeline.config import Layout
+    from pipeline.intake.claim import Owner
+    from pipeline.model import isikukood
+
+    for var in ("PLR_DATABASE_URL", "PLR_LANG", "PLR_HOME"):
+        monkeypatch.delenv(var, raising=False)
+    Layout(tmp_path).ensure()
+    settings = Settings(home=tmp_path, database_url=None)
+    born = (dt.date(2018, 11, 23), dt.date(2015, 3, 5))
+    with session_factory(settings)() as s:
+        for i, (place, surname) in enumerate(zip(MUNICIPALITIES, (
+                "Kõrvemaa", "Tamm", "Ivanova", "Õunapuu"), strict=True)):
+            children = [referral.children[k].model_copy(update={
+                "name": f"{first} {surname}", "birth_date": born[k],
+                "id_code": isikukood.make(born[k], k == 0, 10 * i + k)})
+                for k, first in enumerate(("Säde-Liis", "Jüri-Mattias"))]
+            referrer = referral.referrer.model_copy(update={"municipality": place})
+            register_referral(session=s, referral=referral.model_copy(
+                update={"children": children, "referrer": referrer}), warnings=[],
+                source_file=f"{i}.pdf", sha256=f"{i}" * 64,
+                received_at=dt.datetime(2026, 11, 20 + i, 9, 15))
+            entry = ledger.record_arrival(
+                session=s, file_name=f"Suunamine_{place.replace(' ', '_')}_Õunapuu-Žukovskaja.pdf",
+                sha256=f"{i}" * 64, received_at=dt.datetime(2026, 11, 20 + i, 9, 15))
+            ledger.close_entry(session=s, entry_id=entry, outcome="registered",
+                               cases=[f"PLR-2026-000{i + 1}"], codes=["W03"], reason="")
+        s.commit()
+    plr(tmp_path, "coordinator", "add", "--name", "Kadri-Liis Õunapuu", "--email",
+        "kadri@example.ee", "--languages", "et,ru")
+    plr(tmp_path, "case", "assign", "PLR-2026-0002", "kadri@example.ee")
+    ctx = process.make_context(settings)
+    for name, data in (("Suunamine_Ülemiste_Õunapuu_katki.pdf", b"%PDF-1.4 broken %%EOF"),
+                       ("skänneeritud_pöördumine.bin", b"\x00" * 64)):
+        src = tmp_path / "inbox" / name
+        src.write_bytes(data)
+        claimed = Owner(ctx.layout).claim(src)
+        assert claimed is not None
+        process.run(process.record_claimed(ctx, claimed, hashlib.sha256(data).hexdigest()), ctx)
+    return tmp_path
+
+
+def _shown_words(home: Path, lang: str) -> dict[str, set[str]]:
+    """Every word `plr cases` and `plr intake` show, from their --json rows."""
+    from pipeline.i18n import state_label, t
+
+    cases = json.loads(plr(home, "cases", "--json")[1])
+    entries = json.loads(plr(home, "intake", "--json")[1])
+    assert len(cases) == 4 and any(e["outcome"] == "quarantined" for e in entries)
+    texts = {
+        "cases": [" ".join([c["number"], state_label(c["state"], lang), c["municipality"],
+                            ", ".join(c["children"]), c["coordinator"] or ""])
+                  for c in cases],
+        "intake": [" ".join([e["file"], e["reason"] or "", t(lang, f"outcome.{e['outcome']}"),
+                             *e["cases"]]) for e in entries],
+    }
+    return {k: {w for text in v for w in text.split()} for k, v in texts.items()}
+
+
+@pytest.mark.parametrize("lang", ["et", "en"])
+@pytest.mark.parametrize("columns", [80, 100, 140])
+def test_cli_tables_in_a_narrow_terminal_break_no_word(long_home: Path, columns: int,
+                                                       lang: str) -> None:
+    words = _shown_words(long_home, lang)
+    assert {"Saaremaa", "Põhja-Sakala", "Jüri-Mattias", "Kadri-Liis"} <= words["cases"]
+    assert "Suunamine_Ülemiste_Õunapuu_katki.pdf" in words["intake"]
+    assert len(words["intake"]) > 30  # the quarantine reasons are long sentences
+    for command in ("cases", "intake"):
+        code, out = plr(long_home, command, lang=lang, columns=columns)
+        assert code == 0
+        assert max(len(line) for line in out.splitlines()) <= columns, (command, columns)
+        assert "…" not in out  # no value hides behind an ellipsis
+        # A word broken in the middle is no longer there whole.
+        missing = sorted(words[command] - set(out.split()))
+        assert not missing, (command, columns, lang, missing)
+    # The time of arrival stays when it fits (it does here, even at 80 columns).
+    assert "09:15" in plr(long_home, "cases", lang=lang, columns=columns)[1].split()
+
+
+def test_cli_tables_not_on_a_terminal_are_80_columns(long_home: Path) -> None:
+    words = _shown_words(long_home, "et")
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    for command in ("cases", "intake"):
+        run = subprocess.run([sys.executable, "-m", "pipeline", command, "--home",
+                              str(long_home)], env=env, capture_output=True, text=True,
+                             timeout=60)
+        assert run.returncode == 0, run.stderr
+        assert max(len(line) for line in run.stdout.splitlines()) <= 80
+        assert not words[command] - set(run.stdout.split())
+        assert "\x1b[" not in run.stdout  # no styles into a pipe
 
 
 @pytest.mark.parametrize("columns", [80, 120])
@@ -213,3 +305,13 @@ def test_cli_cases_help_shows_no_bool_metavar(home: Path) -> None:
         result = runner.invoke(app, list(args), env={"COLUMNS": "100"})
         assert result.exit_code == 0 and "<bool>" not in result.output
         assert "--help" in result.output
+
+
+def test_cli_options_given_a_value_are_still_checked(home: Path) -> None:
+    # An option left out skips typer's pydantic adapter (issue 8); one given goes through it.
+    code, out = plr(home, "intake", "--limit", "0")
+    assert code == 2 and "--limit" in out
+    code, out = plr(home, "intake", "--limit", "kaks")
+    assert code == 2 and "--limit" in out
+    assert len(json.loads(plr(home, "intake", "--json", "--limit", "1")[1])) == 1
+    assert plr(home, "cases", "--state", "registered", "--json")[0] == 0

@@ -10,17 +10,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.padding import Padding
-from rich.table import Table
-from rich.text import Text
 
-from pipeline.cli.common import HomeOption, console, handle_errors, settings, write_json
+from pipeline.cli import listing_table
+from pipeline.cli.common import (
+    HomeOption,
+    console,
+    handle_errors,
+    listing_settings,
+    settings,
+    write_json,
+)
+from pipeline.cli.listing_table import Column
 from pipeline.i18n import state_label, state_names, t
 from pipeline.lazy import lazy
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from pipeline import casework, listing
     from pipeline.model import spec
+    from pipeline.register.reads import LedgerEntry
 else:  # loaded when a command runs: `plr --help` stays fast (issue 8)
     casework = lazy("pipeline.casework")
     listing = lazy("pipeline.listing")  # `plr cases`, `plr intake`: not casework's imports
@@ -59,14 +68,50 @@ def _time(value: str | None) -> str:
     return f"{value[8:10]}.{value[5:7]}.{value[0:4]} {value[11:16]}"
 
 
-def _cases_table(rows: list[dict[str, Any]], lang: str) -> Table:
-    return _make_table(
-        lang, "title.cases",
-        ("number", "state", "received", "municipality", "children", "coordinator", "queue"),
-        [[r["number"], state_label(r["state"], lang), _time(r["received_at"]),
-          _d(r["municipality"]), ", ".join(r["children"]) or "—", _d(r["coordinator"]),
-          _d(r["queue_position"])] for r in rows],
-        whole=("number", "state", "received"))
+def _date(value: str | None) -> str:
+    """ISO "2026-12-03T17:00" as "03.12.2026" (a narrow terminal's `_time`)."""
+    return _time(value)[:10]
+
+
+def _cases_columns(rows: list[dict[str, Any]], lang: str) -> list[Column]:
+    def col(key: str, values: list[str], **kw: Any) -> Column:
+        return Column(t(lang, f"col.{key}"), values, **kw)
+
+    return [
+        col("number", [r["number"] for r in rows], whole=True),
+        col("state", [state_label(r["state"], lang) for r in rows]),
+        col("received", [_time(r["received_at"]) for r in rows], whole=True,
+            narrow=[_date(r["received_at"]) for r in rows]),
+        col("municipality", [_d(r["municipality"]) for r in rows],
+            short=t(lang, "col.municipality_short")),
+        col("children", [", ".join(r["children"]) or "—" for r in rows], below=0),
+        col("coordinator", [_d(r["coordinator"]) for r in rows],
+            short=t(lang, "col.coordinator_short")),
+        col("queue", [_d(r["queue_position"]) for r in rows], whole=True,
+            short=t(lang, "col.queue_short")),
+    ]
+
+
+def _intake_columns(entries: list[LedgerEntry], lang: str) -> list[Column]:
+    def outcome(e: LedgerEntry) -> str:
+        return t(lang, "outcome.action_plan" if "action_plan" in e.codes
+                 else "outcome.plan_early" if "too_early" in e.codes
+                 else f"outcome.{e.outcome}")
+
+    def col(key: str, values: list[str], **kw: Any) -> Column:
+        return Column(t(lang, f"col.{key}"), values, **kw)
+
+    # The folder only (archive/, returned/, quarantine/): the case is beside it.
+    return [
+        col("received", [e.received_at.strftime("%d.%m.%Y %H:%M") for e in entries],
+            whole=True, narrow=[e.received_at.strftime("%d.%m.%Y") for e in entries]),
+        col("file", [_d(e.file) for e in entries], below=1),
+        col("outcome", [outcome(e) for e in entries]),
+        col("cases", [", ".join(e.cases) or "—" for e in entries]),
+        col("reason", [_d(e.reason or ", ".join(e.codes)) for e in entries], below=0),
+        col("place", [_d(Path(e.placed).parts[0] + "/" if e.placed else None)
+                      for e in entries], whole=True),
+    ]
 
 
 def _show(d: dict[str, Any], lang: str) -> None:
@@ -121,6 +166,8 @@ _TEXT_KEYS = ("situation", "question", "bottom_lines", "child_views",
 
 
 def _referral_texts(ref: dict[str, Any]) -> None:
+    from rich.padding import Padding
+
     grounds = spec.by_key()["grounds"]
     chosen = [label for code, label in grounds.options if code in ref.get("grounds", [])]
     if chosen:
@@ -203,6 +250,9 @@ def _make_table(lang: str, title: str, cols: tuple[str, ...], rows: list[list[st
     middle when they fit: the `whole` columns (case numbers, states, times) keep their
     width, the others wrap at spaces, and only a word longer than any width the terminal
     allows folds."""
+    from rich.table import Table  # not for `plr cases`/`plr intake` (listing_table)
+    from rich.text import Text
+
     headers = [t(lang, f"col.{c}") for c in cols]
     flags = [c in whole for c in cols]
     widths = column_widths(headers, rows, flags, console.width)
@@ -240,14 +290,15 @@ def register(app: typer.Typer) -> None:
         Tabelis on number, olek, saabumisaeg, omavalitsus, lapsed, koordinaator ja koht
         järjekorras.
         """
-        cfg = settings(home)
+        cfg = listing_settings(home)
         rows = listing.cases(cfg, state)
         if as_json:
             write_json(rows)
         elif not rows:
             console.print(t(cfg.lang, "msg.no_cases"))
         else:
-            console.print(_cases_table(rows, cfg.lang))
+            listing_table.show(console, t(cfg.lang, "title.cases"),
+                               _cases_columns(rows, cfg.lang))
 
     @case_app.command("show")
     @handle_errors
@@ -492,23 +543,15 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Näita sissetulekute registrit: kõik saabunud failid, mis igaühest sai ja kus
         fail nüüd on (uuemad eespool)."""
-        cfg = settings(home)
+        cfg = listing_settings(home)
         entries = listing.intake(cfg, outcome=outcome, limit=limit)
         if as_json:
             write_json([e.to_json() for e in entries])
         elif not entries:
             console.print(t(cfg.lang, "msg.no_entries"))
         else:
-            # The folder only (archive/, returned/, quarantine/): the case is beside it.
-            _table(cfg.lang, "title.intake",
-                   ("received", "file", "outcome", "cases", "reason", "place"),
-                   [[e.received_at.strftime("%d.%m.%Y %H:%M"), _d(e.file),
-                     t(cfg.lang, "outcome.action_plan" if "action_plan" in e.codes
-                       else "outcome.plan_early" if "too_early" in e.codes
-                       else f"outcome.{e.outcome}"), ", ".join(e.cases) or "—",
-                     _d(e.reason or ", ".join(e.codes)),
-                     _d(Path(e.placed).parts[0] + "/" if e.placed else None)]
-                    for e in entries], whole=("received", "outcome", "cases", "place"))
+            listing_table.show(console, t(cfg.lang, "title.intake"),
+                               _intake_columns(entries, cfg.lang))
 
     @app.command("purge")
     @handle_errors

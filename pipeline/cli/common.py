@@ -16,6 +16,7 @@ from pipeline.i18n import t
 
 if TYPE_CHECKING:  # pydantic-settings is loaded when a command runs, not for --help
     from pipeline.config import Settings
+    from pipeline.config_light import ListingSettings
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -36,7 +37,35 @@ def _flags_without_type() -> None:
     TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
 
 
+def _no_adapter_for_a_missing_value() -> None:
+    """Typer 0.29 builds a pydantic TypeAdapter for each option before it coerces the
+    option's value, even a value not given (None), which it then passes through unlooked
+    at. Importing pydantic for that costs `plr cases` a third of its start (issue 8), so
+    an option left out is given None (or `()`) as typer's own coercion gives it; a value
+    given still goes through typer's adapter, built on first use."""
+    from typer import core
+
+    original = core._TyperParameter.get_runtime_param
+    if getattr(original, "_plr_patched", False):
+        return
+
+    class Deferred:
+        def coerce(self, value: Any, param: core._TyperParameter, ctx: Any) -> Any:
+            if value is None:  # typer's RuntimeParam.coerce, its first branch
+                return () if param.multiple or param.nargs == -1 else None
+            return original(param).coerce(value, param=param, ctx=ctx)
+
+    deferred = Deferred()
+
+    def get_runtime_param(self: core._TyperParameter) -> Any:
+        return self._runtime_param if self._runtime_param is not None else deferred
+
+    get_runtime_param._plr_patched = True  # type: ignore[attr-defined]
+    core._TyperParameter.get_runtime_param = get_runtime_param  # type: ignore[method-assign]
+
+
 _flags_without_type()
+_no_adapter_for_a_missing_value()
 
 
 def _console(*, stderr: bool = False) -> Console:
@@ -67,6 +96,13 @@ def settings(home: Path | None) -> Settings:
     from pipeline.config import Settings
 
     return Settings().with_home(home)
+
+
+def listing_settings(home: Path | None) -> ListingSettings:
+    """What `plr cases` and `plr intake` read of the settings, without pydantic (issue 8)."""
+    from pipeline.config_light import listing_settings
+
+    return listing_settings(home)
 
 
 def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:

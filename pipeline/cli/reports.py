@@ -5,15 +5,17 @@ service, show the result."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from pipeline.cli.common import HomeOption, console, handle_errors, settings, write_json
 from pipeline.lazy import lazy
 from pipeline.reporting.payers import show_hours, show_money
 from pipeline.reporting.timelog import ACTIVITIES, format_minutes
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 # The service loads SQLAlchemy and the renderer: only when a command runs, not for --help.
 service = lazy("pipeline.reporting.service")
@@ -35,6 +37,8 @@ def _group(app: typer.Typer, name: str) -> typer.Typer:
 
 
 def _table(title: str, head: list[str], rows: list[list[str]]) -> Table:
+    from rich.table import Table  # when a command prints one, not at every start
+
     table = Table(title=title, title_justify="left")
     for h in head:
         table.add_column(h)

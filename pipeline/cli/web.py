@@ -9,7 +9,6 @@ import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from pipeline.cli.common import HomeOption, console, err_console, handle_errors, settings
 from pipeline.errors import PipelineError
@@ -124,6 +123,8 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def user_list(home: HomeOption = None) -> None:
         """Kasutajate nimekiri."""
+        from rich.table import Table
+
         from pipeline import accounts
 
         table = Table(title="Kasutajad", title_justify="left")

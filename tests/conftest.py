@@ -77,10 +77,38 @@ def ctx(tmp_path: Path) -> process.Context:
 # Tests that start real watcher processes and wait on their logs and files: they run one
 # after another on one xdist worker (`--dist loadgroup`), so two of them never compete
 # for the two cores with each other; every other test is independent and runs beside them.
+# (xdist hands out the biggest group first, so this one starts at once.)
 _SERIAL_MODULES = {"test_watch_e2e.py", "test_watch_outage.py"}
+
+# Modules with tests of tens of seconds each (browsers, the README's day, a year of cases,
+# OCR, LibreOffice, many processes at once), longest first. xdist hands tests out in
+# collection order, so these start first and the short ones fill the gaps at the end;
+# in alphabetical order the browser tests came last and one worker ran them alone.
+_LONG_FIRST = [
+    "test_web_e2e.py", "test_readme_example.py", "test_reporting_figures.py", "test_web.py",
+    "test_register_concurrency.py", "test_intake_slow_copy.py", "test_read_scan.py",
+    "test_read_convert.py", "test_intake_hostile.py", "test_deliver_mail.py", "test_corpus.py",
+    "test_read_signatures.py",
+]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.name in _SERIAL_MODULES:
             item.add_marker(pytest.mark.xdist_group("watcher"))
+    rank = {name: i for i, name in enumerate(_LONG_FIRST)}
+    # A stable sort by module: each module's tests stay together and in their own order.
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """`-n auto`: one worker more than there are cores.
+
+    About a third of the suite's wall time is spent waiting, not computing (watcher
+    stability waits and polls, browsers, subprocess start-ups, slow-copy pauses); a
+    spare worker runs CPU-bound tests in those gaps. PYTEST_XDIST_AUTO_NUM_WORKERS
+    still overrides it, as in xdist itself.
+    """
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # xdist's own hook reads it
+    return (os.cpu_count() or 1) + 1

@@ -149,14 +149,23 @@ def _name(path: Path) -> str:
 
 
 # --- signed containers and PDFs, older Word formats (issue 12) -------------------------------
-# Signed with a throw-away test CA (tests/signing.py); the bare calls are pyasice open + verify,
-# pyHanko's validation, and LibreOffice's conversion alone.
+# Signed with a throw-away test CA (tests/signing.py); the bare calls are pyasice open + verify
+# with the read of the form inside (`bare_pyasice`), pyHanko's validation, and LibreOffice's
+# conversion alone.
 
 # A LibreOffice start takes seconds: fewer runs for the converted kinds.
 RUNS_CAP = {"Word 97-2003 .doc": 3, "RTF": 3, "ODT": 3}
 
 
 def bare_pyasice(data: bytes) -> None:
+    """What any reader of a signed container must do: pyasice opens it and checks each
+    signature (`XmlSignature.verify`: the SignatureValue over SignedInfo with the embedded
+    certificate, and the data files' digests), then the form inside is read as it would be
+    alone (a DOCX by python-docx, paragraphs and cells; a PDF by pypdf/pdfplumber).
+
+    Not included, though `extract` does it: the certificate chain to the trust anchors,
+    the embedded OCSP response and timestamp (pyasice's own `verify_ocsp` would need the
+    network), the SignedProperties digest and validating the form it reads."""
     from pipeline.read import oscrypto_fix
 
     oscrypto_fix.apply()
@@ -165,6 +174,12 @@ def bare_pyasice(data: bytes) -> None:
     container = Container(io.BytesIO(data))
     for sig in container.iter_signatures():
         sig.verify()
+    for name in container.data_file_names:
+        inner = container.open_file(name).read()
+        if inner.startswith(b"%PDF"):
+            bare_pdf_printed(inner)
+        elif inner.startswith(b"PK"):
+            bare_docx(inner)
 
 
 def bare_pyhanko(data: bytes) -> None:

@@ -13,6 +13,10 @@ flattened PDF, e-mails carrying a DOCX):
   median of each quarter of the samples;
 - with `--reps N`, the floor and the pooled drain measured N times, alternating, so that
   load from other processes on the machine hits both alike, each with the load average;
+- the CPU time of both, which load from other processes hardly changes: the floor's
+  `process_time` plus its reaped children (the readers' limited child), and the drain's
+  `RUSAGE_CHILDREN` after the watcher was waited for (the watcher, its workers and their
+  children, each reaped by its parent); their ratio is the overhead the cores pay;
 - the latency from a file landing in the inbox to its documents in the
   outbox with the watcher idle (median, 95th percentile), beside the
   configured stability wait.
@@ -23,6 +27,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -65,15 +70,23 @@ def build(folder: Path, n: int) -> None:
             (folder / f"b{i:03d}.eml").write_bytes(bytes(msg))
 
 
-def floor(folder: Path) -> float:
-    """The same reading and rendering in one process, without watcher, pool or database."""
+def _children_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def floor(folder: Path) -> tuple[float, float]:
+    """The same reading and rendering in one process, without watcher, pool or database:
+    (wall s, CPU s of this process and the readers' child)."""
     from pipeline.config import Limits
     from pipeline.extract import extract_bytes
     from pipeline.model.case import CaseView, State
+    from pipeline.read import safety
     from pipeline.render import documents as docs
 
     limits = Limits()
     files = sorted(folder.iterdir())
+    cpu, child = time.process_time(), _children_cpu()
     t = time.perf_counter()
     for k, path in enumerate(files):
         for x in extract_bytes(path.read_bytes(), name=path.name, limits=limits):
@@ -86,7 +99,9 @@ def floor(folder: Path) -> float:
                                 received_at=dt.datetime.now(), referral=x.referral,
                                 warnings=[i for i in x.issues if not i.is_error])
                 docs.for_registration(view)
-    return time.perf_counter() - t
+    wall = time.perf_counter() - t
+    safety._end_worker()  # the kept reader child leaves and is reaped: its CPU counts
+    return wall, time.process_time() - cpu + _children_cpu() - child
 
 
 def pss_tree(root: int) -> tuple[int, list[int]]:
@@ -127,7 +142,9 @@ def env(home: Path) -> dict[str, str]:
     return e
 
 
-def drain(corpus: Path, workdir: Path, workers: int | None) -> tuple[float, list[int]]:
+def drain(corpus: Path, workdir: Path, workers: int | None
+          ) -> tuple[float, float, list[int]]:
+    """(wall s, CPU s of the watcher's whole tree, PSS samples)."""
     home = workdir / f"home-{workers or 'default'}"
     shutil.rmtree(home, ignore_errors=True)
     shutil.copytree(corpus, home / "inbox")
@@ -135,6 +152,7 @@ def drain(corpus: Path, workdir: Path, workers: int | None) -> tuple[float, list
     if workers:
         args += ["--workers", str(workers)]
     rss: list[int] = []
+    child = _children_cpu()
     t = time.perf_counter()
     proc = subprocess.Popen(args, env=env(home), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
@@ -148,12 +166,13 @@ def drain(corpus: Path, workdir: Path, workers: int | None) -> tuple[float, list
     sampler.start()
     proc.wait()
     elapsed = time.perf_counter() - t
+    cpu = _children_cpu() - child
     stop.set()
     sampler.join()
     left = list((home / "inbox").iterdir())
     if proc.returncode != 0 or left:
         raise SystemExit(f"drain failed: exit {proc.returncode}, {len(left)} files left")
-    return elapsed, rss
+    return elapsed, cpu, rss
 
 
 def latency(corpus: Path, workdir: Path, count: int) -> list[float]:
@@ -200,21 +219,26 @@ def main() -> None:
         work = Path(tmp)
         corpus = work / "corpus"
         build(corpus, args.files)
-        rounds: list[tuple[float, float, float, float]] = []  # floor, drain, load before, after
+        # floor wall, floor CPU, drain wall, drain CPU, load before, load after
+        rounds: list[tuple[float, float, float, float, float, float]] = []
         for _ in range(args.reps):
             load0 = os.getloadavg()[0]
-            base = floor(corpus)
-            pooled, rss = drain(corpus, work, None)
-            rounds.append((base, pooled, load0, os.getloadavg()[0]))
-        if args.reps > 1:
-            print("round  floor s  drain s  drain/(floor/cores)  load avg (1 min) before/after")
-            for i, (b, d, l0, l1) in enumerate(rounds, 1):
-                print(f"{i:5d}  {b:7.1f}  {d:7.1f}  {d / (b / cores):19.2f}  {l0:.2f} / {l1:.2f}")
-            ratios = [d / (b / cores) for b, d, _, _ in rounds]
-            print(f"median ratio {statistics.median(ratios):.2f} (target ≤ 1.2)\n")
-            base = statistics.median(b for b, _, _, _ in rounds)
-            pooled = statistics.median(d for _, d, _, _ in rounds)
-        single = drain(corpus, work, 1)[0] if not args.no_single else float("nan")
+            base, base_cpu = floor(corpus)
+            pooled, pooled_cpu, rss = drain(corpus, work, None)
+            rounds.append((base, base_cpu, pooled, pooled_cpu, load0, os.getloadavg()[0]))
+        print("round  floor s  drain s  drain/(floor/cores)  floor CPU s  drain CPU s  "
+              "CPU drain/floor  load avg (1 min) before/after")
+        for i, (b, bc, d, dc, l0, l1) in enumerate(rounds, 1):
+            print(f"{i:5d}  {b:7.1f}  {d:7.1f}  {d / (b / cores):19.2f}  {bc:11.1f}  "
+                  f"{dc:11.1f}  {dc / bc:15.2f}  {l0:.2f} / {l1:.2f}")
+        ratios = [d / (b / cores) for b, _, d, _, _, _ in rounds]
+        cpu_ratios = [dc / bc for _, bc, _, dc, _, _ in rounds]
+        print(f"median ratio {statistics.median(ratios):.2f} (target ≤ 1.2); "
+              f"CPU drain/floor {statistics.median(cpu_ratios):.2f}\n")
+        base = statistics.median(r[0] for r in rounds)
+        pooled = statistics.median(r[2] for r in rounds)
+        single, single_cpu = (drain(corpus, work, 1)[:2] if not args.no_single
+                              else (float("nan"), float("nan")))
         lat = latency(corpus, work, args.latency) if args.latency else []
     print(f"backlog: {args.files} files (DOCX, fields PDF, flattened PDF, e-mail); "
           f"{cores} cores; stability wait {STABLE} s")
@@ -222,7 +246,7 @@ def main() -> None:
     print(f"plr watch --once, default pool:      {pooled:7.1f} s   "
           f"= {pooled / (base / cores):.2f} × floor/cores (target ≤ 1.2)")
     print(f"plr watch --once --workers 1:        {single:7.1f} s   speed-up of pool "
-          f"{single / pooled:.2f}×")
+          f"{single / pooled:.2f}×; CPU {single_cpu:.1f} s")
     if len(rss) >= 4:
         n = len(rss)
         q = [int(statistics.median(rss[i * n // 4:(i + 1) * n // 4])) // 2**20 for i in range(4)]

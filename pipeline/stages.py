@@ -212,7 +212,7 @@ def _view(w: Work, number: str) -> Any:
 def stage_render(w: Work) -> None:
     import json
 
-    from pipeline.deliver.outbox import write_documents
+    from pipeline.deliver.outbox import sync_files, write_documents
     from pipeline.render import documents as docs
 
     if (w.work_dir / COMPLETE).exists():
@@ -222,6 +222,7 @@ def stage_render(w: Work) -> None:
     w.work_dir.mkdir(mode=DIR_MODE)
     # Who each staged document goes to, kept beside them for the mail stage.
     rows: list[dict[str, str | None]] = []
+    staged: list[Path] = []  # fsynced together before the set is marked complete
     for number in w.numbers:
         view = _view(w, number)
         coord = view.coordinator.email if view.coordinator else None
@@ -233,7 +234,8 @@ def stage_render(w: Work) -> None:
         else:
             rendered = docs.for_registration(view, engine=w.ctx.engine)
             to = [doc.email or coord for doc in rendered]
-        written = write_documents(w.work_dir, number, rendered)
+        written = write_documents(w.work_dir, number, rendered, sync=False)
+        staged += written
         for path, address in zip(written, to, strict=True):
             rows.append({"folder": number, "file": path.name, "to": address})
     name = claim.original_name(w.path)
@@ -241,10 +243,15 @@ def stage_render(w: Work) -> None:
         letters = docs.for_return(x.referral, list(x.issues), x.source.attachment or name,
                                   x.source.sender, engine=w.ctx.engine,
                                   today=w.job.received_at.date())
-        for doc, path in zip(letters, write_documents(w.work_dir, None, letters), strict=True):
+        written = write_documents(w.work_dir, None, letters, sync=False)
+        staged += written
+        for doc, path in zip(letters, written, strict=True):
             rows.append({"folder": RETURNED_DIR, "file": path.name, "to": doc.email})
-    claim.write_atomic(w.work_dir / ".manifest.json", json.dumps(rows).encode())
-    claim.write_atomic(w.work_dir / COMPLETE, b"")
+    claim.write_atomic(w.work_dir / ".manifest.json", json.dumps(rows).encode(), sync=False)
+    # Every document and the manifest are on disk before the mark says the set is whole.
+    sync_files([*staged, w.work_dir / ".manifest.json"])
+    # The mark itself needs no fsync: lost in a crash, the set is rendered again.
+    claim.write_atomic(w.work_dir / COMPLETE, b"", sync=False)
 
 
 def stage_mail(w: Work) -> None:

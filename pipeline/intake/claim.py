@@ -490,15 +490,17 @@ def place_quarantine(layout: Layout, claimed: Path, reason: str) -> Path:
     return target
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file and rename, so a reader never sees half a file."""
+def write_atomic(path: Path, data: bytes, *, sync: bool = True) -> None:
+    """Write via a temporary file and rename, so a reader never sees half a file. With
+    `sync=False` the caller fsyncs it before anything relies on it."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -60,6 +60,49 @@ def _die_with_parent(parent_pid: int) -> None:
         os._exit(0)  # the parent died before we could ask to die with it
 
 
+def _libc() -> Any:
+    try:
+        return ctypes.CDLL("libc.so.6", use_errno=True)
+    except OSError:
+        return None  # not glibc: nothing to trim
+
+
+# A worker gives its heap's free pages back when it has grown this much since it last did.
+TRIM_GROWTH = 32 * 1024 * 1024
+
+
+class _HeapTrim:
+    """Give the heap's free pages back to the system when a worker has grown by
+    `TRIM_GROWTH`. lxml, zlib and pdfminer allocate outside Python's allocator and glibc
+    keeps what they free, scattered: without this a worker's resident size grew by about
+    1 MB a file across a backlog (issue 11), though nothing stayed allocated. Not after
+    every file: pages given back are faulted in again by the next file (that cost 5% CPU)."""
+
+    def __init__(self) -> None:
+        self.libc = _libc()
+        self.mark = 0  # resident size after the first file, then after each trim
+
+    def after_job(self) -> None:
+        if self.libc is None:
+            return
+        rss = _resident()
+        if not self.mark:
+            self.mark = rss
+        elif rss - self.mark > TRIM_GROWTH:
+            with contextlib.suppress(AttributeError):
+                self.libc.malloc_trim(0)
+            # What is left is held, not free: trim again only past a new growth.
+            self.mark = max(self.mark, _resident())
+
+
+def _resident() -> int:
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _address_space_now() -> int:
     try:
         with open("/proc/self/statm") as fh:
@@ -107,6 +150,7 @@ def _worker_main(
         if hard != resource.RLIM_INFINITY:
             cap = min(cap, hard)
         resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    trim = _HeapTrim()
     while True:
         try:
             job = conn.recv()
@@ -126,6 +170,7 @@ def _worker_main(
             return  # a fresh process is cheaper than trusting this one's heap
         except BaseException as exc:
             conn.send(("fail", Failure("crashed", type(exc).__name__)))
+        trim.after_job()  # after the reply: the watcher does not wait for it
 
 
 class WorkerPool:

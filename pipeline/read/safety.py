@@ -14,6 +14,7 @@ address-space limit and a wall-clock timeout.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import pickle
@@ -402,6 +403,16 @@ def _forget_worker() -> None:
 
 
 os.register_at_fork(after_in_child=_forget_worker)
+
+
+def _end_worker() -> None:
+    """At exit: the kept worker sees end of file and leaves, and is reaped here, so that no
+    orphan outlives its parent and its CPU time counts to this process's tree (getrusage)."""
+    if _WORKER is not None:
+        _WORKER.close(kill=False)
+
+
+atexit.register(_end_worker)
 
 
 def _write_all(fd: int, data: bytes) -> None:

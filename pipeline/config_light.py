@@ -6,7 +6,7 @@ read the home, the database URL and the language here, with the same environment
 and defaults as `Settings` (`PLR_HOME`, `PLR_DATABASE_URL`, `PLR_LANG`; no `.env` file,
 names matched without regard to case, an empty value taken as given), and build the
 full `Settings` only when a register has to be created or migrated.
-`tests/test_config.py` checks that the two read every shared variable alike.
+`tests/test_config_light.py` checks that the two read every shared variable alike.
 """
 
 from __future__ import annotations

@@ -123,6 +123,16 @@ def test_municipalities_canonical(typed: str, expected: str) -> None:
     assert municipalities.canonical(typed) == expected
 
 
+@pytest.mark.parametrize(
+    ("read", "expected"),
+    [("Türi vaid", "Türi vald"), ("Pärnu llnn", "Pärnu linn"), ("Töri vald", None),
+     ("Sake vald", None), ("Türi", None)],
+)
+def test_municipalities_nearest_only_when_one_name_is_a_letter_away(
+        read: str, expected: str | None) -> None:
+    assert municipalities.nearest(read) == expected
+
+
 def test_municipalities_list_has_79() -> None:
     assert len(municipalities.names()) == 79
 

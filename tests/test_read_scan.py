@@ -285,6 +285,20 @@ def test_scan_isikukood_is_repaired_by_its_checksum_only_when_the_answer_is_one(
     assert {r.field: r.reason for r in report.review} == {"children[0].id_code": "low_confidence"}
 
 
+def test_scan_municipality_a_letter_from_one_name_is_put_right_and_listed() -> None:
+    reads = [_words_read([("Türi", 95), ("vaid", 60), ("Töri", 70), ("vald", 95)])]
+    raw: dict[str, Any] = {"referrer.municipality": "Türi vaid"}
+    report = scan.ScanReport(pages=1)
+    raw = scan.assess(raw, reads, LIMITS, report)
+    assert raw["referrer.municipality"] == "Türi vald"
+    assert {r.field: r.reason for r in report.review} == {"referrer.municipality":
+                                                           "low_confidence"}
+    # A letter away from both Tori vald and Türi vald: left as read, for the check to ask.
+    raw = scan.assess({"referrer.municipality": "Töri vald"}, reads, LIMITS,
+                      scan.ScanReport(pages=1))
+    assert raw["referrer.municipality"] == "Töri vald"
+
+
 def test_scan_name_spaced_after_its_first_letter_is_one_name() -> None:
     reads = [_words_read([("J", 90), ("üri", 95), ("Tamm", 97), ("Jüri", 95)])]
     raw: dict[str, Any] = {"children[0].name": "J üri Tamm", "situation": "J üri"}

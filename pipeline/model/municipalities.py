@@ -65,6 +65,19 @@ def canonical(text: str) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
+def nearest(text: str, max_edits: int = 1) -> str | None:
+    """The one name `text` is within `max_edits` letters of, for a value read by OCR
+    ("Türi vaid": a dotted i where the print has an l), or None when no name or more than
+    one is that close. Typed values are not put right this way: the referrer is asked."""
+    from rapidfuzz.distance import Levenshtein
+
+    raw = re.sub(r"\s+", " ", text).strip()
+    close = {n for n in names()
+             if Levenshtein.distance(raw.lower(), n.lower(), score_cutoff=max_edits)
+             <= max_edits}
+    return close.pop() if len(close) == 1 else None
+
+
 def suggestions(text: str, n: int = 3) -> list[str]:
     """The closest names, for the E08 message."""
     stems = {_stem(x): x for x in names()}

@@ -117,13 +117,15 @@ class Engine:
                                            psm=tesserocr.PSM.AUTO)
         self._folder = folder
         self._langs = langs
-        self._est: Any = None  # Estonian alone, for re-reading doubtful words (lazily)
-        self._est_image: Any = None  # the page it was given
+        # Single-line readers for doubtful words, by language string (made lazily), and
+        # the page each was given.
+        self._line: dict[str, Any] = {}
+        self._line_image: dict[str, Any] = {}
 
     def close(self) -> None:
         self.api.End()
-        if self._est is not None:
-            self._est.End()
+        for api in self._line.values():
+            api.End()
 
     def words(self, gray: Any, dpi: float) -> tuple[list[Word], list[TextLine]]:
         from PIL import Image
@@ -223,6 +225,14 @@ class Engine:
                 out.append(w)
                 continue
             if not _is_word(w.text):
+                if w.conf < REREAD and _MIXED.search(w.text):
+                    # An address, an e-mail, a code: read on the page among its
+                    # neighbours, its `@` or full stop may be lost ("heljutammGexample.ee");
+                    # read alone as one line, it comes out whole, and surer.
+                    again = self._reread(ocr, dpi, w, self._langs)
+                    if len(again) == 1 and again[0].conf > w.conf:
+                        out.append(again[0])
+                        continue
                 out.append(w)
                 continue
             ink = images.word_ink(ocr, box)
@@ -250,29 +260,31 @@ class Engine:
         return [w for w in out if w in reread or not any(
             r.line == w.line and _overlap(w, r) >= 0.6 for r in reread)]
 
-    def _reread(self, ocr: Any, dpi: float, w: Word) -> list[Word]:
-        """The word's box read again by the Estonian model alone, as one line of text."""
+    def _reread(self, ocr: Any, dpi: float, w: Word, lang: str = "est") -> list[Word]:
+        """The word's box read again as one line of text, by the Estonian model alone
+        unless `lang` says otherwise."""
         from PIL import Image
 
         t = self._t
-        if self._langs == "est":
+        if lang == "est" and self._langs == "est":
             return []
-        if self._est is None:
-            self._est = t.PyTessBaseAPI(path=self._folder + "/", lang="est",
-                                        psm=t.PSM.SINGLE_LINE)
-        if self._est_image is not ocr:
-            self._est.SetImage(Image.fromarray(ocr))
-            self._est.SetSourceResolution(round(dpi))
-            self._est_image = ocr
+        api = self._line.get(lang)
+        if api is None:
+            api = self._line[lang] = t.PyTessBaseAPI(path=self._folder + "/", lang=lang,
+                                                     psm=t.PSM.SINGLE_LINE)
+        if self._line_image.get(lang) is not ocr:
+            api.SetImage(Image.fromarray(ocr))
+            api.SetSourceResolution(round(dpi))
+            self._line_image[lang] = ocr
         h = w.y1 - w.y0
         pad_x, pad_y = max(3, h // 6), max(3, h // 4)
         height, width = ocr.shape[:2]
         x0, y0 = max(w.x0 - pad_x, 0), max(w.y0 - pad_y, 0)
         x1, y1 = min(w.x1 + pad_x, width), min(w.y1 + pad_y, height)
-        self._est.SetRectangle(x0, y0, x1 - x0, y1 - y0)
-        if self._est.Recognize() is False:
+        api.SetRectangle(x0, y0, x1 - x0, y1 - y0)
+        if api.Recognize() is False:
             return []
-        it = self._est.GetIterator()
+        it = api.GetIterator()
         found: list[Word] = []
         if it is None:
             return found
@@ -337,6 +349,8 @@ _EDGES = ".,;:!?()[]\"'„“”«»*"
 _CARON = {"S": "Š", "Z": "Ž", "s": "š", "z": "ž"}
 _DOTS = {"a": "ä", "o": "ö", "u": "ü", "A": "Ä", "O": "Ö", "U": "Ü"}
 _TILDE = {"o": "õ", "O": "Õ"}
+# Letters with `@`, `.` or digits in one token: an e-mail, a web address, a code.
+_MIXED = re.compile(r"[^\W\d_].*[@.\d]|[@.\d].*[^\W\d_]")
 _DIGIT_DASH = re.compile(r"(?<=\d)[-\u2010-\u2015](?=\d)")
 
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from pipeline.config import Limits
 from pipeline.errors import NotAReferral, UnreadableFile
+from pipeline.model import municipalities
 from pipeline.model.assemble import RawValue
 from pipeline.read import images, safety
 from pipeline.read.base import ReadResult
@@ -51,7 +52,7 @@ _AS_DIGIT = str.maketrans("OoDQlI|iSsB", "00001111558")
 # Digits a scan's OCR confuses with one another (blurred strokes, broken loops).
 _DIGIT_LOOKALIKE = {"0": "86", "1": "7", "3": "8", "5": "6", "6": "508", "7": "1",
                     "8": "3609", "9": "8"}
-REPAIRED = 0.6  # an isikukood put right by its checksum: likely, but a person confirms it
+REPAIRED = 0.6  # put right by a checksum or a closed list: likely, but a person confirms it
 _SPLIT_NAME = re.compile(r"(?<!\S)([A-ZÕÄÖÜŠŽ]) (?=[a-zõäöüšž]{2})")
 
 
@@ -318,6 +319,14 @@ def assess(raw: dict[str, RawValue], reads: list[_Read], limits: Limits,
             repaired = repair_id_code(value)
             if repaired is not None:
                 raw[key] = repaired
+                conf = min(conf, REPAIRED)
+                report.confidence[key] = conf
+        if key.endswith("municipality") and isinstance(value, str) and ink < 0.5 and (
+                municipalities.canonical(value) is None):
+            # A closed list: one name a letter away is what was printed, most likely.
+            near = municipalities.nearest(value)
+            if near is not None:
+                raw[key] = near
                 conf = min(conf, REPAIRED)
                 report.confidence[key] = conf
         if ink >= 0.5:

@@ -85,6 +85,25 @@ def test_engine_caches_template_bytes(tmp_path: Path) -> None:
     assert docx_parts(engine.render("t.et.docx", {"v": "b"}))["footer"] == "b"
 
 
+def test_engine_compiles_a_template_once_and_an_edited_one_afresh(tmp_path: Path) -> None:
+    from pipeline.render.engine import make_env
+
+    env = make_env()
+    _template(tmp_path, "t.et.docx", "esimene {{ v }}")
+    first = Engine(tmp_path, builtin_dir=tmp_path)
+    first.render("t.et.docx", {"v": "a"})
+    compiled = dict(env._compiled)  # type: ignore[attr-defined]
+    # Another engine (the casework makes one per call), other values: nothing compiled.
+    out = docx_parts(Engine(tmp_path, builtin_dir=tmp_path).render("t.et.docx", {"v": "b"}))
+    assert out["body"].startswith("esimene b") and out["footer"] == "b"
+    assert env._compiled == compiled  # type: ignore[attr-defined]
+    # The office edits its template: its new source is compiled and read.
+    _template(tmp_path, "t.et.docx", "teine {{ v }}")
+    out = docx_parts(Engine(tmp_path, builtin_dir=tmp_path).render("t.et.docx", {"v": "c"}))
+    assert out["body"].startswith("teine c")
+    assert len(env._compiled) > len(compiled)  # type: ignore[attr-defined]
+
+
 def test_engine_missing_template_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(TemplateProblem, match=r"ei leitud"):
         Engine(builtin_dir=tmp_path).render("puudub.et.docx", {})

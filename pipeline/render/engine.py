@@ -9,6 +9,7 @@ Python internals, and a misspelt variable is an error rather than a blank.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import threading
@@ -64,8 +65,39 @@ def _finalize(value: object) -> Markup:
     return Markup(_DOCXTPL_MARKERS.sub("&#95;", s))
 
 
+class _CompilingOnceEnvironment(SandboxedEnvironment):
+    """docxtpl compiles every part of a template with `from_string` on every render: the
+    same few dozen XML sources, compiled again for each letter (a tenth of a backlog's
+    drain went there). Compiled templates are kept by their source, so a template
+    edited in `<home>/templates/` (new bytes, new source) is compiled afresh."""
+
+    CACHE_SIZE = 256  # parts of every template in use, several times over
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._compiled: dict[str, Any] = {}
+        self._compiled_lock = threading.Lock()
+
+    def from_string(self, source: Any, globals: Any = None,
+                    template_class: Any = None) -> Any:
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        with self._compiled_lock:
+            tpl = self._compiled.get(source)
+        if tpl is None:
+            tpl = super().from_string(source)
+            with self._compiled_lock:
+                if len(self._compiled) >= self.CACHE_SIZE:
+                    self._compiled.pop(next(iter(self._compiled)))  # the oldest
+                self._compiled[source] = tpl
+        return tpl
+
+
+@functools.cache
 def make_env() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
+    """One environment per process, shared by every `Engine` (the CLI, the web app and
+    the casework make one per call): its compiled templates outlive them."""
+    env = _CompilingOnceEnvironment(
         autoescape=True, undefined=StrictUndefined, finalize=_finalize, auto_reload=False
     )
     return env

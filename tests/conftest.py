@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import typer.testing
 from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline import process
@@ -16,6 +18,11 @@ from pipeline.model.referral import Referral
 from pipeline.register.db import make_engine, migrate
 from pipeline.register.testing import ENV, PgServer, backends, sqlite_url
 from pipeline.samples import sample_referral
+
+# typer's CliRunner builds the whole command tree again on every invoke (70 commands'
+# signatures, each type hint evaluated: about 60 ms, a fifth of a CLI-driven test's time).
+# The tree is fixed once `pipeline.cli` is imported, so it is built once per app.
+typer.testing._get_command = functools.cache(typer.testing._get_command)  # type: ignore[attr-defined]
 
 
 @pytest.fixture
@@ -79,6 +86,9 @@ def ctx(tmp_path: Path) -> process.Context:
 # for the two cores with each other; every other test is independent and runs beside them.
 # (xdist hands out the biggest group first, so this one starts at once.)
 _SERIAL_MODULES = {"test_watch_e2e.py", "test_watch_outage.py"}
+# Modules whose expensive fixtures (scanned pages read by OCR, LibreOffice conversions) are
+# made once per module: on one worker, they are made once, not once on each.
+_SHARED_SETUP = {"test_read_scan.py", "test_read_convert.py"}
 
 # Modules with tests of tens of seconds each (browsers, the README's day, a year of cases,
 # OCR, LibreOffice, many processes at once), longest first. xdist hands tests out in
@@ -96,6 +106,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.name in _SERIAL_MODULES:
             item.add_marker(pytest.mark.xdist_group("watcher"))
+        elif item.path.name in _SHARED_SETUP:
+            item.add_marker(pytest.mark.xdist_group(item.path.stem))
     rank = {name: i for i, name in enumerate(_LONG_FIRST)}
     # A stable sort by module: each module's tests stay together and in their own order.
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))

@@ -80,6 +80,25 @@ def test_intake_restart_finishes_what_a_crash_left_in_processing(tmp_path: Path)
     assert_ok(once(home))
 
 
+def test_intake_restart_tidies_the_work_folder_of_a_file_placed_before_a_crash(
+        tmp_path: Path) -> None:
+    """Killed after the file was archived and before its work folder went: the folder
+    holds only its marks, and nothing will ever claim it again."""
+    home = tmp_path / "home"
+    (home / "inbox").mkdir(parents=True)
+    dead = home / "processing" / "vana-host-2-abc"
+    done = dead / "20261201T101010-0a0b0c0d.work"
+    done.mkdir(parents=True)
+    (done / ".complete").write_bytes(b"")
+    kept = dead / "20261201T101011-0a0b0c0e.work"  # not only marks: left for a person
+    kept.mkdir()
+    (kept / "PLR-2026-0001 kokkuvõte.docx").write_bytes(b"x")
+    assert_ok(once(home))
+    left = [p.name for p in (home / "processing").rglob("*") if p.name != ".lock"]
+    assert "20261201T101010-0a0b0c0d.work" not in left and ".complete" not in left
+    assert "PLR-2026-0001 kokkuvõte.docx" in left
+
+
 def test_intake_name_of_250_bytes_is_shortened_on_disk_kept_whole_in_ledger(
         tmp_path: Path) -> None:
     home = tmp_path / "home"

@@ -392,7 +392,31 @@ class Owner:
                     (other / ".lock").unlink()
                 with contextlib.suppress(OSError):
                     other.rmdir()  # also when it never had a lock file
+        self._tidy_finished_work()
         return adopted
+
+    # What a work folder holds once its documents are published: the marks alone.
+    _MARKS = frozenset({".complete", ".manifest.json"})
+
+    def _tidy_finished_work(self) -> None:
+        """A work folder whose file is gone: a watcher killed after the file was placed
+        and before it removed the folder. Holding only the marks (its documents are in
+        the outbox), it is removed; holding anything else, it is left for a person."""
+        ids = {claim_id_of(p) for p in self.files()}
+        for d in self.dir.iterdir():
+            if not (d.is_dir() and d.name.endswith(WORK_SUFFIX)) or (
+                    d.name[: -len(WORK_SUFFIX)] in ids):
+                continue
+            try:
+                inside = list(d.iterdir())
+            except OSError:
+                continue
+            if all(f.name in self._MARKS or (f.name.startswith(".") and f.name.endswith(".tmp"))
+                   for f in inside if f.is_file()) and not any(f.is_dir() for f in inside):
+                with contextlib.suppress(OSError):
+                    for f in inside:
+                        f.unlink()
+                    d.rmdir()
 
     def close(self) -> None:
         with contextlib.suppress(OSError):

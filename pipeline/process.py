@@ -28,7 +28,6 @@ Exactly once, with a process that may be killed at any instant:
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import shutil
 from pathlib import Path
@@ -38,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from pipeline import logging as log
 from pipeline.config import Settings
+from pipeline.intake import claim
 from pipeline.stages import (
     CLOSING,
     STAGES,
@@ -47,7 +47,6 @@ from pipeline.stages import (
     stage_read,
 )
 from pipeline.work import (
-    COMPLETE,
     DATABASE_DOWN,
     DUPLICATE,
     PUT_BACK,
@@ -77,7 +76,6 @@ def record_claimed(ctx: Context, path: Path, sha256: str, original: str | None =
     """The pending ledger entry of a claimed file: recorded now, or found if it was
     recorded before a crash (found by the claim id, which is unique). `original` is the
     name the file arrived with when the claimed name had to be shortened."""
-    from pipeline.intake import claim
     from pipeline.register import ledger
 
     claim_id = claim.claim_id_of(path)
@@ -127,13 +125,7 @@ def run(job: Job, ctx: Context) -> ProcessResult:
     finally:
         # The work folder is ours (rendered copies); once empty it has no use.
         if w.result is not None and w.result.placed and w.work_dir.exists():
-            for leftover in (COMPLETE, ".manifest.json"):
-                with contextlib.suppress(FileNotFoundError):
-                    (w.work_dir / leftover).unlink()
-            with contextlib.suppress(OSError):
-                for sub in w.work_dir.iterdir():
-                    sub.rmdir()
-                w.work_dir.rmdir()
+            claim.drop_work_dir(w.work_dir)
     assert w.result is not None
     return w.result
 
@@ -143,7 +135,6 @@ def _put_back(w: Work) -> ProcessResult:
     again once complete, as a file that changed after the claim does (`watch`). The
     entry goes first: a crash in between leaves a claimed file without an entry, which
     the next start records and reads afresh, never an entry without its file."""
-    from pipeline.intake import claim
     from pipeline.register import ledger
 
     in_tx(w.ctx, lambda s: ledger.withdraw_pending(session=s, entry_id=w.job.entry_id))

@@ -247,9 +247,9 @@ def stage_render(w: Work) -> None:
         staged += written
         for doc, path in zip(letters, written, strict=True):
             rows.append({"folder": RETURNED_DIR, "file": path.name, "to": doc.email})
-    claim.write_atomic(w.work_dir / ".manifest.json", json.dumps(rows).encode(), sync=False)
+    claim.write_atomic(w.work_dir / claim.MANIFEST, json.dumps(rows).encode(), sync=False)
     # Every document and the manifest are on disk before the mark says the set is whole.
-    sync_files([*staged, w.work_dir / ".manifest.json"])
+    sync_files([*staged, w.work_dir / claim.MANIFEST])
     # The mark itself needs no fsync: lost in a crash, the set is rendered again.
     claim.write_atomic(w.work_dir / COMPLETE, b"", sync=False)
 
@@ -259,7 +259,7 @@ def stage_mail(w: Work) -> None:
 
     if not w.ctx.settings.smtp_url:
         return
-    rows = json.loads((w.work_dir / ".manifest.json").read_bytes())
+    rows = json.loads((w.work_dir / claim.MANIFEST).read_bytes())
     spool = w.ctx.layout.mail_spool
     key = claim.claim_id_of(w.path)
     for i, row in enumerate(rows):

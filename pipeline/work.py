@@ -22,7 +22,7 @@ from pipeline.extract import Extraction
 from pipeline.intake import claim
 
 TALLINN = ZoneInfo("Europe/Tallinn")
-COMPLETE = ".complete"
+COMPLETE = claim.COMPLETE
 
 REGISTERED, RETURNED, DUPLICATE, QUARANTINED = "registered", "returned", "duplicate", "quarantined"
 # Not an outcome of the ledger: the file changed after it was hashed and went back to the

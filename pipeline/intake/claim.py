@@ -47,6 +47,9 @@ from pipeline.config import DIR_MODE, Layout
 
 SEP = "__"
 WORK_SUFFIX = ".work"  # `<claim id>.work`: a claimed file's rendered documents
+# A work folder's marks: its documents are whole (`COMPLETE`), and who each goes to.
+COMPLETE = ".complete"
+MANIFEST = ".manifest.json"
 
 _IGNORED_PREFIXES = ("~$", ".~lock", ".")
 _IGNORED_SUFFIXES = (".tmp", ".part", ".crdownload", ".partial", ".download", ".swp")
@@ -395,28 +398,15 @@ class Owner:
         self._tidy_finished_work()
         return adopted
 
-    # What a work folder holds once its documents are published: the marks alone.
-    _MARKS = frozenset({".complete", ".manifest.json"})
-
     def _tidy_finished_work(self) -> None:
         """A work folder whose file is gone: a watcher killed after the file was placed
-        and before it removed the folder. Holding only the marks (its documents are in
-        the outbox), it is removed; holding anything else, it is left for a person."""
+        and before it removed the folder. Nothing will claim it again, so it goes the
+        way a finished file's does (`drop_work_dir`)."""
         ids = {claim_id_of(p) for p in self.files()}
         for d in self.dir.iterdir():
-            if not (d.is_dir() and d.name.endswith(WORK_SUFFIX)) or (
-                    d.name[: -len(WORK_SUFFIX)] in ids):
-                continue
-            try:
-                inside = list(d.iterdir())
-            except OSError:
-                continue
-            if all(f.name in self._MARKS or (f.name.startswith(".") and f.name.endswith(".tmp"))
-                   for f in inside if f.is_file()) and not any(f.is_dir() for f in inside):
-                with contextlib.suppress(OSError):
-                    for f in inside:
-                        f.unlink()
-                    d.rmdir()
+            if d.is_dir() and d.name.endswith(WORK_SUFFIX) and (
+                    d.name[: -len(WORK_SUFFIX)] not in ids):
+                drop_work_dir(d)
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
@@ -425,6 +415,22 @@ class Owner:
                 self.dir.rmdir()
         with contextlib.suppress(OSError):
             os.close(self._lock_fd)
+
+
+def drop_work_dir(work_dir: Path) -> None:
+    """Remove a work folder whose documents are published: its marks, a temporary file
+    `write_atomic` left, the empty folders. A document still in it stays, and so does the
+    folder, for a person to look at."""
+    with contextlib.suppress(OSError):
+        for f in work_dir.iterdir():
+            if f.name in (COMPLETE, MANIFEST) or (
+                    f.name.startswith(".") and f.name.endswith(".tmp")):
+                with contextlib.suppress(FileNotFoundError):
+                    f.unlink()
+    with contextlib.suppress(OSError):
+        for sub in work_dir.iterdir():
+            sub.rmdir()
+        work_dir.rmdir()
 
 
 def _not_dir(path: Path) -> bool:

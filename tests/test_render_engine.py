@@ -92,11 +92,11 @@ def test_engine_compiles_a_template_once_and_an_edited_one_afresh(tmp_path: Path
     _template(tmp_path, "t.et.docx", "esimene {{ v }}")
     first = Engine(tmp_path, builtin_dir=tmp_path)
     first.render("t.et.docx", {"v": "a"})
-    compiled = dict(env._compiled)  # type: ignore[attr-defined]
+    compiled = dict(env._compiled.items())  # type: ignore[attr-defined]
     # Another engine (the casework makes one per call), other values: nothing compiled.
     out = docx_parts(Engine(tmp_path, builtin_dir=tmp_path).render("t.et.docx", {"v": "b"}))
     assert out["body"].startswith("esimene b") and out["footer"] == "b"
-    assert env._compiled == compiled  # type: ignore[attr-defined]
+    assert dict(env._compiled.items()) == compiled  # type: ignore[attr-defined]
     # The office edits its template: its new source is compiled and read.
     _template(tmp_path, "t.et.docx", "teine {{ v }}")
     out = docx_parts(Engine(tmp_path, builtin_dir=tmp_path).render("t.et.docx", {"v": "c"}))

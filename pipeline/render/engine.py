@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import StrictUndefined, TemplateError, nodes
 from jinja2.sandbox import SandboxedEnvironment
+from jinja2.utils import LRUCache
 from markupsafe import Markup, escape
 
 from pipeline.errors import PipelineError
@@ -75,21 +76,15 @@ class _CompilingOnceEnvironment(SandboxedEnvironment):
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        self._compiled: dict[str, Any] = {}
-        self._compiled_lock = threading.Lock()
+        self._compiled = LRUCache(self.CACHE_SIZE)  # Jinja's own; it locks for threads
 
     def from_string(self, source: Any, globals: Any = None,
                     template_class: Any = None) -> Any:
         if globals is not None or template_class is not None or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
-        with self._compiled_lock:
-            tpl = self._compiled.get(source)
+        tpl = self._compiled.get(source)
         if tpl is None:
-            tpl = super().from_string(source)
-            with self._compiled_lock:
-                if len(self._compiled) >= self.CACHE_SIZE:
-                    self._compiled.pop(next(iter(self._compiled)))  # the oldest
-                self._compiled[source] = tpl
+            tpl = self._compiled[source] = super().from_string(source)
         return tpl
 
 

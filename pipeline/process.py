@@ -72,18 +72,22 @@ __all__ = [
 ]
 
 
-def record_claimed(ctx: Context, path: Path, sha256: str, original: str | None = None) -> Job:
+def record_claimed(ctx: Context, path: Path, sha256: str, original: str | None = None,
+                   *, fresh: bool = False) -> Job:
     """The pending ledger entry of a claimed file: recorded now, or found if it was
     recorded before a crash (found by the claim id, which is unique). `original` is the
-    name the file arrived with when the claimed name had to be shortened."""
+    name the file arrived with when the claimed name had to be shortened. `fresh`: this
+    process claimed the file just now, under a new claim id, so no entry can name it yet
+    and the search (a scan of the ledger's names) is skipped."""
     from pipeline.register import ledger
 
     claim_id = claim.claim_id_of(path)
     file_name = path.name if original is None else f"{claim_id}{claim.SEP}{original}"
 
     def tx(s: Session) -> tuple[int, dt.datetime]:
-        row = (ledger.entry_by_claim(session=s, claim_id=claim_id) if claim_id
-               else ledger.entry_by_file(session=s, file_name=path.name))
+        row = None if fresh and claim_id else (
+            ledger.entry_by_claim(session=s, claim_id=claim_id) if claim_id
+            else ledger.entry_by_file(session=s, file_name=path.name))
         if row is not None:
             return row.id, row.received_at
         at = now_local()

@@ -38,7 +38,13 @@ from pipeline.work import (
 def stage_read(w: Work) -> None:
     from pipeline.register import ledger
 
-    entry = in_tx(w.ctx, lambda s: ledger.get_entry(session=s, entry_id=w.job.entry_id))
+    def tx(s: Session) -> Any:
+        # One transaction for the entry and the duplicate stage's question.
+        return (ledger.get_entry(session=s, entry_id=w.job.entry_id),
+                ledger.find_by_sha256(session=s, sha256=w.job.sha256,
+                                      before_id=w.job.entry_id))
+
+    entry, w.first_copy = in_tx(w.ctx, tx)
     if entry is not None and entry.outcome != "pending":
         # Closed before a crash: only the placing is left to do.
         w.result = ProcessResult(entry.outcome, list(entry.cases), list(entry.codes),
@@ -53,10 +59,7 @@ def stage_read(w: Work) -> None:
 
 
 def stage_duplicate(w: Work) -> None:
-    from pipeline.register import ledger
-
-    first = in_tx(w.ctx, lambda s: ledger.find_by_sha256(
-        session=s, sha256=w.job.sha256, before_id=w.job.entry_id))
+    first = w.first_copy  # looked up by `stage_read`
     if first is None:
         return
     cases = list(first.cases)
@@ -170,7 +173,12 @@ def stage_register(w: Work) -> None:
         return
     valid = _valid(w)
 
-    def tx(s: Session) -> list[str]:
+    def tx(s: Session) -> tuple[list[str], dict[str, Any]]:
+        numbers = registered(s)
+        # The renderers' view of each case, from the rows this transaction holds.
+        return numbers, {n: cases.case_view(session=s, number=n) for n in numbers}
+
+    def registered(s: Session) -> list[str]:
         # Idempotent per ledger entry: these bytes at this arrival time registered before.
         done = cases.cases_of_arrival(session=s, sha256=w.job.sha256,
                                       received_at=w.job.received_at)
@@ -188,7 +196,7 @@ def stage_register(w: Work) -> None:
             numbers.append(res.number)
         return list(dict.fromkeys(numbers))
 
-    w.numbers = in_tx(w.ctx, tx) if valid else []
+    w.numbers, w.views = in_tx(w.ctx, tx) if valid else ([], {})
     codes = sorted({i.code for x in _returned(w) for i in x.issues if i.is_error}
                    | {i.code for x in w.extractions for i in x.issues
                       if i.code == ACTIVE_CONTENT})  # flagged in the ledger too
@@ -224,7 +232,7 @@ def stage_render(w: Work) -> None:
     rows: list[dict[str, str | None]] = []
     staged: list[Path] = []  # fsynced together before the set is marked complete
     for number in w.numbers:
-        view = _view(w, number)
+        view = w.views.get(number) or _view(w, number)  # a plan: read after it was saved
         coord = view.coordinator.email if view.coordinator else None
         if w.plan_case:
             # The final plan and follow-up invitations: mailed to the coordinator, who

@@ -83,6 +83,11 @@ class Work:
     data: bytes = b""
     extractions: list[Extraction] = field(default_factory=list)
     numbers: list[str] = field(default_factory=list)
+    # The first earlier copy of these bytes in the ledger, looked up with the entry itself
+    # (`stage_read`) so that the duplicate stage costs no transaction of its own.
+    first_copy: Any = None  # pipeline.register.ledger.LedgerEntry | None
+    # The registered cases as the renderers see them, built in the register transaction.
+    views: dict[str, Any] = field(default_factory=dict)  # number → CaseView
     plan_case: str | None = None  # a filled action plan for this case, not a referral
     result: ProcessResult | None = None  # set once the outcome is known
     decided: bool = False  # duplicate/quarantine: skip to the closing stages

@@ -276,7 +276,9 @@ class Watcher:
             return
         original = self.originals.get(str(path))
         try:
-            job = process.record_claimed(self.ctx, path, sha256, original)
+            # Claimed by this watcher and not yet recorded: a fresh claim id.
+            job = process.record_claimed(self.ctx, path, sha256, original,
+                                         fresh=came is not None)
         except Exception as exc:
             if not process.database_down(exc):
                 raise

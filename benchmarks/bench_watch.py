@@ -15,8 +15,9 @@ flattened PDF, e-mails carrying a DOCX):
   load from other processes on the machine hits both alike, each with the load average;
 - the CPU time of both, which load from other processes hardly changes: the floor's
   `process_time` plus its reaped children (the readers' limited child), and the drain's
-  `RUSAGE_CHILDREN` after the watcher was waited for (the watcher, its workers and their
-  children, each reaped by its parent); their ratio is the overhead the cores pay;
+  `RUSAGE_CHILDREN` after the watcher was waited for (the watcher, its fork server and
+  workers and their children, each reaped by its parent; this process is their
+  subreaper, so an orphan counts too); their ratio is the overhead the cores pay;
 - the latency from a file landing in the inbox to its documents in the
   outbox with the watcher idle (median, 95th percentile), beside the
   configured stability wait.
@@ -100,8 +101,29 @@ def floor(folder: Path) -> tuple[float, float]:
                                 warnings=[i for i in x.issues if not i.is_error])
                 docs.for_registration(view)
     wall = time.perf_counter() - t
-    safety._end_worker()  # the kept reader child leaves and is reaped: its CPU counts
+    safety.end_worker()  # the kept reader child leaves and is reaped: its CPU counts
     return wall, time.process_time() - cpu + _children_cpu() - child
+
+
+def _subreaper() -> None:
+    """Orphans of the watcher's tree (a process whose parent left without waiting for it)
+    become ours, so that their CPU time is counted too (Linux only)."""
+    import contextlib
+    import ctypes
+
+    with contextlib.suppress(OSError):
+        ctypes.CDLL("libc.so.6").prctl(36, 1)  # PR_SET_CHILD_SUBREAPER
+
+
+def _reap_orphans() -> None:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            time.sleep(0.05)  # one still leaving (it saw its pipe close)
 
 
 def pss_tree(root: int) -> tuple[int, list[int]]:
@@ -166,6 +188,7 @@ def drain(corpus: Path, workdir: Path, workers: int | None
     sampler.start()
     proc.wait()
     elapsed = time.perf_counter() - t
+    _reap_orphans()
     cpu = _children_cpu() - child
     stop.set()
     sampler.join()
@@ -215,6 +238,7 @@ def main() -> None:
     ap.add_argument("--no-single", action="store_true", help="skip the one-worker drain")
     args = ap.parse_args()
     cores = os.cpu_count() or 1
+    _subreaper()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         corpus = work / "corpus"

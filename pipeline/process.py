@@ -189,4 +189,11 @@ def worker_run(job: Job, ctx: Context) -> ProcessResult:
     return run(job, ctx)
 
 
+def _worker_teardown() -> None:
+    from pipeline.read import safety
+
+    safety.end_worker()
+
+
 worker_run.setup = _worker_setup  # type: ignore[attr-defined]
+worker_run.teardown = _worker_teardown  # type: ignore[attr-defined]

@@ -123,3 +123,101 @@ def test_intake_pool_worker_started_while_register_down_reports_and_recovers(tmp
         assert done == [(("job", 2), "ready")]
     finally:
         pool.close()
+
+
+TEARDOWN_TARGET = '''
+import os, sys
+
+def run(job, state):
+    return os.getpid()
+
+def _teardown():
+    with open(os.path.join(os.environ["POOL_MARKS"], str(os.getpid())), "w") as fh:
+        fh.write("left")
+
+run.teardown = _teardown
+'''
+
+
+def test_intake_pool_starts_workers_only_when_asked_and_tears_each_down(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`start=False` spawns nothing until the first job; a worker that leaves (retired
+    or at close) runs the target's teardown, which atexit would not (it is forked)."""
+    (tmp_path / "pooltarget_td_q4.py").write_text(TEARDOWN_TARGET)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    monkeypatch.setenv("POOL_MARKS", str(marks))
+    pool = WorkerPool(1, "pooltarget_td_q4:run", None, time_limit=10.0, memory_mb=200,
+                      max_jobs=2, start=False)
+    try:
+        assert pool._workers == [] and pool.idle == 1
+        out = drain(pool, [("pid", i) for i in range(3)])
+    finally:
+        pool.close()
+    pids = {str(out[("pid", i)]) for i in range(3)}
+    assert len(pids) == 2  # retired after two files
+    assert {p.name for p in marks.iterdir()} == pids
+
+
+KILL_DRIVER = '''
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from pipeline.intake.pool import WorkerPool
+
+if __name__ == "__main__":
+    pool = WorkerPool(2, "pooltarget_h7:run", "S", time_limit=60.0, memory_mb=200)
+    pool.submit(("pid", 0))
+    pool.submit(("sleep", 60))
+    got = []
+    while not got:
+        got = pool.collect(0.5)
+    print(got[0][1], pool._workers[1].proc.pid, flush=True)
+    time.sleep(60)
+'''
+
+
+def test_intake_pool_workers_die_when_the_watcher_is_killed(tmp_path: Path) -> None:
+    """SIGKILL to the pool's owner ends its fork server and so every worker, busy or
+    idle: none could go on to finish a file the next watcher recovers."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    (tmp_path / "pooltarget_h7.py").write_text(TARGET)
+    driver = tmp_path / "driver.py"
+    driver.write_text(KILL_DRIVER)
+    root = str(Path(__file__).resolve().parents[1])
+    proc = subprocess.Popen([sys.executable, str(driver), str(tmp_path)],
+                            stdout=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": root})
+    try:
+        assert proc.stdout is not None
+        pids = [int(p) for p in proc.stdout.readline().split()]
+        assert len(pids) == 2
+        for pid in pids:
+            os.kill(pid, 0)  # both alive
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        deadline = time.monotonic() + 10
+        alive = set(pids)
+        while alive and time.monotonic() < deadline:
+            for pid in list(alive):
+                if _gone(pid):
+                    alive.discard(pid)
+            time.sleep(0.05)
+        assert not alive
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def _gone(pid: int) -> bool:
+    """Not running: gone, or a zombie waiting for init to reap it."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return True
+    return state in ("Z", "X")

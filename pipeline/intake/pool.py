@@ -1,15 +1,16 @@
 """A pool of worker processes with a time and memory limit per file.
 
-Each worker is a separate process (spawned, so no threads are forked) that
-takes one job at a time. A job that runs past its time limit has its worker
-killed; a job that exhausts its memory limit gets a MemoryError (the worker's
-address space is capped) or is killed by the kernel. Either way the job comes
-back as a `Failure` and a fresh worker takes the next job, so one hostile file
-never holds up the rest.
+Each worker is a separate process (forked from a fork server, never from the
+watcher, so no threads are forked) that takes one job at a time. A job that runs
+past its time limit has its worker killed; a job that exhausts its memory limit
+gets a MemoryError (the worker's address space is capped) or is killed by the
+kernel. Either way the job comes back as a `Failure` and a fresh worker takes the
+next job, so one hostile file never holds up the rest.
 
-Workers die with the watcher (PR_SET_PDEATHSIG): a watcher killed with
-SIGKILL leaves no worker behind that could finish a file a second time while
-the next watcher recovers it.
+Workers die with the watcher: the fork server leaves the moment the watcher's
+pipe to it closes, and each worker dies with the fork server (PR_SET_PDEATHSIG). A
+watcher killed with SIGKILL leaves no worker behind that could finish a file a
+second time while the next watcher recovers it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import multiprocessing as mp
 import os
 import resource
 import signal
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +31,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 _PR_SET_PDEATHSIG = 1
+_GUARD = "pipeline.intake.fork_server_guard"
 
 
 @dataclass(frozen=True)
@@ -51,13 +54,24 @@ class _Worker:
 
 
 def _die_with_parent(parent_pid: int) -> None:
+    """Die with the process that forked us: the watcher, or its fork server, which itself
+    leaves the moment the watcher is gone (its pipe from the watcher closes)."""
     try:
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     except OSError:
         pass  # not Linux: the parent's pipe closing still ends the loop below
-    if os.getppid() != parent_pid:
+    ppid = os.getppid()
+    if ppid != parent_pid and _parent_of(ppid) != parent_pid:
         os._exit(0)  # the parent died before we could ask to die with it
+
+
+def _parent_of(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return int(fh.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def _libc() -> Any:
@@ -118,13 +132,27 @@ def _resolve(target: str) -> Callable[..., Any]:
 
 
 def _worker_main(
-    conn: Connection, target: str, init: Any, memory_mb: int, parent_pid: int
+    conn: Connection, target: str, init: Any, memory_mb: int, parent_pid: int,
+    path: list[str],
 ) -> None:
     _die_with_parent(parent_pid)
+    # Forked from a server started earlier: find modules where the watcher finds them now.
+    sys.path[:0] = [p for p in path if p not in sys.path]
     # Ctrl-C reaches the whole process group; the watcher decides when workers stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     fn = _resolve(target)
+    teardown: Callable[[], None] | None = getattr(fn, "teardown", None)
+    try:
+        _serve_jobs(conn, fn, init, memory_mb)
+    finally:
+        # A forked worker leaves by os._exit, past atexit: what it started (a reader's
+        # kept child) is ended and reaped here.
+        if teardown is not None:
+            teardown()
+
+
+def _serve_jobs(conn: Connection, fn: Callable[..., Any], init: Any, memory_mb: int) -> None:
     setup: Callable[[Any], Any] | None = getattr(fn, "setup", None)
     state: Any = init
     setup_failed: Failure | None = None
@@ -178,7 +206,8 @@ class WorkerPool:
 
     `target` is `"module:function"`, called in the worker as `function(job, state)`;
     if the function has a `setup` attribute, `state = function.setup(init)` once
-    per worker (database engines and the like).
+    per worker (database engines and the like), and a `teardown` attribute is called
+    when the worker leaves.
     """
 
     def __init__(
@@ -190,23 +219,43 @@ class WorkerPool:
         time_limit: float = 60.0,
         memory_mb: int = 1024,
         max_jobs: int = 0,
+        preload: tuple[str, ...] = (),
+        start: bool = True,
     ) -> None:
         """`max_jobs` > 0 retires a worker after that many files and starts a fresh one,
-        so that what libraries keep in memory cannot grow across a long backlog."""
+        so that what libraries keep in memory cannot grow across a long backlog.
+
+        Workers are forked from a fork server (a clean process of its own, never the
+        watcher with its threads) that imported `preload` once: a worker, and each
+        replacement after a killed or retired one, starts in milliseconds instead of
+        importing the readers and renderers again (most of a second of CPU each), and
+        shares those pages with the others. `start=False` starts no worker until the
+        first `submit` or `start` (a run that finds nothing to do spawns none)."""
         self.size = max(1, size)
         self.max_jobs = max_jobs
         self.target = target
         self.init = init
         self.time_limit = time_limit
         self.memory_mb = memory_mb
-        self._ctx = mp.get_context("spawn")
-        self._workers: list[_Worker] = [self._spawn() for _ in range(self.size)]
+        self._ctx = mp.get_context("forkserver")
+        # One server per process at a time, started by the first worker (and stopped by
+        # `close`); its guard comes first so that it dies with us (see that module).
+        self._ctx.set_forkserver_preload([_GUARD, *preload])
+        self._workers: list[_Worker] = []
+        if start:
+            self.start()
+
+    def start(self) -> None:
+        """Start the workers, if not yet started."""
+        if not self._workers:
+            self._workers = [self._spawn() for _ in range(self.size)]
 
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe()
         proc = self._ctx.Process(
             target=_worker_main,
-            args=(child, self.target, self.init, self.memory_mb, os.getpid()),
+            args=(child, self.target, self.init, self.memory_mb, os.getpid(),
+                  list(sys.path)),
             daemon=True,
         )
         proc.start()
@@ -222,6 +271,7 @@ class WorkerPool:
         return self.size - self.busy
 
     def submit(self, job: Any) -> None:
+        self.start()
         for w in self._workers:
             if w.job is None:
                 try:
@@ -304,3 +354,17 @@ class WorkerPool:
                 w.proc.kill()
                 w.proc.join(2)
             w.conn.close()
+        self._workers = []
+        _stop_fork_server()
+
+
+def _stop_fork_server() -> None:
+    """End the fork server once its workers are gone, and reap it (the CPU time of the
+    workers it reaped then counts as ours, as a spawned worker's did). The next pool
+    starts a fresh one, with its own preload and the `sys.path` of that moment."""
+    from multiprocessing import forkserver
+
+    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
+    if stop is not None:  # CPython's own (its tests use it); elsewhere it ends by itself
+        with contextlib.suppress(OSError, ChildProcessError):
+            stop()

@@ -174,6 +174,22 @@ class Inbox:
             self.ready.remove(path)
 
 
+# What a worker imports to read and render a file, imported once by the pool's fork
+# server so that each worker starts without doing it again.
+WORKER_PRELOAD = (
+    "pipeline.process", "pipeline.stages", "pipeline.extract", "pipeline.read.registry",
+    "pipeline.read.pdf_reader", "pipeline.read.docx_reader", "pipeline.read.mail",
+    "pipeline.render.documents", "pipeline.render.engine", "pipeline.render.plan_reader",
+    "pipeline.register.cases", "pipeline.register.ledger", "pipeline.register.meetings",
+    "pipeline.deliver.outbox", "pipeline.deliver.mail", "pipeline.read.pdf_layout",
+    "pipeline.read.labels", "pipeline.read.label_vocabulary", "pipeline.read.signatures",
+    "pipeline.read.asice", "pipeline.read.scan", "pipeline.read.convert",
+    # the libraries those import only when the first file needs them
+    "pdfplumber", "pypdf", "docx", "docxtpl", "jinja2", "babel.dates", "phonenumbers",
+    "rapidfuzz", "PIL.Image",
+)
+
+
 class Watcher:
     def __init__(self, settings: Settings, opts: Options) -> None:
         self.settings = settings
@@ -219,7 +235,10 @@ class Watcher:
         self.pool = WorkerPool(size, "pipeline.process:worker_run", init,
                                time_limit=2 * lim.read_seconds + 30,
                                memory_mb=2 * lim.read_memory_mb + 512,
-                               max_jobs=self.settings.worker_max_files)
+                               max_jobs=self.settings.worker_max_files,
+                               preload=WORKER_PRELOAD,
+                               # --once (cron) spawns workers only once there is a file.
+                               start=not self.opts.once)
         if self.settings.pdf and pdf_available():
             # PDF copies are made beside the DOCX in threads of this process: a second
             # or two each, never on a worker, so intake does not wait for LibreOffice.
@@ -380,6 +399,8 @@ class Watcher:
                                        or now - self.scanned_at >= BACKLOG_RESCAN_SECONDS):
             self.inbox.scan(now)
             self.scanned_at = now
+        if self.inbox.ready or self.inbox.settling or self.queue:
+            self.pool.start()  # while a new file settles, so that its worker is ready
         due = [job for at, job in self.deferred if at <= now]
         if due:
             self.deferred = [(at, job) for at, job in self.deferred if at > now]

@@ -405,14 +405,15 @@ def _forget_worker() -> None:
 os.register_at_fork(after_in_child=_forget_worker)
 
 
-def _end_worker() -> None:
-    """At exit: the kept worker sees end of file and leaves, and is reaped here, so that no
-    orphan outlives its parent and its CPU time counts to this process's tree (getrusage)."""
+def end_worker() -> None:
+    """At exit (and when a pool's worker leaves, which skips atexit): the kept worker sees
+    end of file and leaves, and is reaped here, so that no orphan outlives its parent and
+    its CPU time counts to this process's tree (getrusage)."""
     if _WORKER is not None:
         _WORKER.close(kill=False)
 
 
-atexit.register(_end_worker)
+atexit.register(end_worker)
 
 
 def _write_all(fd: int, data: bytes) -> None:

@@ -7,6 +7,9 @@ flattened PDF, e-mails carrying a DOCX):
 
 - the floor: the bare library work on the same files in one process (read
   each form, render the same documents), and floor / cores;
+- the floor on all cores: the same work split into one process per core, all started
+  at once, which tells how much more than one core the machine gives (shared cores
+  give less than their number);
 - the drain time of `plr watch --once` with the default pool and with one
   worker, and the speed-up between them;
 - the watcher's memory (PSS of the watcher and its workers) across the drain, as the
@@ -76,9 +79,10 @@ def _children_cpu() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
-def floor(folder: Path) -> tuple[float, float]:
+def floor(folder: Path, part: int = 0, parts: int = 1) -> tuple[float, float]:
     """The same reading and rendering in one process, without watcher, pool or database:
-    (wall s, CPU s of this process and the readers' child)."""
+    (wall s, CPU s of this process and the readers' child). With `parts`, only every
+    `parts`-th file from `part` on (one share of `floor_on_all_cores`)."""
     from pipeline.config import Limits
     from pipeline.extract import extract_bytes
     from pipeline.model.case import CaseView, State
@@ -86,7 +90,7 @@ def floor(folder: Path) -> tuple[float, float]:
     from pipeline.render import documents as docs
 
     limits = Limits()
-    files = sorted(folder.iterdir())
+    files = sorted(folder.iterdir())[part::parts]
     cpu, child = time.process_time(), _children_cpu()
     t = time.perf_counter()
     for k, path in enumerate(files):
@@ -124,6 +128,42 @@ def _reap_orphans() -> None:
             return
         if pid == 0:
             time.sleep(0.05)  # one still leaving (it saw its pipe close)
+
+
+SHARE = """
+import sys
+sys.path[:0] = {paths!r}
+import bench_watch
+from pathlib import Path
+bench_watch.floor(Path({folder!r}), 0, 100)  # warm: lazy imports, first templates
+print("ready", flush=True)
+sys.stdin.readline()  # every share is ready: go
+wall, cpu = bench_watch.floor(Path({folder!r}), {part}, {parts})
+print(wall, cpu)
+"""
+
+
+def floor_on_all_cores(folder: Path, cores: int) -> tuple[float, float]:
+    """The floor's work split into `cores` processes run at once, started together once
+    each has imported everything: (wall s until the last share ends, CPU s of all).
+
+    What the machine itself delivers on all its cores: two busy vCPUs that share a
+    physical core (or a host) do less than twice the work of one, whatever runs on
+    them, so the drain is also compared with this."""
+    paths = [str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")]
+    procs = [subprocess.Popen(
+        [sys.executable, "-c", SHARE.format(paths=paths, folder=str(folder), part=i,
+                                            parts=cores)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) for i in range(cores)]
+    for p in procs:  # each warmed up, then all at once
+        assert p.stdout is not None
+        assert p.stdout.readline().strip() == "ready"
+    for p in procs:
+        assert p.stdin is not None
+        p.stdin.write("\n")
+        p.stdin.flush()
+    results = [p.communicate()[0].split() for p in procs]
+    return max(float(w) for w, _ in results), sum(float(c) for _, c in results)
 
 
 def pss_tree(root: int) -> tuple[int, list[int]]:
@@ -243,30 +283,39 @@ def main() -> None:
         work = Path(tmp)
         corpus = work / "corpus"
         build(corpus, args.files)
-        # floor wall, floor CPU, drain wall, drain CPU, load before, load after
-        rounds: list[tuple[float, float, float, float, float, float]] = []
+        # floor wall, floor CPU, floor on all cores wall, drain wall, drain CPU, loads
+        rounds: list[tuple[float, float, float, float, float, float, float]] = []
         for _ in range(args.reps):
             load0 = os.getloadavg()[0]
             base, base_cpu = floor(corpus)
+            spread, _ = floor_on_all_cores(corpus, cores)
             pooled, pooled_cpu, rss = drain(corpus, work, None)
-            rounds.append((base, base_cpu, pooled, pooled_cpu, load0, os.getloadavg()[0]))
-        print("round  floor s  drain s  drain/(floor/cores)  floor CPU s  drain CPU s  "
-              "CPU drain/floor  load avg (1 min) before/after")
-        for i, (b, bc, d, dc, l0, l1) in enumerate(rounds, 1):
-            print(f"{i:5d}  {b:7.1f}  {d:7.1f}  {d / (b / cores):19.2f}  {bc:11.1f}  "
-                  f"{dc:11.1f}  {dc / bc:15.2f}  {l0:.2f} / {l1:.2f}")
-        ratios = [d / (b / cores) for b, _, d, _, _, _ in rounds]
-        cpu_ratios = [dc / bc for _, bc, _, dc, _, _ in rounds]
-        print(f"median ratio {statistics.median(ratios):.2f} (target ≤ 1.2); "
+            rounds.append((base, base_cpu, spread, pooled, pooled_cpu, load0,
+                           os.getloadavg()[0]))
+        print("round  floor s  floor on all cores s  drain s  drain/(floor/cores)  "
+              "drain/(floor on all cores)  floor CPU s  drain CPU s  CPU drain/floor  "
+              "load avg before/after")
+        for i, (b, bc, sp, d, dc, l0, l1) in enumerate(rounds, 1):
+            print(f"{i:5d}  {b:7.1f}  {sp:20.1f}  {d:7.1f}  {d / (b / cores):19.2f}  "
+                  f"{d / sp:26.2f}  {bc:11.1f}  {dc:11.1f}  {dc / bc:15.2f}  "
+                  f"{l0:.2f} / {l1:.2f}")
+        ratios = [r[3] / (r[0] / cores) for r in rounds]
+        spread_ratios = [r[3] / r[2] for r in rounds]
+        cpu_ratios = [r[4] / r[1] for r in rounds]
+        print(f"median drain/(floor/cores) {statistics.median(ratios):.2f} (target ≤ 1.2); "
+              f"drain/(floor on all cores) {statistics.median(spread_ratios):.2f}; "
               f"CPU drain/floor {statistics.median(cpu_ratios):.2f}\n")
         base = statistics.median(r[0] for r in rounds)
-        pooled = statistics.median(r[2] for r in rounds)
+        spread = statistics.median(r[2] for r in rounds)
+        pooled = statistics.median(r[3] for r in rounds)
         single, single_cpu = (drain(corpus, work, 1)[:2] if not args.no_single
                               else (float("nan"), float("nan")))
         lat = latency(corpus, work, args.latency) if args.latency else []
     print(f"backlog: {args.files} files (DOCX, fields PDF, flattened PDF, e-mail); "
           f"{cores} cores; stability wait {STABLE} s")
     print(f"floor (library work, one process):  {base:7.1f} s   floor/cores {base / cores:6.1f} s")
+    print(f"floor on all cores at once:          {spread:7.1f} s   "
+          f"({base / spread:.2f}× one process: what {cores} cores deliver here)")
     print(f"plr watch --once, default pool:      {pooled:7.1f} s   "
           f"= {pooled / (base / cores):.2f} × floor/cores (target ≤ 1.2)")
     print(f"plr watch --once --workers 1:        {single:7.1f} s   speed-up of pool "

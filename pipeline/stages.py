@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from pipeline import logging as log
 from pipeline.config import DIR_MODE
 from pipeline.deliver import mail
-from pipeline.deliver.outbox import RETURNED_DIR
 from pipeline.errors import PipelineError, TooEarly
 from pipeline.extract import ACTIVE_CONTENT, Extraction, extract_bytes
 from pipeline.intake import claim
@@ -220,7 +219,7 @@ def _view(w: Work, number: str) -> Any:
 def stage_render(w: Work) -> None:
     import json
 
-    from pipeline.deliver.outbox import sync_files, write_documents
+    from pipeline.deliver.outbox import RETURNED_DIR, sync_files, write_documents
     from pipeline.render import documents as docs
 
     if (w.work_dir / COMPLETE).exists():

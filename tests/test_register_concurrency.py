@@ -45,8 +45,8 @@ def _open_at_once(url: str, n: int) -> list[str]:
     return problems
 
 
-def test_concurrency_migrations_from_several_processes(db_url: str) -> None:
-    assert _open_at_once(db_url, 4) == []
+def test_concurrency_migrations_from_several_processes(empty_db_url: str) -> None:
+    assert _open_at_once(empty_db_url, 4) == []
 
 
 def test_concurrency_fresh_sqlite_files_opened_at_once_never_lock(tmp_path: Path) -> None:

@@ -32,23 +32,23 @@ def _revision(engine: sa.Engine) -> str | None:
         return MigrationContext.configure(c).get_current_revision()
 
 
-def test_migrations_from_empty_match_the_models(db_url: str) -> None:
-    engine = make_engine(db_url)
+def test_migrations_from_empty_match_the_models(empty_db_url: str) -> None:
+    engine = make_engine(empty_db_url)
     assert _revision(engine) is None
-    migrate(db_url, engine=engine)
+    migrate(empty_db_url, engine=engine)
     assert _revision(engine) == HEAD
     with engine.connect() as c:
         diff = compare_metadata(MigrationContext.configure(c, opts={"compare_type": True}),
                                 Base.metadata)
     assert diff == []
-    migrate(db_url, engine=engine)  # running again changes nothing
+    migrate(empty_db_url, engine=engine)  # running again changes nothing
     assert _revision(engine) == HEAD
     engine.dispose()
 
 
-def test_migrations_from_previous_revision_keep_data(db_url: str, referral: Referral) -> None:
-    engine = make_engine(db_url)
-    migrate(db_url, engine=engine, revision="0001")
+def test_migrations_from_previous_revision_keep_data(empty_db_url: str, referral: Referral) -> None:
+    engine = make_engine(empty_db_url)
+    migrate(empty_db_url, engine=engine, revision="0001")
     assert _revision(engine) == "0001"
     meta = sa.MetaData()
     meta.reflect(engine)
@@ -66,7 +66,7 @@ def test_migrations_from_previous_revision_keep_data(db_url: str, referral: Refe
             case_id=case_id, version=1, data=referral.model_dump(mode="json"), warnings=[],
             source_file="a.pdf", sha256="a" * 64, received_at=now,
         ))
-    migrate(db_url, engine=engine)
+    migrate(empty_db_url, engine=engine)
     assert _revision(engine) == HEAD
     with sessionmaker(engine)() as s:
         view = case_view(session=s, number="PLR-2026-0001")

@@ -148,27 +148,45 @@ class Engine:
         return data
 
     def render(self, name: str, context: dict[str, Any]) -> bytes:
-        """One document: a fresh DocxTemplate from the cached bytes."""
-        from docxtpl import DocxTemplate  # python-docx and lxml load with the first document
+        """One document: the template taken apart once (`docx_parts`), or, for a letter
+        with the provider's logo, a fresh DocxTemplate from the cached bytes."""
+        # python-docx, docxtpl and lxml load with the first document.
+        from pipeline.render import docx_parts
 
-        tpl = DocxTemplate(io.BytesIO(self.template_bytes(name)))
-        context = {**context, "provider_logo": self._logo(tpl)}
+        data = self.template_bytes(name)
         try:
-            tpl.render(context, jinja_env=self.env, autoescape=True)
+            if not self._has_logo():
+                try:
+                    return docx_parts.split(data).render(
+                        {**context, "provider_logo": ""}, self.env)
+                except docx_parts.NotSplittable:
+                    pass  # docxtpl opens it below
+            return self._render_docxtpl(data, context)
         except TemplateError as exc:
             # The message names the template and Jinja's reason, never a value.
             raise TemplateProblem(
                 f"Dokumendipõhja {name} ei saa täita: {_reason(exc)}", code="template_error"
             ) from None
+
+    def _render_docxtpl(self, data: bytes, context: dict[str, Any]) -> bytes:
+        from docxtpl import DocxTemplate
+
+        tpl = DocxTemplate(io.BytesIO(data))
+        context = {**context, "provider_logo": self._logo(tpl)}
+        tpl.render(context, jinja_env=self.env, autoescape=True)
         out = io.BytesIO()
         tpl.save(out)
         return out.getvalue()
 
+    def _has_logo(self) -> bool:
+        logo = getattr(self.provider, "logo", None)
+        return isinstance(logo, (str, Path)) and bool(logo) and Path(logo).is_file()
+
     def _logo(self, tpl: DocxTemplate) -> object:
         """The provider's logo as an inline image, or "" when none is set or readable."""
-        logo = getattr(self.provider, "logo", None)
-        if not logo or not Path(logo).is_file():
+        if not self._has_logo():
             return ""
+        logo = self.provider.logo
         from docx.shared import Mm
         from docxtpl import InlineImage
 

@@ -169,7 +169,8 @@ def test_engine_split_template_renders_every_part_as_docxtpl_does(engine: Engine
 
     real = Engine()
     names = set()
-    for name, context in [*_jobs(), ("t.et.docx", {"v": HOSTILE})]:
+    firsts = dict(reversed(_jobs()))  # each template once, with its first context
+    for name, context in [*firsts.items(), ("t.et.docx", {"v": HOSTILE})]:
         eng = engine if name == "t.et.docx" else real
         data = eng.template_bytes(name)
         try:

@@ -41,7 +41,7 @@ _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.foo
 _PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
 
 
-class NotSplittable(Exception):
+class _NotSplittable(Exception):
     """The template is one docxtpl must open itself (see the module's docstring)."""
 
 
@@ -56,22 +56,23 @@ class _Part:
 class SplitTemplate:
     members: tuple[tuple[zipfile.ZipInfo, bytes], ...]  # every member, in order
     document: str  # the main part's member name
+    document_xml: bytes  # its XML, parsed afresh per render (the body is replaced)
     body: str  # the patched source of its body
     headers_footers: tuple[_Part, ...]
     footnotes: tuple[_Part, ...]
     core: str  # the core properties' member name
+    core_xml: bytes
 
     def render(self, context: dict[str, Any], env: Environment) -> bytes:
         """The document docxtpl would make of this template and context."""
         tpl = _helper()
-        blobs = dict(m for m in ((i.filename, b) for i, b in self.members))
         out: dict[str, bytes] = {}
 
         # Body (DocxTemplate.build_xml, fix_tables, fix_docpr_ids, map_tree).
         xml = tpl.render_xml_part(self.body, None, context, env)
         tree = tpl.fix_tables(xml)
         tpl.fix_docpr_ids(tree)
-        root: Any = parse_xml(blobs[self.document])  # a CT_Document
+        root: Any = parse_xml(self.document_xml)  # a CT_Document
         root.replace(root.body, tree)
         out[self.document] = serialize_part_xml(root)
 
@@ -83,7 +84,7 @@ class SplitTemplate:
 
         # Core properties (render_properties: each rendered and set, which also adds an
         # empty element for one the template lacks, as python-docx's setter does).
-        core = parse_xml(blobs[self.core])
+        core = parse_xml(self.core_xml)
         props = CoreProperties(core)  # type: ignore[arg-type]
         for name in _PROPERTIES:
             setattr(props, name, env.from_string(getattr(props, name)).render(context))
@@ -98,13 +99,10 @@ class SplitTemplate:
         # per cent smaller.
         with zipfile.ZipFile(buf, "w") as z:
             for info, data in self.members:
-                z.writestr(_fresh_info(info), out.get(info.filename, data),
+                z.writestr(zipfile.ZipInfo(info.filename, date_time=info.date_time),
+                           out.get(info.filename, data),
                            compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
         return buf.getvalue()
-
-
-def _fresh_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
-    return zipfile.ZipInfo(info.filename, date_time=info.date_time)
 
 
 def _helper() -> DocxTemplate:
@@ -116,20 +114,17 @@ def _helper() -> DocxTemplate:
 
 
 @functools.lru_cache(maxsize=64)
-def split(data: bytes) -> SplitTemplate:
-    """Take a template apart once (kept per process, by its bytes: an edited office
-    template is split afresh). Raises NotSplittable for one docxtpl must open."""
+def split(data: bytes) -> SplitTemplate | None:
+    """A template taken apart once (kept per process, by its bytes: an edited office
+    template is split afresh), or None for one docxtpl must open itself."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             members = tuple((info, z.read(info)) for info in z.infolist()
                             if not info.is_dir())
-    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError) as exc:
-        raise NotSplittable(str(exc)) from None
-    blobs = {info.filename: b for info, b in members}
-    try:
-        return _split(blobs, members)
-    except (KeyError, etree.XMLSyntaxError, AttributeError, ValueError, TypeError) as exc:
-        raise NotSplittable(type(exc).__name__) from None
+        return _split({info.filename: b for info, b in members}, members)
+    except (_NotSplittable, zipfile.BadZipFile, OSError, RuntimeError, KeyError,
+            etree.XMLSyntaxError, AttributeError, ValueError, TypeError):
+        return None  # docxtpl opens it, and reports what is wrong with it
 
 
 def _split(blobs: dict[str, bytes],
@@ -139,7 +134,7 @@ def _split(blobs: dict[str, bytes],
     document = _target(package, RT.OFFICE_DOCUMENT)
     core = _target(package, RT.CORE_PROPERTIES)
     if document not in blobs or core not in blobs:
-        raise NotSplittable("no main part or core properties")
+        raise _NotSplittable("no main part or core properties")
     root: Any = parse_xml(blobs[document])  # a CT_Document
     body = tpl.patch_xml(tpl.xml_to_string(root.body))
 
@@ -152,23 +147,18 @@ def _split(blobs: dict[str, bytes],
             if reltype != uri or external:
                 continue
             if target not in blobs:
-                raise NotSplittable("missing header or footer")
+                raise _NotSplittable("missing header or footer")
             if not blobs[target]:
                 continue  # docxtpl renders only a part with content
-            xml = tpl.get_part_xml(_Blob(blobs[target]))
+            xml = tpl.xml_to_string(parse_xml(blobs[target]))  # as get_part_xml does
             encoding = tpl.get_headers_footers_encoding(xml)
             headers_footers.append(_Part(target, tpl.patch_xml(xml), encoding))
 
     footnotes = tuple(_Part(name, tpl.patch_xml(blobs[name].decode("utf-8")), "utf-8")
                       for name in _parts_of_type(blobs, _FOOTNOTES))
-    return SplitTemplate(members=members, document=document, body=body,
-                         headers_footers=tuple(headers_footers), footnotes=footnotes,
-                         core=core)
-
-
-class _Blob:
-    def __init__(self, blob: bytes) -> None:
-        self.blob = blob
+    return SplitTemplate(members=members, document=document, document_xml=blobs[document],
+                         body=body, headers_footers=tuple(headers_footers),
+                         footnotes=footnotes, core=core, core_xml=blobs[core])
 
 
 def _rels(blobs: dict[str, bytes], name: str, base: str) -> list[tuple[str, str, bool]]:
@@ -188,11 +178,11 @@ def _target(rels: list[tuple[str, str, bool]], reltype: str) -> str:
     for kind, target, external in rels:
         if kind == reltype and not external:
             return target
-    raise NotSplittable(f"no {reltype.rsplit('/', 1)[-1]}")
+    raise _NotSplittable(f"no {reltype.rsplit('/', 1)[-1]}")
 
 
 def _parts_of_type(blobs: dict[str, bytes], content_type: str) -> list[str]:
     types = etree.fromstring(blobs["[Content_Types].xml"])
-    return [o.get("PartName", "").lstrip("/")
-            for o in types.iter(f"{{{_CT_NS}}}Override")
-            if o.get("ContentType") == content_type and o.get("PartName", "").lstrip("/") in blobs]
+    names = (o.get("PartName", "").lstrip("/") for o in types.iter(f"{{{_CT_NS}}}Override")
+             if o.get("ContentType") == content_type)
+    return [name for name in names if name in blobs]

@@ -154,14 +154,11 @@ class Engine:
         from pipeline.render import docx_parts
 
         data = self.template_bytes(name)
+        split = None if self._has_logo() else docx_parts.split(data)
         try:
-            if not self._has_logo():
-                try:
-                    return docx_parts.split(data).render(
-                        {**context, "provider_logo": ""}, self.env)
-                except docx_parts.NotSplittable:
-                    pass  # docxtpl opens it below
-            return self._render_docxtpl(data, context)
+            if split is None:
+                return self._render_docxtpl(data, context)
+            return split.render({**context, "provider_logo": ""}, self.env)
         except TemplateError as exc:
             # The message names the template and Jinja's reason, never a value.
             raise TemplateProblem(

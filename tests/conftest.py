@@ -125,9 +125,10 @@ def ctx(tmp_path: Path, sqlite_template: Path) -> process.Context:
 # for the two cores with each other; every other test is independent and runs beside them.
 # (xdist hands out the biggest group first, so this one starts at once.)
 _SERIAL_MODULES = {"test_watch_e2e.py", "test_watch_outage.py"}
-# Modules whose expensive fixtures (scanned pages read by OCR, LibreOffice conversions) are
-# made once per module: on one worker, they are made once, not once on each.
-_SHARED_SETUP = {"test_read_scan.py", "test_read_convert.py"}
+# Modules whose expensive fixtures (scanned pages read by OCR, LibreOffice conversions, one
+# `plr run` and one browser for the web end-to-end tests) are made once per module: on one
+# worker, they are made once, not once on each.
+_SHARED_SETUP = {"test_read_scan.py", "test_read_convert.py", "test_web_e2e.py"}
 
 # Modules with tests of tens of seconds each (browsers, the README's day, a year of cases,
 # OCR, LibreOffice, many processes at once), longest first. xdist hands tests out in
@@ -141,6 +142,9 @@ _LONG_FIRST = [
 ]
 
 
+# tryfirst: the marks must be there before xdist's worker turns each `xdist_group` mark
+# into the node id's "@group" suffix, in its own hook of this name.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.name in _SERIAL_MODULES:
@@ -150,6 +154,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     rank = {name: i for i, name in enumerate(_LONG_FIRST)}
     # A stable sort by module: each module's tests stay together and in their own order.
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse `--dist loadgroup` where it silently ignores every group: pytest 9.2's node
+    ids with xdist 3.8 (pytest-xdist#1386). The watcher tests would then compete with each
+    other, and each grouped module would build its expensive fixture on every worker."""
+    if (config.getoption("dist", None) == "loadgroup" and not hasattr(config, "workerinput")
+            and _version("pytest") >= (9, 2) and _version("pytest-xdist") < (3, 9)):
+        raise pytest.UsageError(
+            "pytest 9.2 with pytest-xdist 3.8 ignores the tests' xdist_group marks; "
+            "install the versions pyproject.toml asks for (`make test` does).")
+
+
+def _version(dist: str) -> tuple[int, ...]:
+    from importlib.metadata import version
+
+    return tuple(int(p) for p in version(dist).split(".")[:2] if p.isdigit())
 
 
 @pytest.hookimpl(optionalhook=True)  # a run with `-p no:xdist` has no such hook

@@ -144,7 +144,7 @@ def _fake_bold_pdf() -> bytes:
 @pytest.mark.parametrize(("data", "says"), [
     (_drawn_pdf(), "ei ole loetavat teksti ega pilte"),
     (_drawn_pdf("Arve 12"), "ainult 6 tähemärki"),
-])
+], ids=["no-text", "six-letters"])  # the PDFs carry their time: not an id every worker shares
 def test_pdf_blocks_text_poor_pdf_is_not_called_scanned(
         data: bytes, says: str, limits: Limits) -> None:
     with pytest.raises(UnreadableFile) as info:

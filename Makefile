@@ -25,6 +25,10 @@ run: $(STAMP)
 # after another on one of them (see tests/conftest.py).
 test: $(STAMP)
 	$(MAKE) check
+	# The package compiled once: the suite starts a few hundred plr processes, and where
+	# PYTHONDONTWRITEBYTECODE is set (as on CI) each compiled it again (a third of a second
+	# of a watcher's start). Python ignores a .pyc older than its source.
+	$(PY) -m compileall -q -j 0 pipeline
 	$(PY) -m pytest -n $(or $(JOBS),auto) --dist loadgroup
 
 # ruff and mypy --strict in one command.

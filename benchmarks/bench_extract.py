@@ -183,6 +183,9 @@ def bare_pyasice(data: bytes) -> None:
 
 
 def bare_pyhanko(data: bytes) -> None:
+    """pyHanko validates each signature, then the form is read as it would be unsigned
+    (pypdf's fields; pdfplumber for a printed one), as `bare_pyasice` reads the form
+    inside a container."""
     import asyncio
 
     from pyhanko.pdf_utils.reader import PdfFileReader
@@ -190,6 +193,7 @@ def bare_pyhanko(data: bytes) -> None:
 
     for emb in PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures:
         asyncio.run(async_validate_pdf_signature(emb, skip_diff=True))
+    bare_pdf_printed(data)
 
 
 def bare_soffice(kind: str, data: bytes) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pipeline.config import Limits
 from pipeline.errors import ResourceLimit, UnreadableFile
-from pipeline.read.safety import inflate_member, run_limited
+from pipeline.read.safety import inflate_members, run_limited
 from pipeline.read.signatures import Anchors, SignatureInfo, XadesResult, anchors, verify_xades
 
 ASICE_MIME = b"application/vnd.etsi.asic-e+zip"
@@ -117,29 +117,14 @@ def _unpack(data: bytes, limits: Limits) -> dict[str, bytes]:
             "Digiallkirjastatud konteiner (ASiC-E) on katki; palun saatke fail uuesti.",
             code="corrupt",
         ) from exc
-    members: dict[str, bytes] = {}
     with zf:
         infos = zf.infolist()
         if len(infos) > limits.max_zip_entries:
             raise _limit("failide arv")
-        budget = limits.max_zip_uncompressed
-        try:
-            for info in infos:
-                if info.is_dir():
-                    continue
-                body = inflate_member(zf, info, budget,
-                                      too_big=lambda _: _limit("sisu lahtipakituna"))
-                budget -= len(body)
-                members[info.filename] = body
-        except ResourceLimit:
-            raise
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error,
-                NotImplementedError, RuntimeError) as exc:
-            raise UnreadableFile(
-                "Digiallkirjastatud konteiner (ASiC-E) on katki; palun saatke fail uuesti.",
-                code="corrupt",
-            ) from exc
-    return members
+        return inflate_members(
+            zf, infos, limits.max_zip_uncompressed,
+            corrupt="Digiallkirjastatud konteiner (ASiC-E) on katki; palun saatke fail uuesti.",
+            too_big=lambda _: _limit("sisu lahtipakituna"))
 
 
 def _verify_all(

@@ -69,6 +69,29 @@ def inflate_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int,
     return bytes(out)
 
 
+def inflate_members(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], budget: int, *,
+                    corrupt: str,
+                    too_big: Callable[[int], ResourceLimit] | None = None) -> dict[str, bytes]:
+    """Every file member by name, all of them within one `budget` of inflated bytes (a
+    member's declared size can lie, so it is never trusted). A damaged, encrypted or oddly
+    compressed member raises `UnreadableFile` with the message `corrupt`."""
+    members: dict[str, bytes] = {}
+    try:
+        for info in infos:
+            if info.is_dir():
+                continue
+            body = inflate_member(zf, info, budget, too_big)
+            budget -= len(body)
+            members[info.filename] = body
+    except ResourceLimit:
+        raise
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error,
+            NotImplementedError, RuntimeError) as exc:
+        # RuntimeError: an encrypted zip member; NotImplementedError: odd compression.
+        raise UnreadableFile(corrupt, code="corrupt") from exc
+    return members
+
+
 def unpack_docx(data: bytes, limits: Limits) -> dict[str, bytes]:
     """Every member of a DOCX zip, inflated within `limits`; raises on bombs and damage.
 
@@ -107,25 +130,9 @@ def unpack_docx(data: bytes, limits: Limits) -> dict[str, bytes]:
                     f"(üle {limits.max_zip_ratio}:1); faili ei loeta.",
                     code="zip_bomb",
                 )
-        budget = limits.max_zip_uncompressed
-        members: dict[str, bytes] = {}
-        try:
-            for info in infos:
-                if info.is_dir():
-                    continue
-                # Never trust file_size: stream with the remaining total budget.
-                body = inflate_member(zf, info, budget)
-                budget -= len(body)
-                members[info.filename] = body
-        except ResourceLimit:
-            raise
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error,
-                NotImplementedError, RuntimeError) as exc:
-            # RuntimeError: an encrypted zip member; NotImplementedError: odd compression.
-            raise UnreadableFile(
-                "DOCX-fail on katki või krüpteeritud; palun saatke fail uuesti.",
-                code="corrupt",
-            ) from exc
+        members = inflate_members(
+            zf, infos, limits.max_zip_uncompressed,
+            corrupt="DOCX-fail on katki või krüpteeritud; palun saatke fail uuesti.")
     if "word/document.xml" not in members:
         raise UnreadableFile(
             "Fail ei ole Wordi dokument (word/document.xml puudub).", code="corrupt"

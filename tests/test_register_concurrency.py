@@ -35,9 +35,8 @@ CTX = mp.get_context("fork")
 
 def _open_at_once(url: str, n: int) -> list[str]:
     """`n` processes open (and so set up) the register at the same moment."""
-    ctx = CTX
-    start, errors = ctx.Event(), ctx.Queue()
-    procs = [ctx.Process(target=_open_in_process, args=(url, start, errors))
+    start, errors = CTX.Event(), CTX.Queue()
+    procs = [CTX.Process(target=_open_in_process, args=(url, start, errors))
              for _ in range(n)]
     for p in procs:
         p.start()
@@ -69,10 +68,9 @@ def test_concurrency_fresh_sqlite_files_opened_at_once_never_lock(tmp_path: Path
 
 def test_concurrency_processes_register_without_gaps_or_locks(db_url: str) -> None:
     migrate(db_url)
-    ctx = CTX
-    start, errors = ctx.Event(), ctx.Queue()
+    start, errors = CTX.Event(), CTX.Queue()
     procs = [
-        ctx.Process(target=register_worker, args=(db_url, w, PER_WORKER, start, errors))
+        CTX.Process(target=register_worker, args=(db_url, w, PER_WORKER, start, errors))
         for w in range(WORKERS)
     ]
     for p in procs:

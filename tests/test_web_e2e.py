@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from printed import printed
 from test_render_helpers import fill_sdts
+from test_watch_e2e import form
 from web_e2e_helpers import (
     ADMIN,
     AXE,
@@ -27,9 +28,6 @@ from web_e2e_helpers import (
     running,
     seed,
 )
-
-from pipeline.forms_build.fill import fill_pdf, referral_to_raw
-from pipeline.samples import sample_referral
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")]
@@ -55,17 +53,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Any
         yield server, b
 
 
-def _drop(server: Server, name: str, family: str | None = None) -> None:
+def _drop(server: Server, name: str, family: int | None = None) -> None:
     """A referral into the inbox: the layout fixture `tables.pdf` (family None), or the
-    sample referral for a family of its own (child `family`), printed to PDF."""
-    if family is None:
-        data = (FIXTURES / "layout" / "tables.pdf").read_bytes()
-    else:
-        raw = {k: v for k, v in referral_to_raw(sample_referral()).items()
-               if not k.startswith("children[1]")}
-        raw.update({"children[0].name": f"{family} Tamm", "children[0].id_code": ""})
-        blank = (Path(__file__).parents[1] / "forms" / "suunamisvorm.pdf").read_bytes()
-        data = printed(fill_pdf(blank, raw))
+    watcher tests' distinct referral number `family` (its own child and referrer),
+    printed to PDF."""
+    data = ((FIXTURES / "layout" / "tables.pdf").read_bytes() if family is None
+            else printed(form(family, "pdf")))
     (server.home / "inbox" / name).write_bytes(data)
 
 
@@ -206,7 +199,7 @@ def _tab_to(page: Any, selector: str, limit: int = 80) -> None:
 def test_web_e2e_keyboard_only_login_and_scheduling(site: tuple[Server, Any]) -> None:
     server, b = site
     page = b.new_page()
-    _drop(server, "klaviatuur.pdf", family="Kaur")
+    _drop(server, "klaviatuur.pdf", family=1)
     page.goto(server.url + "/login")
     _tab_to(page, "#email")
     page.keyboard.type(ADMIN[1])
@@ -253,7 +246,7 @@ def test_web_e2e_axe_finds_no_serious_violations(site: tuple[Server, Any]) -> No
     problems: dict[str, list[str]] = {}
     page.goto(server.url + "/login")
     problems["/login"] = [v["id"] for v in _axe(page)]
-    _drop(server, "ligipaas.pdf", family="Aksel")
+    _drop(server, "ligipaas.pdf", family=2)
     login(page, server.url, ADMIN[1])
     number = _wait_for_case(page, "ligipaas.pdf")
     for path in ("/", "/intake", "/cases", f"/cases/{number}", "/admin/users",
@@ -274,7 +267,7 @@ def test_web_e2e_core_flow_without_javascript(site: tuple[Server, Any]) -> None:
     server, b = site
     page = b.new_context(java_script_enabled=False).new_page()
     login(page, server.url, ADMIN[1])
-    _drop(server, "ilma-skriptita.pdf", family="Johanna")
+    _drop(server, "ilma-skriptita.pdf", family=3)
     for _ in range(60):  # no live refresh without JavaScript: reload by hand
         page.reload()
         row = page.locator("#recent li", has_text="ilma-skriptita.pdf")

@@ -108,22 +108,22 @@ def _limit(what: str) -> ResourceLimit:
     )
 
 
+_CORRUPT = "Digiallkirjastatud konteiner (ASiC-E) on katki; palun saatke fail uuesti."
+
+
 def _unpack(data: bytes, limits: Limits) -> dict[str, bytes]:
     """Every member, inflated within the same budget as a DOCX (declared sizes can lie)."""
     try:
         zf = zipfile.ZipFile(BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise UnreadableFile(
-            "Digiallkirjastatud konteiner (ASiC-E) on katki; palun saatke fail uuesti.",
-            code="corrupt",
-        ) from exc
+        raise UnreadableFile(_CORRUPT, code="corrupt") from exc
     with zf:
         infos = zf.infolist()
         if len(infos) > limits.max_zip_entries:
             raise _limit("failide arv")
         return inflate_members(
             zf, infos, limits.max_zip_uncompressed,
-            corrupt="Digiallkirjastatud konteiner (ASiC-E) on katki; palun saatke fail uuesti.",
+            corrupt=_CORRUPT,
             too_big=lambda _: _limit("sisu lahtipakituna"))
 
 

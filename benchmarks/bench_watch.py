@@ -16,8 +16,10 @@ flattened PDF, e-mails carrying a DOCX):
   median of each quarter of the samples;
 - with `--reps N`, the floor and the pooled drain measured N times, alternating, so that
   load from other processes on the machine hits both alike, each with the load average;
-- the CPU time of both, which load from other processes hardly changes: the floor's
-  `process_time` plus its reaped children (the readers' limited child), and the drain's
+- the CPU time of all three, which load from other processes hardly changes: the floor's
+  `process_time` plus its reaped children (the readers' limited child), the same summed
+  over the shares of the floor on all cores (a core slowed by its busy sibling spends
+  more CPU time on the same work, so this is the fair base for the drain), and the drain's
   `RUSAGE_CHILDREN` after the watcher was waited for (the watcher, its fork server and
   workers and their children, each reaped by its parent; this process is their
   subreaper, so an orphan counts too); their ratio is the overhead the cores pay;
@@ -90,7 +92,10 @@ def floor(folder: Path, part: int = 0, parts: int = 1) -> tuple[float, float]:
     from pipeline.render import documents as docs
 
     limits = Limits()
-    files = sorted(folder.iterdir())[part::parts]
+    # Dealt out kind by kind, so that each share gets as many of each kind: the files
+    # cycle through the four kinds, and every `parts`-th file of the plain order would
+    # give one share all the printed PDFs (the dearest kind) when `parts` is even.
+    files = sorted(folder.iterdir(), key=lambda p: (int(p.stem[1:]) % 4, p.name))[part::parts]
     cpu, child = time.process_time(), _children_cpu()
     t = time.perf_counter()
     for k, path in enumerate(files):
@@ -283,31 +288,34 @@ def main() -> None:
         work = Path(tmp)
         corpus = work / "corpus"
         build(corpus, args.files)
-        # floor wall, floor CPU, floor on all cores wall, drain wall, drain CPU, loads
-        rounds: list[tuple[float, float, float, float, float, float, float]] = []
+        # floor wall, floor CPU, floor on all cores wall and CPU, drain wall, drain CPU,
+        # loads
+        rounds: list[tuple[float, float, float, float, float, float, float, float]] = []
         for _ in range(args.reps):
             load0 = os.getloadavg()[0]
             base, base_cpu = floor(corpus)
-            spread, _ = floor_on_all_cores(corpus, cores)
+            spread, spread_cpu = floor_on_all_cores(corpus, cores)
             pooled, pooled_cpu, rss = drain(corpus, work, None)
-            rounds.append((base, base_cpu, spread, pooled, pooled_cpu, load0,
+            rounds.append((base, base_cpu, spread, spread_cpu, pooled, pooled_cpu, load0,
                            os.getloadavg()[0]))
         print("round  floor s  floor on all cores s  drain s  drain/(floor/cores)  "
-              "drain/(floor on all cores)  floor CPU s  drain CPU s  CPU drain/floor  "
-              "load avg before/after")
-        for i, (b, bc, sp, d, dc, l0, l1) in enumerate(rounds, 1):
+              "drain/(floor on all cores)  floor CPU s  all cores CPU s  drain CPU s  "
+              "CPU drain/floor  CPU drain/all cores  load avg before/after")
+        for i, (b, bc, sp, sc, d, dc, l0, l1) in enumerate(rounds, 1):
             print(f"{i:5d}  {b:7.1f}  {sp:20.1f}  {d:7.1f}  {d / (b / cores):19.2f}  "
-                  f"{d / sp:26.2f}  {bc:11.1f}  {dc:11.1f}  {dc / bc:15.2f}  "
-                  f"{l0:.2f} / {l1:.2f}")
-        ratios = [r[3] / (r[0] / cores) for r in rounds]
-        spread_ratios = [r[3] / r[2] for r in rounds]
-        cpu_ratios = [r[4] / r[1] for r in rounds]
+                  f"{d / sp:26.2f}  {bc:11.1f}  {sc:15.1f}  {dc:11.1f}  {dc / bc:15.2f}  "
+                  f"{dc / sc:19.2f}  {l0:.2f} / {l1:.2f}")
+        ratios = [r[4] / (r[0] / cores) for r in rounds]
+        spread_ratios = [r[4] / r[2] for r in rounds]
+        cpu_ratios = [r[5] / r[1] for r in rounds]
+        cpu_spread_ratios = [r[5] / r[3] for r in rounds]
         print(f"median drain/(floor/cores) {statistics.median(ratios):.2f} (target ≤ 1.2); "
               f"drain/(floor on all cores) {statistics.median(spread_ratios):.2f}; "
-              f"CPU drain/floor {statistics.median(cpu_ratios):.2f}\n")
+              f"CPU drain/floor {statistics.median(cpu_ratios):.2f}; "
+              f"CPU drain/floor on all cores {statistics.median(cpu_spread_ratios):.2f}\n")
         base = statistics.median(r[0] for r in rounds)
         spread = statistics.median(r[2] for r in rounds)
-        pooled = statistics.median(r[3] for r in rounds)
+        pooled = statistics.median(r[4] for r in rounds)
         single, single_cpu = (drain(corpus, work, 1)[:2] if not args.no_single
                               else (float("nan"), float("nan")))
         lat = latency(corpus, work, args.latency) if args.latency else []

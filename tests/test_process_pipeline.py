@@ -322,3 +322,45 @@ def test_watch_file_changed_after_hashing_is_taken_again_whole(tmp_path: Path) -
     assert [e.outcome for e in got] == ["registered"], got
     assert (tmp_path / "archive" / FIRST / "suunamine.pdf").read_bytes() == data
     assert not (tmp_path / "quarantine").exists() or not any((tmp_path / "quarantine").iterdir())
+
+
+def test_process_lookups_of_each_file_use_an_index_not_a_scan(ctx: process.Context) -> None:
+    """Every query the pipeline makes for one file finds its rows by an index: a full scan
+    of a table that grows with each arrival makes each registration dearer than the last
+    (before r0008, asking whether a file had registered read every referral version)."""
+    import sqlite3
+
+    from sqlalchemy import event
+    from test_watch_e2e import form
+
+    for i in range(3):  # rows to search among
+        assert process.run(arrive(ctx, f"f{i}.docx", form(100 + i)), ctx).outcome == "registered"
+    statements: list[str] = []
+    engine = ctx.sessions.kw["bind"]
+
+    def seen(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        data = form(200)
+        src = ctx.layout.inbox / "uus.docx"
+        src.write_bytes(data)
+        claimed = Owner(ctx.layout).claim(src)
+        assert claimed is not None
+        # As the watcher records a file it has just claimed (no search for an old entry).
+        job = process.record_claimed(ctx, claimed, hashlib.sha256(data).hexdigest(), fresh=True)
+        assert process.run(job, ctx).outcome == "registered"
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    growing = ("cases", "referral_versions", "participants", "state_changes", "intake_ledger",
+               "case_payers", "meetings", "plans")
+    queries = [s for s in statements if s.lstrip().upper().startswith(("SELECT", "UPDATE"))]
+    assert len(queries) >= 8  # the ledger, the register and the case view were all asked
+    with sqlite3.connect(ctx.layout.home / "data" / "plr.sqlite3") as conn:
+        for sql in queries:
+            plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql,
+                                                   [None] * sql.count("?"))]
+            scans = [step for step in plan if step.startswith("SCAN")
+                     and step.split()[1] in growing]
+            assert not scans, (" ".join(sql.split())[:120], plan)

@@ -92,7 +92,8 @@ class ReferralVersion(Base):
     data: Mapped[dict[str, Any]]  # Referral.model_dump(mode="json")
     warnings: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     source_file: Mapped[str | None] = mapped_column(String(500))
-    sha256: Mapped[str] = mapped_column(String(64))
+    # Indexed: each registration asks whether these bytes registered before (r0008).
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
     received_at: Mapped[dt.datetime]
     __table_args__ = (UniqueConstraint("case_id", "version", name="uq_versions_case_version"),)
 

@@ -22,6 +22,9 @@ def run(job, state):
         os._exit(3)
     elif kind == "pid":
         return os.getpid()
+    elif kind == "frozen":
+        import gc
+        return gc.get_freeze_count()
     return (kind, arg, state)
 '''
 
@@ -221,3 +224,10 @@ def _gone(pid: int) -> bool:
     except OSError:
         return True
     return state in ("Z", "X")
+
+
+def test_intake_pool_workers_inherit_the_servers_imports_frozen(pool: WorkerPool) -> None:
+    """What the fork server imported is out of the collector's sight in each worker, so
+    that a worker's full collection does not turn the pages it shares into copies."""
+    out = drain(pool, [("frozen", 0), ("frozen", 1)])
+    assert all(isinstance(n, int) and n > 10_000 for n in out.values()), out

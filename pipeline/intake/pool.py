@@ -32,6 +32,7 @@ from typing import Any
 
 _PR_SET_PDEATHSIG = 1
 _GUARD = "pipeline.intake.fork_server_guard"
+_FREEZE = "pipeline.intake.fork_server_freeze"
 
 
 @dataclass(frozen=True)
@@ -239,8 +240,9 @@ class WorkerPool:
         self.memory_mb = memory_mb
         self._ctx = mp.get_context("forkserver")
         # One server per process at a time, started by the first worker (and stopped by
-        # `close`); its guard comes first so that it dies with us (see that module).
-        self._ctx.set_forkserver_preload([_GUARD, *preload])
+        # `close`); its guard comes first so that it dies with us, and the freeze last so
+        # that it covers every import (see those modules).
+        self._ctx.set_forkserver_preload([_GUARD, *preload, _FREEZE])
         self._workers: list[_Worker] = []
         if start:
             self.start()

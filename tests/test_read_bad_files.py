@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
 import json
 import os
@@ -290,6 +291,18 @@ def test_run_limited_memory_limit_holds_in_a_reused_worker() -> None:
         safety.run_limited(_hog, seconds=20, memory_mb=200)
     assert exc.value.code == "memory"
     assert safety.run_limited(sum, [1, 2], seconds=10, memory_mb=256) == 3  # a new worker
+
+
+def _gc_state() -> tuple[int, tuple[int, ...]]:
+    return gc.get_freeze_count(), gc.get_threshold()
+
+
+def test_run_limited_worker_keeps_what_it_inherited_out_of_the_collector() -> None:
+    # The kept reader collects only what the reads make, and seldom (see `_serve`).
+    frozen, threshold = safety.run_limited(_gc_state, seconds=10, memory_mb=256)
+    assert frozen > 10_000  # every module this process had imported
+    assert threshold[0] >= 10_000
+    assert gc.get_threshold()[0] < 10_000  # this process is left as it was
 
 
 def test_run_limited_timeout_kills_the_worker_and_the_next_call_has_a_new_one() -> None:

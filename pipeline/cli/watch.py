@@ -40,6 +40,11 @@ def register(app: typer.Typer) -> None:
         Iga suunamine loetakse ja registreeritakse ning selle dokumendid salvestatakse
         väljundkausta (outbox/).
         """
+        from pipeline.config_light import Layout, listing_settings
+        from pipeline.intake.prestart import start_early
+
+        # Before the watcher's own imports, which the server's then run beside.
+        start_early(Layout(listing_settings(home).home.resolve()), once=once)
         from pipeline.intake.watch import Options, watch
 
         cfg = settings(home)

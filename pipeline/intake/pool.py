@@ -239,10 +239,9 @@ class WorkerPool:
         self.time_limit = time_limit
         self.memory_mb = memory_mb
         self._ctx = mp.get_context("forkserver")
-        # One server per process at a time, started by the first worker (and stopped by
-        # `close`); its guard comes first so that it dies with us, and the freeze last so
-        # that it covers every import (see those modules).
-        self._ctx.set_forkserver_preload([_GUARD, *preload, _FREEZE])
+        # One server per process at a time, started by the first worker or before
+        # (`start_fork_server`), and stopped by `close`.
+        self._ctx.set_forkserver_preload(_server_preload(preload))
         self._workers: list[_Worker] = []
         if start:
             self.start()
@@ -358,6 +357,23 @@ class WorkerPool:
             w.conn.close()
         self._workers = []
         _stop_fork_server()
+
+
+def _server_preload(preload: tuple[str, ...]) -> list[str]:
+    # The guard first, so that the server dies with us, and the freeze last, so that it
+    # covers every import (see those modules).
+    return [_GUARD, *preload, _FREEZE]
+
+
+def start_fork_server(preload: tuple[str, ...]) -> None:
+    """Start this process's fork server now, importing `preload`, without waiting for it:
+    a pool made later with the same preload forks its workers from it. Call it before
+    this process starts any thread (the server is a fresh interpreter, so nothing of ours
+    is forked, but its start should not race a thread that changes `sys.path`)."""
+    from multiprocessing import forkserver
+
+    mp.get_context("forkserver").set_forkserver_preload(_server_preload(preload))
+    forkserver.ensure_running()
 
 
 def _stop_fork_server() -> None:

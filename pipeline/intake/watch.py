@@ -42,6 +42,7 @@ from pipeline.extract import sha256_file
 from pipeline.intake import claim
 from pipeline.intake.claim import Owner, Stability
 from pipeline.intake.pool import Failure, WorkerPool
+from pipeline.intake.prestart import WORKER_PRELOAD
 from pipeline.register.db import DatabaseError
 from pipeline.render.pdf import PdfPool
 from pipeline.render.pdf import available as pdf_available
@@ -172,22 +173,6 @@ class Inbox:
         self.stability.forget(os.path.relpath(path, self.folder))
         if path in self.ready:
             self.ready.remove(path)
-
-
-# What a worker imports to read and render a file, imported once by the pool's fork
-# server so that each worker starts without doing it again.
-WORKER_PRELOAD = (
-    "pipeline.process", "pipeline.stages", "pipeline.extract", "pipeline.read.registry",
-    "pipeline.read.pdf_reader", "pipeline.read.docx_reader", "pipeline.read.mail",
-    "pipeline.render.documents", "pipeline.render.engine", "pipeline.render.plan_reader",
-    "pipeline.register.cases", "pipeline.register.ledger", "pipeline.register.meetings",
-    "pipeline.deliver.outbox", "pipeline.deliver.mail", "pipeline.read.pdf_layout",
-    "pipeline.read.labels", "pipeline.read.label_vocabulary", "pipeline.read.signatures",
-    "pipeline.read.asice", "pipeline.read.scan", "pipeline.read.convert",
-    # the libraries those import only when the first file needs them
-    "pdfplumber", "pypdf", "docx", "docxtpl", "jinja2", "babel.dates", "phonenumbers",
-    "rapidfuzz", "PIL.Image",
-)
 
 
 class Watcher:

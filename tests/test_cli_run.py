@@ -8,6 +8,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 from web_e2e_helpers import running
 
 
@@ -26,7 +27,10 @@ def _gone(pid: int) -> bool:
     return state == "Z"
 
 
-def test_cli_run_sigterm_stops_the_watcher_too(tmp_path: Path) -> None:
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["sigterm", "sigint"])
+def test_cli_run_sigterm_stops_the_watcher_too(tmp_path: Path, sig: signal.Signals) -> None:
+    """Also a SIGINT sent to `plr run` alone (`kill -INT`, a supervisor), not to its whole
+    process group as Ctrl-C in a terminal is: the watcher must not be left running."""
     with running(tmp_path) as server:
         watchers = []
         deadline = time.monotonic() + 30
@@ -35,7 +39,7 @@ def test_cli_run_sigterm_stops_the_watcher_too(tmp_path: Path) -> None:
                         if b"watch" in Path(f"/proc/{c}/cmdline").read_bytes()]
             time.sleep(0.2)
         assert watchers, server.log.read_text()
-        os.kill(server.proc.pid, signal.SIGTERM)
+        os.kill(server.proc.pid, sig)
         server.proc.wait(timeout=60)
         deadline = time.monotonic() + 30
         while not all(_gone(w) for w in watchers) and time.monotonic() < deadline:

@@ -79,6 +79,17 @@ def register(app: typer.Typer) -> None:
         # uvicorn stops gracefully on SIGTERM and then raises the signal again; without a
         # handler of ours that would end the process before `finally`, leaving the watcher.
         signal.signal(signal.SIGTERM, _exit_on_sigterm)
+        # SIGINT too: uvicorn stops on it, puts back the handler it found and raises the
+        # signal again, and `plr`'s own handler leaves at once (os._exit). Sent to this
+        # process alone (`kill -INT`, not Ctrl-C to the terminal's group) that left the
+        # watcher running. Noted here, it ends the command only after `finally`.
+        interrupted: list[int] = []
+
+        def _note_sigint(signum: int, frame: object) -> None:
+            interrupted.append(signum)
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGINT, _note_sigint)
         watcher = subprocess.Popen(cmd)
         try:
             _serve(cfg, host, port)
@@ -89,6 +100,9 @@ def register(app: typer.Typer) -> None:
                     watcher.wait(timeout=60)
                 except subprocess.TimeoutExpired:
                     watcher.kill()
+        if interrupted:  # as `plr`'s own handler says it (pipeline/cli/__init__.py)
+            err_console.print("Katkestatud.", highlight=False)
+            raise typer.Exit(130)
 
     user_app = typer.Typer(help="Veebirakenduse kasutajad.", no_args_is_help=True)
     app.add_typer(user_app, name="user")

@@ -37,12 +37,15 @@ def bad_docx() -> bytes:
     return fill_docx((ROOT / "forms" / "suunamisvorm.docx").read_bytes(), raw)
 
 
-def arrive(ctx: process.Context, name: str, data: bytes) -> process.Job:
+def arrive(ctx: process.Context, name: str, data: bytes, *, fresh: bool = False
+           ) -> process.Job:
+    """`fresh`: recorded as the watcher records a file it has just claimed (no search for
+    an entry left by a crash)."""
     src = ctx.layout.inbox / name
     src.write_bytes(data)
     claimed = Owner(ctx.layout).claim(src)
     assert claimed is not None
-    return process.record_claimed(ctx, claimed, hashlib.sha256(data).hexdigest())
+    return process.record_claimed(ctx, claimed, hashlib.sha256(data).hexdigest(), fresh=fresh)
 
 
 def entries(ctx: process.Context) -> list[ledger.LedgerEntry]:
@@ -328,8 +331,6 @@ def test_process_lookups_of_each_file_use_an_index_not_a_scan(ctx: process.Conte
     """Every query the pipeline makes for one file finds its rows by an index: a full scan
     of a table that grows with each arrival makes each registration dearer than the last
     (before r0008, asking whether a file had registered read every referral version)."""
-    import sqlite3
-
     from sqlalchemy import event
     from test_watch_e2e import form
 
@@ -343,13 +344,7 @@ def test_process_lookups_of_each_file_use_an_index_not_a_scan(ctx: process.Conte
 
     event.listen(engine, "before_cursor_execute", seen)
     try:
-        data = form(200)
-        src = ctx.layout.inbox / "uus.docx"
-        src.write_bytes(data)
-        claimed = Owner(ctx.layout).claim(src)
-        assert claimed is not None
-        # As the watcher records a file it has just claimed (no search for an old entry).
-        job = process.record_claimed(ctx, claimed, hashlib.sha256(data).hexdigest(), fresh=True)
+        job = arrive(ctx, "uus.docx", form(200), fresh=True)  # as the watcher records it
         assert process.run(job, ctx).outcome == "registered"
     finally:
         event.remove(engine, "before_cursor_execute", seen)
@@ -357,10 +352,10 @@ def test_process_lookups_of_each_file_use_an_index_not_a_scan(ctx: process.Conte
                "case_payers", "meetings", "plans")
     queries = [s for s in statements if s.lstrip().upper().startswith(("SELECT", "UPDATE"))]
     assert len(queries) >= 8  # the ledger, the register and the case view were all asked
-    with sqlite3.connect(ctx.layout.home / "data" / "plr.sqlite3") as conn:
+    with engine.connect() as conn:  # the register the pipeline used
         for sql in queries:
-            plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql,
-                                                   [None] * sql.count("?"))]
+            plan = [row[3] for row in conn.exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + sql, tuple([None] * sql.count("?")))]
             scans = [step for step in plan if step.startswith("SCAN")
                      and step.split()[1] in growing]
             assert not scans, (" ".join(sql.split())[:120], plan)

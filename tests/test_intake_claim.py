@@ -6,6 +6,7 @@ import io
 import multiprocessing as mp
 import os
 import stat
+import time
 import zipfile
 from pathlib import Path
 
@@ -38,6 +39,33 @@ def test_claim_stability_needs_unchanged_size_and_time() -> None:
     assert not s.observe("a", 20, 2, now=1.5)
     assert s.observe("a", 20, 2, now=1.95)
     assert s.waited("a", 2.0) == pytest.approx(1.1)  # since the last change
+
+
+def test_claim_stability_takes_a_file_lying_still_for_the_wait_at_first_sight() -> None:
+    s = Stability(seconds=1.0)
+    assert s.observe("old", 10, 1, now=5.0, unchanged_for=3600.0)  # a backlog found at start
+    assert s.waited("old", 5.0) == pytest.approx(1.0)  # the grace counts from the wait only
+    assert not s.observe("young", 10, 1, now=5.0, unchanged_for=0.4)  # still watched
+    assert not s.observe("young", 10, 1, now=5.5)
+    assert s.observe("young", 10, 1, now=6.0)
+    assert s.observe("moved", 10, 1, now=5.0, unchanged_for=3600.0)
+    # The age counts at the first sighting only: a file that changed is watched afresh.
+    assert not s.observe("moved", 20, 2, now=5.1, unchanged_for=3600.0)
+    assert Stability(seconds=0.0).observe("any", 1, 1, now=0.0, unchanged_for=0.0)
+
+
+def test_claim_inbox_takes_a_settled_backlog_at_the_first_scan(tmp_path: Path) -> None:
+    from pipeline.intake.watch import Inbox
+
+    (tmp_path / "vana.pdf").write_bytes(b"%PDF-1.7\n" + b"0" * 5000 + b"\nstartxref\n9\n%%EOF\n")
+    time.sleep(0.3)  # lies still for longer than the wait before the watcher looks
+    (tmp_path / "uus.pdf").write_bytes(b"%PDF-1.7\n" + b"0" * 5000 + b"\nstartxref\n9\n%%EOF\n")
+    inbox = Inbox(tmp_path, Stability(seconds=0.25), grace=10.0)
+    inbox.scan(time.monotonic())
+    assert [p.name for p in inbox.ready] == ["vana.pdf"] and inbox.settling == 1
+    time.sleep(0.3)
+    inbox.scan(time.monotonic())
+    assert sorted(p.name for p in inbox.ready) == ["uus.pdf", "vana.pdf"]
 
 
 def test_claim_stability_forgets_vanished_files() -> None:

@@ -87,10 +87,23 @@ class Stability:
     seconds: float
     seen: dict[str, _Seen] = field(default_factory=dict)
 
-    def observe(self, name: str, size: int, mtime_ns: int, now: float) -> bool:
-        """Record one observation; True when the file has been unchanged long enough."""
+    def observe(self, name: str, size: int, mtime_ns: int, now: float,
+                unchanged_for: float = 0.0) -> bool:
+        """Record one observation; True when the file has been unchanged long enough.
+
+        `unchanged_for`, at a file's first sighting: how long ago its inode last changed
+        (the age of its ctime). A file that was already lying still for the whole wait,
+        such as a backlog found at start, is ready at once instead of being watched for
+        that long again. The ctime, unlike the mtime, cannot be set back by a copying
+        tool, and every write, rename or chmod renews it; a ctime in the future (a clock
+        out of step) counts as no age at all."""
         old = self.seen.get(name)
         if old is None:
+            if self.seconds > 0 and unchanged_for >= self.seconds:
+                # Counted as watched for exactly the wait, not for its whole age: the
+                # grace for a file that never opens as its format starts from there.
+                self.seen[name] = _Seen(size, mtime_ns, now - self.seconds, now)
+                return True
             self.seen[name] = _Seen(size, mtime_ns, now, now)
             return self.seconds <= 0
         if (old.size, old.mtime_ns) != (size, mtime_ns):

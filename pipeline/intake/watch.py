@@ -129,6 +129,7 @@ class Inbox:
         self.available = True
         names: set[str] = set()
         ready: list[tuple[float, Path]] = []
+        wall = time.time()  # the clock of the files' ctimes (`now` is monotonic)
         for key, path, st in self._files(entries):
             names.add(key)
             if not stat.S_ISREG(st.st_mode) or (
@@ -137,7 +138,8 @@ class Inbox:
                 # limit never read: taken at once and quarantined (`Watcher._decide`).
                 ready.append((st.st_mtime, path))
                 continue
-            if not self.stability.observe(key, st.st_size, st.st_mtime_ns, now):
+            if not self.stability.observe(key, st.st_size, st.st_mtime_ns, now,
+                                          max(0.0, wall - st.st_ctime)):
                 continue
             # Complete by its format and closed by every writer on this host; a file that
             # never gets there is taken (and says why it is unreadable) once it has stood

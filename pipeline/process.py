@@ -85,14 +85,21 @@ def record_claimed(ctx: Context, path: Path, sha256: str, original: str | None =
     file_name = path.name if original is None else f"{claim_id}{claim.SEP}{original}"
 
     def tx(s: Session) -> tuple[int, dt.datetime]:
-        row = None if fresh and claim_id else (
-            ledger.entry_by_claim(session=s, claim_id=claim_id) if claim_id
-            else ledger.entry_by_file(session=s, file_name=path.name))
+        row = None if fresh and claim_id else _recorded(s)
         if row is not None:
             return row.id, row.received_at
         at = now_local()
         return ledger.record_arrival(session=s, file_name=file_name, sha256=sha256,
                                      received_at=at), at
+
+    def _recorded(s: Session) -> ledger.LedgerEntry | None:
+        # By the name it was recorded under (indexed), which is the claimed name unless
+        # that had to be shortened; only then, or for a file claimed but never recorded,
+        # by the claim id (a prefix search that reads the whole ledger).
+        row = ledger.entry_by_file(session=s, file_name=file_name)
+        if row is None and claim_id:
+            row = ledger.entry_by_claim(session=s, claim_id=claim_id)
+        return row
 
     entry_id, received = in_tx(ctx, tx)
     return Job(str(path), entry_id, sha256, received)

@@ -327,10 +327,14 @@ def test_watch_file_changed_after_hashing_is_taken_again_whole(tmp_path: Path) -
     assert not (tmp_path / "quarantine").exists() or not any((tmp_path / "quarantine").iterdir())
 
 
-def test_process_lookups_of_each_file_use_an_index_not_a_scan(ctx: process.Context) -> None:
+@pytest.mark.parametrize("way", ["watcher", "recovery"])
+def test_process_lookups_of_each_file_use_an_index_not_a_scan(ctx: process.Context,
+                                                                way: str) -> None:
     """Every query the pipeline makes for one file finds its rows by an index: a full scan
     of a table that grows with each arrival makes each registration dearer than the last
-    (before r0008, asking whether a file had registered read every referral version)."""
+    (before r0008, asking whether a file had registered read every referral version).
+    `recovery`: the file is found again in processing/ after a crash, and its entry looked
+    up by name (before r0009, a read of the whole ledger per file)."""
     from sqlalchemy import event
     from test_watch_e2e import form
 
@@ -345,6 +349,9 @@ def test_process_lookups_of_each_file_use_an_index_not_a_scan(ctx: process.Conte
     event.listen(engine, "before_cursor_execute", seen)
     try:
         job = arrive(ctx, "uus.docx", form(200), fresh=True)  # as the watcher records it
+        if way == "recovery":  # as the next start finds it, recorded and still pending
+            again = process.record_claimed(ctx, Path(job.path), job.sha256)
+            assert again.entry_id == job.entry_id
         assert process.run(job, ctx).outcome == "registered"
     finally:
         event.remove(engine, "before_cursor_execute", seen)

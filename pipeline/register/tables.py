@@ -134,7 +134,7 @@ class IntakeEntry(Base):
 
     __tablename__ = "intake_ledger"
     id: Mapped[int] = mapped_column(primary_key=True)
-    file_name: Mapped[str | None] = mapped_column(String(500))
+    file_name: Mapped[str | None] = mapped_column(String(500), index=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     received_at: Mapped[dt.datetime]
     outcome: Mapped[str] = mapped_column(String(20), default="pending", index=True)

@@ -107,6 +107,13 @@ def engine_for(url: str) -> Engine:
     return engine
 
 
+def dispose_engines() -> None:
+    """Close every pooled connection of this process's engines (at exit: SQLite folds
+    its write-ahead log into the database file when the last connection closes)."""
+    for engine in list(_engines.values()):
+        engine.dispose()
+
+
 def session_factory(settings: Settings) -> sessionmaker[Session]:
     """Sessions on the register named by `settings` (migrated to the newest schema).
 

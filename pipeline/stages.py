@@ -9,7 +9,7 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -32,6 +32,9 @@ from pipeline.work import (
     in_tx,
     now_local,
 )
+
+if TYPE_CHECKING:
+    from pipeline.register.tables import Case
 
 
 def stage_read(w: Work) -> None:
@@ -167,23 +170,19 @@ def _returned(w: Work) -> list[Extraction]:
 
 def stage_register(w: Work) -> None:
     from pipeline.register import cases
+    from pipeline.register.views import build_case_view
 
     if w.plan_case:
         return
     valid = _valid(w)
 
     def tx(s: Session) -> tuple[list[str], dict[str, Any]]:
-        numbers = registered(s)
-        # The renderers' view of each case, from the rows this transaction holds.
-        return numbers, {n: cases.case_view(session=s, number=n) for n in numbers}
-
-    def registered(s: Session) -> list[str]:
         # Idempotent per ledger entry: these bytes at this arrival time registered before.
         done = cases.cases_of_arrival(session=s, sha256=w.job.sha256,
                                       received_at=w.job.received_at)
         if done:
-            return done
-        numbers: list[str] = []
+            return done, {n: cases.case_view(session=s, number=n) for n in done}
+        held: dict[str, Case] = {}  # number → the case's rows, in the order first registered
         for x in valid:
             assert x.referral is not None
             res = cases.register_referral(
@@ -192,8 +191,11 @@ def stage_register(w: Work) -> None:
                 received_at=w.job.received_at, signatures=x.source.signatures,
                 provenance=x.provenance(),
             )
-            numbers.append(res.number)
-        return list(dict.fromkeys(numbers))
+            assert res.case is not None
+            held[res.number] = res.case
+        # The renderers' view of each case, from the rows this transaction holds: built
+        # once every form is in, and never read back.
+        return list(held), {n: build_case_view(c) for n, c in held.items()}
 
     w.numbers, w.views = in_tx(w.ctx, tx) if valid else ([], {})
     codes = sorted({i.code for x in _returned(w) for i in x.issues if i.is_error}

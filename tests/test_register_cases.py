@@ -54,6 +54,39 @@ def test_register_new_case_gets_first_number_of_year(session: Session, referral:
     assert [(h.from_state, h.to_state) for h in history] == [("received", "registered")]
 
 
+def test_register_new_case_view_is_built_without_reading_back(
+    session: Session, referral: Referral
+) -> None:
+    """The renderers' view of a new case comes from the rows the registering transaction
+    holds: no statement runs for it, and it equals the view read back afresh."""
+    from sqlalchemy import event
+
+    from pipeline.register.views import build_case_view
+
+    res = register_referral(session=session, referral=referral, warnings=[],
+                            source_file="suunamine.pdf", sha256="a" * 64, received_at=T0)
+    assert res.case is not None
+    statements: list[str] = []
+    bind = session.get_bind()
+
+    def seen(_conn: object, _cur: object, sql: str, *_: object) -> None:
+        statements.append(sql)
+
+    event.listen(bind, "before_cursor_execute", seen)
+    try:
+        held = build_case_view(res.case)
+    finally:
+        event.remove(bind, "before_cursor_execute", seen)
+    assert statements == []
+    session.commit()
+    session.expunge_all()
+    assert held == case_view(session=session, number=res.number)
+    case = get_case(session=session, number=res.number)
+    assert case.state == State.REGISTERED.value
+    assert [(h.from_state, h.to_state) for h in case.history] == [
+        (State.RECEIVED.value, State.REGISTERED.value)]
+
+
 def test_register_numbers_are_per_year_sequences(session: Session, referral: Referral) -> None:
     numbers = [
         register(session, other_child(referral, f"5150305{i:04d}"), at=T0).number

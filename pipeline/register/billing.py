@@ -126,10 +126,12 @@ def case_payer(session: Session, case: Case) -> Payer | None:
     return derived_payer(session, case.municipality)
 
 
-def pin_payer(session: Session, case: Case, actor: str = "süsteem") -> Payer | None:
+def pin_payer(session: Session, case: Case, actor: str = "süsteem", *,
+              new: bool = False) -> Payer | None:
     """Give a case its payer from its municipality, once (at registration, or at its first
-    time entry when no payer was set up yet); a payer set by hand is kept."""
-    if session.get(CasePayer, case.id) is not None:
+    time entry when no payer was set up yet); a payer set by hand is kept. `new`: the case
+    was created in this transaction, so it cannot have a payer yet."""
+    if not new and session.get(CasePayer, case.id) is not None:
         return case_payer(session, case)
     payer = derived_payer(session, case.municipality)
     if payer is not None:

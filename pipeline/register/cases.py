@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -39,6 +39,9 @@ class RegisterResult:
     number: str
     created: bool
     version: int
+    # The case as this transaction holds it, so that the caller can build the renderers'
+    # view from these rows instead of reading them back (`views.build_case_view`).
+    case: Case | None = field(default=None, compare=False, repr=False)
 
 
 def local_naive(when: dt.datetime) -> dt.datetime:
@@ -188,12 +191,17 @@ def register_referral(
         _apply(case, referral)
         _sync_participants(case, referral)
         session.flush()
-        return RegisterResult(case.number, False, version.version)
+        return RegisterResult(case.number, False, version.version, case)
 
     seq, number = _next_number(session=session, year=received_at.year)
+    # Written registered at once, with its history row (received → registered), in one
+    # flush. The collections a new case has none of start empty, so that building its
+    # view in this transaction reads nothing back.
     case = Case(
-        number=number, year=received_at.year, seq=seq, state=State.RECEIVED.value,
-        received_at=received_at, coordinator_id=None,
+        number=number, year=received_at.year, seq=seq, state=State.REGISTERED.value,
+        received_at=received_at, coordinator_id=None, meetings=[], plans=[],
+        history=[StateChange(at=received_at, actor=SYSTEM, from_state=State.RECEIVED.value,
+                             to_state=State.REGISTERED.value)],
     )
     _apply(case, referral)
     version.version = 1
@@ -201,10 +209,9 @@ def register_referral(
     case.participants.extend(participants_from(referral))
     session.add(case)
     session.flush()
-    record_change(session, case, State.REGISTERED.value, actor=SYSTEM, at=received_at)
-    session.flush()
-    _billing.pin_payer(session, case)  # the payer of the referring municipality (issue 14)
-    return RegisterResult(number, True, 1)
+    # The payer of the referring municipality (issue 14); a new case has none yet.
+    _billing.pin_payer(session, case, new=True)
+    return RegisterResult(number, True, 1, case)
 
 
 def cases_of_arrival(

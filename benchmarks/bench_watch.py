@@ -23,6 +23,9 @@ flattened PDF, e-mails carrying a DOCX):
   `RUSAGE_CHILDREN` after the watcher was waited for (the watcher, its fork server and
   workers and their children, each reaped by its parent; this process is their
   subreaper, so an orphan counts too); their ratio is the overhead the cores pay;
+- with `--breakdown`, one more drain watched closely: the CPU time of the watcher, its
+  fork server, the workers and their reader children, the machine's idle time, and the
+  timeline (first claim, first and last file done, exit) with the steady rate per file;
 - the latency from a file landing in the inbox to its documents in the
   outbox with the watcher idle (median, 95th percentile), beside the
   configured stability wait.
@@ -243,6 +246,98 @@ def drain(corpus: Path, workdir: Path, workers: int | None
     return elapsed, cpu, rss
 
 
+def _proc_table() -> dict[int, tuple[int, float, str]]:
+    """pid → (parent pid, CPU s so far, command line) of every process (from /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out: dict[int, tuple[int, float, str]] = {}
+    for p in Path("/proc").iterdir():
+        if not p.name.isdigit():
+            continue
+        try:
+            fields = (p / "stat").read_text().rsplit(")", 1)[1].split()
+            cmd = (p / "cmdline").read_bytes().replace(b"\0", b" ")[:200].decode(errors="replace")
+        except (OSError, IndexError):
+            continue
+        out[int(p.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick, cmd)
+    return out
+
+
+def _cpu_stat() -> list[float]:
+    """The machine's CPU seconds so far: user, nice, system, idle, iowait, … (/proc/stat)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    return [int(x) / tick for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+
+
+def breakdown(corpus: Path, workdir: Path) -> None:
+    """One more drain, watched closely (not counted in the ratios above: sampling /proc
+    every 50 ms costs CPU of its own): the CPU time of each kind of process in the
+    watcher's tree, the machine's idle time, and the drain's timeline from the JSON log,
+    whose steady part (first file done to last) is compared with floor/cores per file."""
+    import json
+
+    home = workdir / "home-breakdown"
+    shutil.rmtree(home, ignore_errors=True)
+    shutil.copytree(corpus, home / "inbox")
+    log = workdir / "breakdown.log"
+    seen: dict[int, tuple[int, float, str]] = {}
+    stat0, t0, epoch = _cpu_stat(), time.perf_counter(), time.time()
+    with log.open("w") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "pipeline", "watch", "--once",
+                                 "--log-json"], env=env(home), stdout=subprocess.DEVNULL,
+                                stderr=err)
+        stop = threading.Event()
+
+        def sample() -> None:
+            while not stop.wait(0.05):
+                table, tree = _proc_table(), {proc.pid}
+                grown = True
+                while grown:  # the watcher's descendants, however deep
+                    new = {pid for pid, (ppid, _, _) in table.items()
+                           if ppid in tree and pid not in tree}
+                    tree |= new
+                    grown = bool(new)
+                for pid in tree & table.keys():
+                    seen[pid] = table[pid]
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        proc.wait()
+        wall = time.perf_counter() - t0
+        stop.set()
+        sampler.join()
+    stat = [b - a for a, b in zip(stat0, _cpu_stat(), strict=False)]
+    _reap_orphans()
+    roles: dict[str, list[float]] = {}
+    for pid, (ppid, cpu, cmd) in seen.items():
+        if pid == proc.pid:
+            role = "watcher"
+        elif ppid == proc.pid:
+            role = "fork server" if "forkserver" in cmd else "other child of the watcher"
+        elif seen.get(ppid, (0,))[0] == proc.pid:
+            role = "workers"
+        else:
+            role = "workers' reader children"
+        roles.setdefault(role, []).append(cpu)
+    print(f"breakdown drain: {wall:.1f} s; the machine: user {stat[0]:.1f} s, system "
+          f"{stat[2]:.1f} s, idle {stat[3]:.1f} s, I/O wait {stat[4]:.1f} s")
+    for role, cpus in sorted(roles.items(), key=lambda kv: -sum(kv[1])):
+        print(f"  {role:28s} {len(cpus):3d} process(es)  CPU {sum(cpus):6.2f} s")
+    events: dict[str, list[float]] = {}
+    for line in log.read_text().splitlines():
+        if line.startswith("{"):
+            e = json.loads(line)
+            at = dt.datetime.fromisoformat(e["ts"]).timestamp() - epoch
+            events.setdefault(e["event"], []).append(at)
+    done = sorted(events.get("registered", []) + events.get("returned", [])
+                  + events.get("quarantined", []))
+    if len(done) > 1:
+        started = min(events.get("watch_started", [float("nan")]))
+        print(f"  timeline: watching at {started:.2f} s, first claim "
+              f"{min(events.get('claimed', [float('nan')])):.2f} s, first file done "
+              f"{done[0]:.2f} s, last {done[-1]:.2f} s, exit {wall:.2f} s; steady "
+              f"{(done[-1] - done[0]) / (len(done) - 1) * 1000:.1f} ms a file")
+
+
 def latency(corpus: Path, workdir: Path, count: int) -> list[float]:
     home = workdir / "home-latency"
     shutil.rmtree(home, ignore_errors=True)
@@ -281,6 +376,8 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=1,
                     help="floor and pooled drain this many times, alternating")
     ap.add_argument("--no-single", action="store_true", help="skip the one-worker drain")
+    ap.add_argument("--breakdown", action="store_true",
+                    help="one more drain: CPU per kind of process, idle time, timeline")
     args = ap.parse_args()
     cores = os.cpu_count() or 1
     _subreaper()
@@ -319,6 +416,12 @@ def main() -> None:
         single, single_cpu = (drain(corpus, work, 1)[:2] if not args.no_single
                               else (float("nan"), float("nan")))
         lat = latency(corpus, work, args.latency) if args.latency else []
+        if args.breakdown:
+            breakdown(corpus, work)
+            base_cpu = statistics.median(r[1] for r in rounds)
+            print(f"  the floor: {base / cores / args.files * 1000:.1f} ms a file on "
+                  f"{cores} cores, CPU {base_cpu:.2f} s in all (its reading child "
+                  "included)\n")
     print(f"backlog: {args.files} files (DOCX, fields PDF, flattened PDF, e-mail); "
           f"{cores} cores; stability wait {STABLE} s")
     print(f"floor (library work, one process):  {base:7.1f} s   floor/cores {base / cores:6.1f} s")

@@ -46,6 +46,7 @@ import threading
 import time
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -174,19 +175,44 @@ def floor_on_all_cores(folder: Path, cores: int) -> tuple[float, float]:
     return max(float(w) for w, _ in results), sum(float(c) for _, c in results)
 
 
+def _proc_stats() -> dict[int, tuple[int, float]]:
+    """pid → (parent pid, CPU s so far) of every process (from /proc/<pid>/stat)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out: dict[int, tuple[int, float]] = {}
+    for p in Path("/proc").iterdir():
+        if not p.name.isdigit():
+            continue
+        try:
+            fields = (p / "stat").read_text().rsplit(")", 1)[1].split()
+            out[int(p.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+    return out
+
+
+def _kids(stats: dict[int, tuple[int, float]]) -> dict[int, list[int]]:
+    kids: dict[int, list[int]] = {}
+    for pid, (ppid, _) in stats.items():
+        kids.setdefault(ppid, []).append(pid)
+    return kids
+
+
+def _descendants(kids: dict[int, list[int]], root: int) -> list[int]:
+    """`root` and every process below it, however deep."""
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo += kids.get(pid, [])
+    return out
+
+
 def pss_tree(root: int) -> tuple[int, list[int]]:
     """PSS in bytes of `root` alone and of each child with its descendants (from /proc).
 
     Proportional set size, not RSS: a reader's forked child shares most of its
     worker's pages, and summing RSS would count them twice."""
-    kids: dict[int, list[int]] = {}
-    for p in Path("/proc").iterdir():
-        if p.name.isdigit():
-            try:
-                ppid = int((p / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            kids.setdefault(ppid, []).append(int(p.name))
+    kids = _kids(_proc_stats())
 
     def pss(pid: int) -> int:
         try:
@@ -212,20 +238,33 @@ def env(home: Path) -> dict[str, str]:
     return e
 
 
-def drain(corpus: Path, workdir: Path, workers: int | None
-          ) -> tuple[float, float, list[int]]:
-    """(wall s, CPU s of the watcher's whole tree, PSS samples)."""
-    home = workdir / f"home-{workers or 'default'}"
+def _fresh_home(corpus: Path, home: Path) -> Path:
     shutil.rmtree(home, ignore_errors=True)
     shutil.copytree(corpus, home / "inbox")
+    return home
+
+
+def _watch_once(home: Path, workers: int | None, stderr: Any) -> subprocess.Popen[bytes]:
     args = [sys.executable, "-m", "pipeline", "watch", "--once", "--log-json"]
     if workers:
         args += ["--workers", str(workers)]
+    return subprocess.Popen(args, env=env(home), stdout=subprocess.DEVNULL, stderr=stderr)
+
+
+def _check_drained(proc: subprocess.Popen[bytes], home: Path) -> None:
+    left = list((home / "inbox").iterdir())
+    if proc.returncode != 0 or left:
+        raise SystemExit(f"drain failed: exit {proc.returncode}, {len(left)} files left")
+
+
+def drain(corpus: Path, workdir: Path, workers: int | None
+          ) -> tuple[float, float, list[int]]:
+    """(wall s, CPU s of the watcher's whole tree, PSS samples)."""
+    home = _fresh_home(corpus, workdir / f"home-{workers or 'default'}")
     rss: list[int] = []
     child = _children_cpu()
     t = time.perf_counter()
-    proc = subprocess.Popen(args, env=env(home), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = _watch_once(home, workers, subprocess.DEVNULL)
     stop = threading.Event()
 
     def sample() -> None:
@@ -240,26 +279,8 @@ def drain(corpus: Path, workdir: Path, workers: int | None
     cpu = _children_cpu() - child
     stop.set()
     sampler.join()
-    left = list((home / "inbox").iterdir())
-    if proc.returncode != 0 or left:
-        raise SystemExit(f"drain failed: exit {proc.returncode}, {len(left)} files left")
+    _check_drained(proc, home)
     return elapsed, cpu, rss
-
-
-def _proc_table() -> dict[int, tuple[int, float, str]]:
-    """pid → (parent pid, CPU s so far, command line) of every process (from /proc)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    out: dict[int, tuple[int, float, str]] = {}
-    for p in Path("/proc").iterdir():
-        if not p.name.isdigit():
-            continue
-        try:
-            fields = (p / "stat").read_text().rsplit(")", 1)[1].split()
-            cmd = (p / "cmdline").read_bytes().replace(b"\0", b" ")[:200].decode(errors="replace")
-        except (OSError, IndexError):
-            continue
-        out[int(p.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick, cmd)
-    return out
 
 
 def _cpu_stat() -> list[float]:
@@ -275,29 +296,27 @@ def breakdown(corpus: Path, workdir: Path) -> None:
     whose steady part (first file done to last) is compared with floor/cores per file."""
     import json
 
-    home = workdir / "home-breakdown"
-    shutil.rmtree(home, ignore_errors=True)
-    shutil.copytree(corpus, home / "inbox")
+    home = _fresh_home(corpus, workdir / "home-breakdown")
     log = workdir / "breakdown.log"
-    seen: dict[int, tuple[int, float, str]] = {}
+    seen: dict[int, tuple[int, float]] = {}
+    cmds: dict[int, str] = {}  # read once per process: only the fork server's is asked for
     stat0, t0, epoch = _cpu_stat(), time.perf_counter(), time.time()
     with log.open("w") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "pipeline", "watch", "--once",
-                                 "--log-json"], env=env(home), stdout=subprocess.DEVNULL,
-                                stderr=err)
+        proc = _watch_once(home, None, err)
         stop = threading.Event()
 
         def sample() -> None:
             while not stop.wait(0.05):
-                table, tree = _proc_table(), {proc.pid}
-                grown = True
-                while grown:  # the watcher's descendants, however deep
-                    new = {pid for pid, (ppid, _, _) in table.items()
-                           if ppid in tree and pid not in tree}
-                    tree |= new
-                    grown = bool(new)
-                for pid in tree & table.keys():
-                    seen[pid] = table[pid]
+                stats = _proc_stats()
+                for pid in _descendants(_kids(stats), proc.pid):
+                    if pid in stats:
+                        seen[pid] = stats[pid]
+                    if pid not in cmds:
+                        try:
+                            cmds[pid] = Path(f"/proc/{pid}/cmdline").read_bytes().decode(
+                                errors="replace")
+                        except OSError:
+                            cmds[pid] = ""
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -307,12 +326,14 @@ def breakdown(corpus: Path, workdir: Path) -> None:
         sampler.join()
     stat = [b - a for a, b in zip(stat0, _cpu_stat(), strict=False)]
     _reap_orphans()
+    _check_drained(proc, home)
     roles: dict[str, list[float]] = {}
-    for pid, (ppid, cpu, cmd) in seen.items():
+    for pid, (ppid, cpu) in seen.items():
         if pid == proc.pid:
             role = "watcher"
         elif ppid == proc.pid:
-            role = "fork server" if "forkserver" in cmd else "other child of the watcher"
+            role = ("fork server" if "forkserver" in cmds.get(pid, "")
+                    else "other child of the watcher")
         elif seen.get(ppid, (0,))[0] == proc.pid:
             role = "workers"
         else:
